@@ -1,0 +1,41 @@
+//! `zaia-models/src/generated.rs`: one Rust type per component schema.
+//!
+//! Structs come from typify (through progenitor's type space, which also converts the OpenAPI 3.0
+//! `nullable` form); string enums come from [`super::open_enum`] and are handed to typify as
+//! replacements so that the structs refer to them.
+
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
+use quote::quote;
+use serde_json::{Value, json};
+
+use super::{component_schemas, format_syntax, open_enum, patch_fields, to_openapi};
+use crate::error::{Result, fail};
+
+pub fn generate(spec: &Value) -> Result<String> {
+    let mut settings = GenerationSettings::new();
+    settings.with_derive("PartialEq");
+    settings.with_interface(InterfaceStyle::Positional);
+    let mut enums = Vec::new();
+    for (name, schema) in component_schemas(spec) {
+        if open_enum::string_enum_values(schema).is_some() {
+            settings.with_replacement(name, name, [TypeImpl::Display, TypeImpl::FromStr].into_iter());
+            enums.push(open_enum::generate(name, schema)?);
+        }
+    }
+    // only the components: the operations belong to the client crate
+    let mut types_only = spec.clone();
+    types_only["paths"] = json!({});
+    let api = to_openapi(&types_only, "merged spec")?;
+    let mut generator = Generator::new(&settings);
+    if let Err(e) = generator.generate_tokens(&api) {
+        fail!("models: typify rejected the component schemas: {e}");
+    }
+    let structs = generator.get_type_space().to_stream();
+    let tokens = quote! { #structs #(#enums)* };
+    let mut file: syn::File = match syn::parse2(tokens) {
+        Ok(f) => f,
+        Err(e) => fail!("models: generated code does not parse: {e}"),
+    };
+    patch_fields::rewrite(&mut file, &patch_fields::targets(spec))?;
+    Ok(format_syntax(&file))
+}

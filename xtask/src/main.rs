@@ -1,0 +1,71 @@
+//! `cargo xtask`: the workspace's code generation.
+//!
+//! - `cargo xtask generate`: fragments in `openapi/` → merged spec + generated crates.
+//! - `cargo xtask check`: regenerate in memory; fail with a diff if anything checked in is stale.
+//!
+//! The pipeline is `stages/` (spec → spec) then `codegen/` (spec → Rust); see `pipeline.rs`.
+
+mod codegen;
+mod config;
+mod error;
+mod output;
+mod pipeline;
+mod stages;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use config::Config;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    let config = Config::zaia();
+    let result = match args.first().map(String::as_str) {
+        Some("generate") => generate(&root, &config),
+        Some("check") => check(&root, &config),
+        _ => {
+            eprintln!("usage: cargo xtask <generate|check>\n\n  generate  regenerate the merged spec and the generated crates\n  check     fail if anything generated is stale");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(root: &Path, config: &Config) -> Result<(), String> {
+    let outputs = pipeline::run(root, config).map_err(|e| e.to_string())?;
+    let written = output::write_all(root, &outputs).map_err(|e| e.to_string())?;
+    if written.is_empty() {
+        eprintln!("generate: {} files up to date", outputs.len());
+    } else {
+        eprintln!("generate: wrote {}", written.join(", "));
+    }
+    Ok(())
+}
+
+fn check(root: &Path, config: &Config) -> Result<(), String> {
+    let outputs = pipeline::run(root, config).map_err(|e| e.to_string())?;
+    let stale = output::stale(root, &outputs);
+    if stale.is_empty() {
+        eprintln!("check: {} generated files up to date", outputs.len());
+        return Ok(());
+    }
+    for (_, diff) in &stale {
+        eprintln!("{diff}");
+    }
+    let names: Vec<_> = stale.iter().map(|(n, _)| n.as_str()).collect();
+    Err(format!("stale generated files: {}; run `cargo xtask generate`", names.join(", ")))
+}

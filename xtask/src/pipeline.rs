@@ -1,0 +1,55 @@
+//! The whole run, from fragments to file contents, in memory. Nothing is written here: the
+//! caller writes (generate) or compares (check) only after every stage has succeeded.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::codegen;
+use crate::config::Config;
+use crate::error::Result;
+use crate::stages::{hoist, load, merge, normalise, validate};
+
+/// One file the run produces, relative to the workspace root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+/// Fragments → merged, normalised spec.
+pub fn build_spec(root: &Path, config: &Config) -> Result<Value> {
+    let fragments = load::load_dir(root, config.openapi_dir)?;
+    spec_from_fragments(&fragments, config)
+}
+
+pub fn spec_from_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Value> {
+    let merged = merge::merge(fragments)?;
+    validate::check_refs(&merged)?;
+    validate::check_parameter_styles(&merged)?;
+    let doc = normalise::normalise(merged, config)?;
+    let doc = hoist::hoist(doc, config)?;
+    let doc = normalise::relax_guessed_fields(doc, config)?;
+    validate::check_refs(&doc)?;
+    Ok(doc)
+}
+
+/// Every output of `cargo xtask generate`.
+pub fn run(root: &Path, config: &Config) -> Result<Vec<Output>> {
+    let spec = build_spec(root, config)?;
+    let for_codegen = codegen::codegen_spec(&spec);
+    let models = codegen::models::generate(&for_codegen)?;
+    let client = codegen::client::generate(&for_codegen, config)?;
+    Ok(vec![
+        Output { path: config.merged_spec.into(), contents: spec_text(&spec) },
+        Output { path: config.models_out.into(), contents: models },
+        Output { path: config.client_out.into(), contents: client },
+    ])
+}
+
+/// The merged spec as checked in: pretty JSON with a trailing newline.
+pub fn spec_text(spec: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(spec).expect("a JSON value always serialises");
+    text.push('\n');
+    text
+}

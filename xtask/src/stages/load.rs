@@ -1,0 +1,149 @@
+//! Stage 1: find and parse the vendor's fragments.
+//!
+//! Fragments are `openapi/<resource>/<operation>.json`, one OpenAPI document each, exactly as the
+//! vendor publishes them. They are read in sorted path order so that every later stage sees the
+//! same sequence on every machine.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{Result, fail};
+
+/// One parsed fragment and the path it was read from (relative to the openapi folder, with `/`).
+#[derive(Debug, Clone)]
+pub struct Fragment {
+    pub name: String,
+    pub doc: Value,
+}
+
+/// Reads every `*/*.json` below `root/dir`, sorted by relative path. Names in errors are
+/// relative to `root` (`openapi/chats/get-one.json`).
+pub fn load_dir(root: &Path, dir: &str) -> Result<Vec<Fragment>> {
+    let display = dir.trim_end_matches('/');
+    let dir = &root.join(dir);
+    let mut files: Vec<PathBuf> = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, e))?;
+    for entry in entries {
+        let sub = entry.map_err(|e| io_error(dir, e))?.path();
+        if !sub.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&sub).map_err(|e| io_error(&sub, e))? {
+            let file = file.map_err(|e| io_error(&sub, e))?.path();
+            if file.extension().is_some_and(|e| e == "json") {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        fail!("{}: no fragments found (expected <resource>/<operation>.json files)", dir.display());
+    }
+    files
+        .iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(file).map_err(|e| io_error(file, e))?;
+            let rel = file.strip_prefix(dir).unwrap_or(file);
+            let name = format!("{display}/{}", rel.to_string_lossy().replace('\\', "/"));
+            parse_fragment(&name, &text)
+        })
+        .collect()
+}
+
+/// Parses one fragment's text; `name` is used in error messages.
+pub fn parse_fragment(name: &str, text: &str) -> Result<Fragment> {
+    let doc: Value = match serde_json::from_str(text) {
+        Ok(doc) => doc,
+        Err(e) => fail!(
+            "{name}:{}:{}: invalid JSON: {}",
+            e.line(),
+            e.column(),
+            strip_position(&e.to_string())
+        ),
+    };
+    let Some(obj) = doc.as_object() else {
+        fail!("{name}: not an OpenAPI document: the top level is not an object");
+    };
+    match obj.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.") => {}
+        Some(v) => fail!("{name}: /openapi: unsupported OpenAPI version `{v}` (expected 3.x)"),
+        None => fail!("{name}: not an OpenAPI document: /openapi is missing"),
+    }
+    if !obj.get("paths").is_some_and(Value::is_object) {
+        fail!("{name}: not an OpenAPI document: /paths is missing or not an object");
+    }
+    // The typed parse catches wrong shapes (a parameter without `in`, a schema that is a
+    // number...) while the file is still known, with the pointer of the offending value.
+    let de = &mut serde_json::Deserializer::from_str(text);
+    if let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(de) {
+        fail!("{name}: {}: not a valid OpenAPI document: {}", path_to_pointer(e.path()), e.inner());
+    }
+    Ok(Fragment { name: name.to_string(), doc })
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> crate::error::Error {
+    crate::error::Error(format!("{}: {e}", path.display()))
+}
+
+/// serde_json appends " at line L column C"; the caller already prints the position.
+fn strip_position(msg: &str) -> &str {
+    msg.rsplit_once(" at line ").map_or(msg, |(head, _)| head)
+}
+
+/// The JSON pointer of the value serde_path_to_error stopped at.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let tokens = path.iter().filter_map(|segment| match segment {
+        Segment::Seq { index } => Some(index.to_string()),
+        Segment::Map { key } => Some(key.clone()),
+        Segment::Enum { variant } => Some(variant.clone()),
+        Segment::Unknown => None,
+    });
+    let p = crate::error::pointer(tokens);
+    if p.is_empty() { "/".into() } else { p }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_json_names_file_line_and_column() {
+        let err = parse_fragment("openapi/chats/x.json", "{\n  \"openapi\": \"3.1.0\",\n  \"paths\": {,}\n}").unwrap_err();
+        assert!(err.0.starts_with("openapi/chats/x.json:3:13: invalid JSON"), "{err}");
+        assert!(!err.0.contains(" at line "), "{err}");
+    }
+
+    #[test]
+    fn a_document_without_openapi_is_rejected() {
+        let err = parse_fragment("a.json", r#"{"paths": {}}"#).unwrap_err();
+        assert_eq!(err.0, "a.json: not an OpenAPI document: /openapi is missing");
+        let err = parse_fragment("a.json", r#"[1]"#).unwrap_err();
+        assert!(err.0.contains("top level is not an object"));
+        let err = parse_fragment("a.json", r#"{"openapi": "2.0", "paths": {}}"#).unwrap_err();
+        assert!(err.0.contains("unsupported OpenAPI version `2.0`"));
+    }
+
+    #[test]
+    fn a_wrong_shape_is_reported_with_its_pointer() {
+        let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},
+            "paths":{"/a/b":{"get":{"parameters":[{"name":"x","in":"query","schema":5}],"responses":{}}}}}"#;
+        let err = parse_fragment("f.json", text).unwrap_err();
+        assert!(err.0.starts_with("f.json: /paths/~1a~1b/get/parameters/0"), "{err}");
+    }
+
+    #[test]
+    fn fragments_load_in_sorted_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for (sub, file) in [("b", "z.json"), ("a", "y.json"), ("a", "x.json")] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            let doc = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}"#;
+            std::fs::write(dir.path().join(sub).join(file), doc).unwrap();
+        }
+        // a stray top-level file (the merged output) is not a fragment
+        std::fs::write(dir.path().join("merged.json"), "not json").unwrap();
+        let names: Vec<_> = load_dir(dir.path(), ".").unwrap().into_iter().map(|f| f.name).collect();
+        assert_eq!(names, ["./a/x.json", "./a/y.json", "./b/z.json"]);
+    }
+}
