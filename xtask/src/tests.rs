@@ -1,1 +1,251 @@
+//! Whole-pipeline tests on the real fragments: snapshots of every output, determinism, and
+//! bad inputs that must fail with a clear message and leave every output untouched.
 
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::pipeline::{self, Output};
+use crate::stages::load;
+
+fn workspace() -> PathBuf {
+    crate::workspace_root()
+}
+
+fn outputs() -> Vec<Output> {
+    pipeline::run(&workspace(), &Config::zaia()).expect("the checked-in fragments generate")
+}
+
+fn output(name: &str) -> String {
+    outputs().into_iter().find(|o| o.path.ends_with(name)).unwrap().contents
+}
+
+#[test]
+fn snapshot_merged_spec() {
+    insta::assert_snapshot!("merged_spec", output("zaia.json"));
+}
+
+#[test]
+fn snapshot_models() {
+    insta::assert_snapshot!("models", output("zaia-models/src/generated.rs"));
+}
+
+#[test]
+fn snapshot_client() {
+    insta::assert_snapshot!("client", output("zaia-client/src/generated.rs"));
+}
+
+#[test]
+fn generation_is_deterministic() {
+    assert_eq!(outputs(), outputs());
+}
+
+#[test]
+fn the_merged_spec_does_not_depend_on_fragment_order() {
+    let config = Config::zaia();
+    let mut fragments = load::load_dir(&workspace(), config.openapi_dir).unwrap();
+    let forward = pipeline::spec_from_fragments(&fragments, &config).unwrap();
+    fragments.reverse();
+    let mut backward = pipeline::spec_from_fragments(&fragments, &config).unwrap();
+    let (a, b) = (pipeline::spec_text(&forward), pipeline::spec_text(&backward));
+    let diff = similar::TextDiff::from_lines(&a, &b).unified_diff().context_radius(1).to_string();
+    assert!(diff.is_empty(), "fragment order changed the merged spec:\n{diff}");
+    backward["info"]["version"] = json!("changed");
+    assert_ne!(forward, backward);
+}
+
+#[test]
+fn the_merged_spec_has_every_operation_with_a_readable_id() {
+    let spec: Value = serde_json::from_str(&output("zaia.json")).unwrap();
+    let mut ids: Vec<String> = crate::stages::operations(&spec)
+        .into_iter()
+        .map(|(_, _, op)| op["operationId"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "create_chat",
+            "create_chat_message",
+            "create_chat_message_follow_up",
+            "delete_chat",
+            "export_chat_messages",
+            "get_chat",
+            "get_chat_details",
+            "list_chat_details",
+            "list_chat_message_follow_ups",
+            "list_chat_messages",
+            "list_chats",
+            "update_chat",
+            "update_chat_message_follow_up",
+        ]
+    );
+    assert_eq!(spec["openapi"], "3.0.3");
+    // no operation keeps the authorization header; the security scheme describes it once
+    assert!(!output("zaia.json").contains(r#""name": "authorization",
+            "in": "header""#));
+    assert_eq!(spec["components"]["securitySchemes"]["apiKey"]["name"], "authorization");
+    // every error response is the one KnownException
+    for (_, _, op) in crate::stages::operations(&spec) {
+        for (status, response) in op["responses"].as_object().unwrap() {
+            if !status.starts_with('2') {
+                assert_eq!(
+                    response.pointer("/content/application~1json/schema/$ref"),
+                    Some(&json!("#/components/schemas/KnownException")),
+                    "{} {status}",
+                    op["operationId"]
+                );
+            }
+        }
+    }
+}
+
+/// A scratch workspace: a copy of the fragments plus outputs with sentinel contents.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::zaia();
+        copy_dir(&workspace().join(config.openapi_dir), &dir.path().join(config.openapi_dir));
+        for path in [config.merged_spec, config.models_out, config.client_out] {
+            let target = dir.path().join(path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(&target, format!("sentinel {path}")).unwrap();
+        }
+        Scratch { dir }
+    }
+
+    fn fragment(&self, name: &str) -> PathBuf {
+        self.dir.path().join("openapi").join(name)
+    }
+
+    fn edit(&self, name: &str, change: impl FnOnce(&mut Value)) {
+        let path = self.fragment(name);
+        let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        change(&mut doc);
+        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    }
+
+    /// Runs `generate`, expects it to fail, checks nothing was written, returns the message.
+    fn generate_fails(&self) -> String {
+        let err = crate::generate(self.dir.path(), &Config::zaia()).expect_err("generation should fail");
+        let config = Config::zaia();
+        for path in [config.merged_spec, config.models_out, config.client_out] {
+            let contents = std::fs::read_to_string(self.dir.path().join(path)).unwrap();
+            assert_eq!(contents, format!("sentinel {path}"), "{path} was touched by a failed run");
+        }
+        err
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_scratch_copy_generates_what_is_checked_in() {
+    let scratch = Scratch::new();
+    crate::generate(scratch.dir.path(), &Config::zaia()).unwrap();
+    let spec = std::fs::read_to_string(scratch.dir.path().join("openapi/zaia.json")).unwrap();
+    assert_eq!(spec, output("zaia.json"));
+}
+
+#[test]
+fn invalid_json_fails_naming_file_and_line() {
+    let scratch = Scratch::new();
+    std::fs::write(scratch.fragment("chats/get-one.json"), "{\n  \"openapi\": \"3.1.0\",\n  oops\n}").unwrap();
+    let err = scratch.generate_fails();
+    assert!(err.starts_with("openapi/chats/get-one.json:3:3: invalid JSON: key must be a string"), "{err}");
+}
+
+#[test]
+fn a_duplicate_operation_with_other_content_fails_naming_both_files() {
+    let scratch = Scratch::new();
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(scratch.fragment("chats/get-one.json")).unwrap()).unwrap();
+    doc["paths"]["/api/v1/chats/{id}"]["get"]["description"] = json!("Something else.");
+    std::fs::write(scratch.fragment("chats/get-one-copy.json"), doc.to_string()).unwrap();
+    let err = scratch.generate_fails();
+    assert_eq!(
+        err,
+        "openapi/chats/get-one.json: /paths/~1api~1v1~1chats~1{id}/get: `GET /api/v1/chats/{id}` is also defined, \
+         with other content, in openapi/chats/get-one-copy.json"
+    );
+}
+
+#[test]
+fn a_dangling_ref_fails_naming_file_and_pointer() {
+    let scratch = Scratch::new();
+    scratch.edit("chats/get-one.json", |doc| {
+        doc["paths"]["/api/v1/chats/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
+            json!({"$ref": "#/components/schemas/Missing"});
+    });
+    let err = scratch.generate_fails();
+    assert_eq!(
+        err,
+        "openapi/chats/get-one.json: /paths/~1api~1v1~1chats~1{id}/get/responses/200/content/application~1json/schema/$ref: \
+         `$ref` to `#/components/schemas/Missing` does not resolve (no such schema in the merged document)"
+    );
+}
+
+#[test]
+fn two_error_schemas_on_one_operation_fail() {
+    let scratch = Scratch::new();
+    scratch.edit("chats/get-one.json", |doc| {
+        doc["paths"]["/api/v1/chats/{id}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"] =
+            json!({"type": "object", "properties": {"error": {"type": "string"}}});
+    });
+    let err = scratch.generate_fails();
+    assert_eq!(
+        err,
+        "openapi/chats/get-one.json: operation `get_chat`: the error bodies of 401 and 404 have different schemas; \
+         the SDK decodes every error body as one `KnownException` (first difference at /properties/code)"
+    );
+}
+
+#[test]
+fn an_unsupported_parameter_style_fails() {
+    let scratch = Scratch::new();
+    scratch.edit("chat-messages/get-list.json", |doc| {
+        doc["paths"]["/api/v1/chat-messages"]["get"]["parameters"][3]["style"] = json!("deepObject");
+    });
+    let err = scratch.generate_fails();
+    assert!(
+        err.starts_with(
+            "openapi/chat-messages/get-list.json: /paths/~1api~1v1~1chat-messages/get/parameters/3: \
+             parameter `pagination` (in query) uses style `deepObject`, which the generated client cannot send"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_fragment_that_is_not_openapi_fails() {
+    let scratch = Scratch::new();
+    std::fs::write(scratch.fragment("chats/notes.json"), r#"{"hello": "world"}"#).unwrap();
+    assert_eq!(scratch.generate_fails(), "openapi/chats/notes.json: not an OpenAPI document: /openapi is missing");
+}
+
+#[test]
+fn check_reports_a_stale_output() {
+    let scratch = Scratch::new();
+    crate::generate(scratch.dir.path(), &Config::zaia()).unwrap();
+    assert!(crate::check(scratch.dir.path(), &Config::zaia()).is_ok());
+    scratch.edit("chats/get-one.json", |doc| {
+        doc["paths"]["/api/v1/chats/{id}"]["get"]["description"] = json!("Fetches a chat.");
+    });
+    let err = crate::check(scratch.dir.path(), &Config::zaia()).unwrap_err();
+    assert!(err.starts_with("stale generated files: openapi/zaia.json, crates/zaia-client/src/generated.rs"), "{err}");
+}

@@ -195,7 +195,9 @@ fn without_docs(schema: &Value) -> Value {
 /// one use and not at another). Where both say something different, the smaller text wins, so
 /// the result does not depend on which copy came first.
 fn merge_docs(a: &Value, b: &Value) -> Value {
-    let mut merged = a.clone();
+    // start from the smaller text so that key order does not depend on which copy came first
+    let first = if a.to_string() <= b.to_string() { a } else { b };
+    let mut merged = without_docs(first);
     for key in DOC_KEYS {
         let pick = match (a.get(*key), b.get(*key)) {
             (Some(x), Some(y)) => Some(if x.to_string() <= y.to_string() { x } else { y }),
@@ -339,9 +341,9 @@ mod tests {
         let described = json!({"type": "string", "enum": ["a"], "description": "Used here."});
         let bare = json!({"type": "string", "enum": ["a"]});
         assert_eq!(merge_docs(&bare, &described), described);
-        assert_eq!(merge_docs(&described, &bare), described);
+        assert_eq!(merge_docs(&described, &bare).to_string(), merge_docs(&bare, &described).to_string());
         let other = json!({"type": "string", "enum": ["a"], "description": "Another."});
-        assert_eq!(merge_docs(&described, &other), merge_docs(&other, &described));
+        assert_eq!(merge_docs(&described, &other).to_string(), merge_docs(&other, &described).to_string());
     }
 
     #[test]

@@ -130,7 +130,9 @@ mod tests {
         let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},
             "paths":{"/a/b":{"get":{"parameters":[{"name":"x","in":"query","schema":5}],"responses":{}}}}}"#;
         let err = parse_fragment("f.json", text).unwrap_err();
-        assert!(err.0.starts_with("f.json: /paths/~1a~1b/get/parameters/0"), "{err}");
+        // openapiv3 reads `paths` by hand, so the pointer stops there; the position is exact
+        assert!(err.0.starts_with("f.json: /paths: not a valid OpenAPI document: invalid type: integer `5`"), "{err}");
+        assert!(err.0.ends_with("at line 2 column 105"), "{err}");
     }
 
     #[test]

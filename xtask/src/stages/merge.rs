@@ -98,13 +98,26 @@ pub fn merge(fragments: &[Fragment]) -> Result<Value> {
         }
     }
 
+    // sorted like the paths, so the result does not depend on fragment order
+    servers.sort_by_key(|s| s.to_string());
+    tags.sort_by_key(|t| t.get("name").map(Value::to_string).unwrap_or_default());
     if !servers.is_empty() {
         merged.insert("servers".into(), Value::Array(servers));
     }
     if !tags.is_empty() {
         merged.insert("tags".into(), Value::Array(tags));
     }
-    merged.insert("paths".into(), Value::Object(paths));
+    // sorted, so the merged spec does not depend on which file a path came from
+    let mut paths: Vec<(String, Value)> = paths.into_iter().collect();
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, item) in paths.iter_mut() {
+        let mut entries: Vec<(String, Value)> = std::mem::take(item.as_object_mut().expect("path items are objects")).into_iter().collect();
+        // methods in the spec's order, after any path-level keys
+        let rank = |k: &str| super::METHODS.iter().position(|m| *m == k).map_or(0, |i| i + 1);
+        entries.sort_by_key(|(k, _)| rank(k));
+        *item = Value::Object(entries.into_iter().collect());
+    }
+    merged.insert("paths".into(), Value::Object(paths.into_iter().collect()));
     if !components.is_empty() {
         merged.insert("components".into(), Value::Object(components));
     }

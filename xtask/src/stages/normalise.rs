@@ -375,9 +375,11 @@ mod tests {
     fn guessed_fields_become_optional_and_stale_entries_are_reported() {
         let doc = json!({"components": {"schemas": {"Chat": {"properties": {"channelId": {}, "ownerId": {}, "responderId": {}, "id": {}},
             "required": ["id", "channelId", "ownerId", "responderId"]}, "ChatDetails": {"properties": {"workspaceId": {}}, "required": ["workspaceId"]}}}});
-        let doc = relax_guessed_fields(doc, &config()).unwrap();
-        assert_eq!(doc["components"]["schemas"]["Chat"]["required"], json!(["id"]));
-        let err = relax_guessed_fields(json!({"components": {"schemas": {}}}), &config()).unwrap_err();
+        let config = Config { guessed_fields: &[("Chat", "channelId"), ("Chat", "ownerId"), ("ChatDetails", "workspaceId")], ..Config::zaia() };
+        let doc = relax_guessed_fields(doc, &config).unwrap();
+        assert_eq!(doc["components"]["schemas"]["Chat"]["required"], json!(["id", "responderId"]));
+        assert_eq!(doc["components"]["schemas"]["ChatDetails"]["required"], json!([]));
+        let err = relax_guessed_fields(json!({"components": {"schemas": {}}}), &config).unwrap_err();
         assert_eq!(err.0, "config: guessed field Chat.channelId: there is no schema `Chat`");
     }
 }
