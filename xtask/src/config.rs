@@ -14,6 +14,9 @@ pub struct Config {
     pub client_out: &'static str,
     /// Rust path of the models crate as the client sees it.
     pub models_crate: &'static str,
+    /// The client's inner type: the handwritten hook point through which every request runs
+    /// (zaia-ext plugs retries and tracing in there).
+    pub client_inner_type: &'static str,
     /// Literal path prefix stripped before reading resource names out of a path.
     pub path_prefix: &'static str,
     /// The header that carries the API key. It is removed from every operation and described
@@ -43,6 +46,7 @@ impl Config {
             models_out: "crates/zaia-models/src/generated.rs",
             client_out: "crates/zaia-client/src/generated.rs",
             models_crate: "::zaia_models",
+            client_inner_type: "crate::Hooks",
             path_prefix: "/api/v1/",
             auth_header: "authorization",
             security_scheme: "apiKey",

@@ -47,6 +47,7 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::Hooks,
 }
 impl Client {
     /// Create a new client.
@@ -54,7 +55,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::Hooks) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -62,7 +63,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -70,14 +71,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::Hooks,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::Hooks> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -87,11 +93,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::Hooks {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<crate::Hooks>,
+    {}
+};
 impl Client {
     /**Retrieves multiple chat message follow-ups.
 
@@ -1812,3 +1824,71 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Every operation of the API: its id (the method name), HTTP method and path template.
+pub const OPERATIONS: &[crate::Operation] = &[
+    crate::Operation {
+        id: "list_chat_message_follow_ups",
+        method: "GET",
+        path: "/api/v1/chat-message-follow-ups",
+    },
+    crate::Operation {
+        id: "create_chat_message_follow_up",
+        method: "POST",
+        path: "/api/v1/chat-message-follow-ups",
+    },
+    crate::Operation {
+        id: "update_chat_message_follow_up",
+        method: "PATCH",
+        path: "/api/v1/chat-message-follow-ups/{id}",
+    },
+    crate::Operation {
+        id: "list_chat_messages",
+        method: "GET",
+        path: "/api/v1/chat-messages",
+    },
+    crate::Operation {
+        id: "create_chat_message",
+        method: "POST",
+        path: "/api/v1/chat-messages",
+    },
+    crate::Operation {
+        id: "export_chat_messages",
+        method: "POST",
+        path: "/api/v1/chat-messages/export",
+    },
+    crate::Operation {
+        id: "list_chats",
+        method: "GET",
+        path: "/api/v1/chats",
+    },
+    crate::Operation {
+        id: "create_chat",
+        method: "POST",
+        path: "/api/v1/chats",
+    },
+    crate::Operation {
+        id: "list_chat_details",
+        method: "GET",
+        path: "/api/v1/chats/details",
+    },
+    crate::Operation {
+        id: "get_chat",
+        method: "GET",
+        path: "/api/v1/chats/{id}",
+    },
+    crate::Operation {
+        id: "delete_chat",
+        method: "DELETE",
+        path: "/api/v1/chats/{id}",
+    },
+    crate::Operation {
+        id: "update_chat",
+        method: "PATCH",
+        path: "/api/v1/chats/{id}",
+    },
+    crate::Operation {
+        id: "get_chat_details",
+        method: "GET",
+        path: "/api/v1/chats/{id}/details",
+    },
+];

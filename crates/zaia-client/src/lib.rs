@@ -13,9 +13,12 @@
 //!
 //! The request and response types are those of [`zaia_models`]. Most programs use the
 //! `zaia-ext` crate on top of this one, for configuration, pagination, retries and errors.
-//! The code is in `src/generated.rs`, written by `cargo xtask generate`.
+//! The code is in `src/generated.rs`, written by `cargo xtask generate`; the only handwritten
+//! part is [`Hooks`], the point through which every request is sent.
 
 #[allow(unused_imports, clippy::all, missing_docs)]
 mod generated;
+mod hooks;
 
 pub use generated::*;
+pub use hooks::{ExecFuture, Executor, Hooks, Operation};

@@ -1,1 +1,1 @@
-
+//! Handwritten extensions for the Zaia SDK.
