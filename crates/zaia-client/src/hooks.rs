@@ -33,10 +33,17 @@ impl Operation {
 /// A boxed future returned by an [`Executor`].
 pub type ExecFuture<'a> = Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
 
-/// Sends one request on behalf of the generated client.
+/// Prepares and sends each request on behalf of the generated client.
 ///
-/// The default (no executor installed) is `reqwest::Client::execute`.
+/// Without an executor the client sends requests as built, with `reqwest::Client::execute`.
 pub trait Executor: Send + Sync + 'static {
+    /// Runs before anything is sent: adds headers, checks the request. An `Err` is returned to
+    /// the caller as `Error::InvalidRequest` and nothing is sent.
+    fn prepare(&self, request: &mut reqwest::Request, operation: Operation) -> Result<(), String> {
+        let _ = (request, operation);
+        Ok(())
+    }
+
     /// Sends `request` with `http` and returns the final response (after any retries).
     fn execute<'a>(&'a self, http: &'a reqwest::Client, request: reqwest::Request, operation: Operation) -> ExecFuture<'a>;
 }
@@ -60,18 +67,22 @@ impl fmt::Debug for Hooks {
     }
 }
 
+fn operation(info: &OperationInfo) -> Operation {
+    Operation::find(info.operation_id).copied().unwrap_or(Operation { id: info.operation_id, method: "", path: "" })
+}
+
 impl ClientHooks<Hooks> for crate::Client {
+    async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), progenitor_client::Error<E>> {
+        match &self.inner.executor {
+            None => Ok(()),
+            Some(executor) => executor.prepare(request, operation(info)).map_err(progenitor_client::Error::InvalidRequest),
+        }
+    }
+
     async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         match &self.inner.executor {
             None => self.client.execute(request).await,
-            Some(executor) => {
-                let operation = Operation::find(info.operation_id).copied().unwrap_or(Operation {
-                    id: info.operation_id,
-                    method: "",
-                    path: "",
-                });
-                executor.execute(&self.client, request, operation).await
-            }
+            Some(executor) => executor.execute(&self.client, request, operation(info)).await,
         }
     }
 }

@@ -1,1 +1,48 @@
-//! Handwritten extensions for the Zaia SDK.
+//! The handwritten layer of the Zaia SDK: what makes the generated client pleasant and safe.
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use zaia_ext::{Lang, Paginate, SendExt, ZaiaClient};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! // ZAIA_API_KEY (required) and ZAIA_BASE_URL (optional)
+//! let client = ZaiaClient::from_env()?;
+//!
+//! // every generated operation, with errors as `zaia_ext::Error`
+//! match client.get_chat().id(uuid::Uuid::nil()).send().into_result().await {
+//!     Ok(chat) => println!("{:?}", chat.title),
+//!     Err(e) if e.is_not_found() => println!("{}", e.feedback(Lang::EsEs).unwrap_or("not found")),
+//!     Err(e) => return Err(e.into()),
+//! }
+//!
+//! // every page of a list, lazily
+//! let mut follow_ups = client.list_chat_message_follow_ups_pages(|r| r).items();
+//! while let Some(follow_up) = follow_ups.try_next().await? {
+//!     println!("{} {}", follow_up.id, follow_up.status);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! - [`ClientBuilder`] / [`ZaiaClient::from_env`]: key, base URL, timeouts, user agent, retries.
+//! - [`Paginate`]: streams over the paginated lists, lazy or with prefetch.
+//! - [`Error`]: one error type with helpers (`is_not_found`, `feedback`, ...).
+//! - [`RetryPolicy`]: jittered exponential backoff honouring `Retry-After`.
+//! - Every request is checked against documented limits ([`validate`]) and traced (a
+//!   `zaia.request` span with operation, method, path template, attempt, status, elapsed time
+//!   and request id; never the key).
+
+#![warn(missing_docs)]
+
+mod client;
+mod config;
+mod error;
+pub mod pagination;
+mod retry;
+mod runtime;
+pub mod validate;
+
+pub use client::ZaiaClient;
+pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, DEFAULT_BASE_URL, USER_AGENT, install_tls_provider};
+pub use error::{ClientError, Error, Lang, SendExt, request_id};
+pub use pagination::{Pages, Paginate};
+pub use retry::RetryPolicy;

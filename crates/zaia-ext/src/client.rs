@@ -1,0 +1,60 @@
+//! The configured client.
+
+use std::fmt;
+use std::ops::Deref;
+
+use crate::config::{ClientBuilder, ConfigError};
+use crate::runtime::Runtime;
+
+/// A configured Zaia client: every generated operation, plus the helpers of this crate.
+///
+/// It derefs to the generated [`zaia_client::Client`], so each operation is a method:
+/// `client.list_chats()`, `client.get_chat().id(id)`, ... Requests carry the key, are checked
+/// against documented limits before sending, are retried per the [`RetryPolicy`](crate::RetryPolicy)
+/// and traced. Cloning is cheap (the connection pool is shared).
+#[derive(Clone)]
+pub struct ZaiaClient {
+    inner: zaia_client::Client,
+    base_url: String,
+}
+
+impl ZaiaClient {
+    pub(crate) fn new(base_url: &str, http: reqwest::Client, runtime: Runtime) -> Self {
+        let hooks = zaia_client::Hooks::with_executor(runtime);
+        ZaiaClient { inner: zaia_client::Client::new_with_client(base_url, http, hooks), base_url: base_url.to_string() }
+    }
+
+    /// A builder with the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `ZAIA_API_KEY` and `ZAIA_BASE_URL`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The generated client.
+    pub fn generated(&self) -> &zaia_client::Client {
+        &self.inner
+    }
+}
+
+impl Deref for ZaiaClient {
+    type Target = zaia_client::Client;
+
+    fn deref(&self) -> &zaia_client::Client {
+        &self.inner
+    }
+}
+
+impl fmt::Debug for ZaiaClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ZaiaClient").field("base_url", &self.base_url).field("api_key", &"<redacted>").finish()
+    }
+}

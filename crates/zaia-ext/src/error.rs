@@ -1,0 +1,349 @@
+//! One error type for every call, whatever went wrong.
+
+use std::fmt;
+use std::future::Future;
+
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use zaia_models::KnownException;
+
+/// What the generated client returns on failure.
+pub type ClientError = progenitor_client::Error<KnownException>;
+
+/// Headers that may carry the server's request id, in the order they are looked at.
+const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlation-id"];
+
+/// The request id the server sent with a response, if any.
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(String::from))
+}
+
+/// A language of the vendor's localized error feedback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English (United States): `enUs`.
+    EnUs,
+    /// Spanish (Spain): `esEs`.
+    EsEs,
+    /// Portuguese (Brazil): `ptBr`.
+    PtBr,
+}
+
+/// A failed call.
+///
+/// Match on the variant, or use the helpers: [`status`](Error::status),
+/// [`is_not_found`](Error::is_not_found), [`is_retryable`](Error::is_retryable),
+/// [`feedback`](Error::feedback), ...
+///
+/// ```
+/// use zaia_ext::{Error, Lang};
+///
+/// fn explain(error: &Error) -> String {
+///     if error.is_not_found() {
+///         return "no such chat".into();
+///     }
+///     error.feedback(Lang::PtBr).map(String::from).unwrap_or_else(|| error.to_string())
+/// }
+/// # let _ = explain;
+/// ```
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an error status and a `KnownException` body.
+    Api {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The vendor's error body.
+        exception: Box<KnownException>,
+        /// The server's request id, if it sent one.
+        request_id: Option<String>,
+    },
+    /// The server answered with an unexpected status whose body is not a `KnownException`.
+    Http {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The body as text (lossy UTF-8).
+        body: String,
+        /// The server's request id, if it sent one.
+        request_id: Option<String>,
+    },
+    /// The request did not complete: no connection, the connection broke, TLS failed...
+    Transport(reqwest::Error),
+    /// The request took longer than the configured timeout.
+    Timeout(reqwest::Error),
+    /// A success response whose body did not decode as the documented type.
+    Decode {
+        /// What the decoder said.
+        message: String,
+        /// The start of the body, for diagnosis.
+        body: String,
+    },
+    /// The request was refused before sending: a field breaks a documented limit.
+    InvalidRequest {
+        /// The field at fault (`content`, `pageSize`, ...), when known.
+        field: Option<String>,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Converts the generated client's error, reading the body of unexpected responses.
+    pub async fn from_client(error: ClientError) -> Error {
+        match error {
+            ClientError::ErrorResponse(response) => {
+                let status = response.status();
+                let request_id = request_id(response.headers());
+                Error::Api { status, exception: Box::new(response.into_inner()), request_id }
+            }
+            ClientError::UnexpectedResponse(response) => Error::from_response(response).await,
+            ClientError::CommunicationError(e) | ClientError::ResponseBodyError(e) | ClientError::InvalidUpgrade(e) => {
+                Error::from_reqwest(e)
+            }
+            ClientError::InvalidResponsePayload(bytes, e) => Error::Decode { message: e.to_string(), body: snippet(&bytes) },
+            ClientError::InvalidRequest(message) => Error::invalid_from_message(message),
+            ClientError::Custom(message) => Error::InvalidRequest { field: None, message },
+        }
+    }
+
+    /// A non-success response: `Api` when its body is a `KnownException`, `Http` otherwise.
+    pub async fn from_response(response: reqwest::Response) -> Error {
+        let status = response.status();
+        let request_id = request_id(response.headers());
+        match response.bytes().await {
+            Err(e) => Error::from_reqwest(e),
+            Ok(body) => match serde_json::from_slice::<KnownException>(&body) {
+                Ok(exception) => Error::Api { status, exception: Box::new(exception), request_id },
+                Err(_) => Error::Http { status, body: String::from_utf8_lossy(&body).into_owned(), request_id },
+            },
+        }
+    }
+
+    pub(crate) fn from_reqwest(e: reqwest::Error) -> Error {
+        if e.is_timeout() { Error::Timeout(e) } else { Error::Transport(e) }
+    }
+
+    /// A client-side validation failure on `field`.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Error {
+        Error::InvalidRequest { field: Some(field.to_string()), message: message.into() }
+    }
+
+    /// Messages made by [`crate::validate`] read `field: what is wrong`.
+    fn invalid_from_message(message: String) -> Error {
+        match message.split_once(": ") {
+            Some((field, rest)) if !field.is_empty() && !field.contains(' ') => Error::invalid(field, rest),
+            _ => Error::InvalidRequest { field: None, message },
+        }
+    }
+
+    /// The HTTP status, for errors that come from a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } | Error::Http { status, .. } => Some(*status),
+            Error::Transport(e) | Error::Timeout(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// 404.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// 401 (the key is missing, wrong or revoked).
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// 429.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether trying again later may succeed: timeouts, broken connections, 408, 429 and 5xx.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout(_) => true,
+            Error::Transport(e) => crate::retry::is_retryable_error(e),
+            Error::Api { status, .. } | Error::Http { status, .. } => crate::retry::is_retryable_status(*status),
+            Error::Decode { .. } | Error::InvalidRequest { .. } => false,
+        }
+    }
+
+    /// The vendor's error body, for `Api` errors.
+    pub fn exception(&self) -> Option<&KnownException> {
+        match self {
+            Error::Api { exception, .. } => Some(exception),
+            _ => None,
+        }
+    }
+
+    /// The vendor's error code (`exception.code`).
+    pub fn code(&self) -> Option<&str> {
+        self.exception()?.code.as_deref()
+    }
+
+    /// The server's request id, if it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api { request_id, .. } | Error::Http { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The vendor's message for end users in `lang`; falls back to English, then to the
+    /// exception's own message. `None` for errors that are not `Api` errors.
+    pub fn feedback(&self, lang: Lang) -> Option<&str> {
+        let e = self.exception()?;
+        let f = &e.feedback;
+        let wanted = match lang {
+            Lang::EnUs => &f.en_us,
+            Lang::EsEs => &f.es_es,
+            Lang::PtBr => &f.pt_br,
+        };
+        wanted.as_deref().or(f.en_us.as_deref()).or(Some(e.message.as_str())).filter(|s| !s.is_empty())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let with_id = |f: &mut fmt::Formatter<'_>, id: &Option<String>| match id {
+            Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        };
+        match self {
+            Error::Api { status, exception, request_id } => {
+                write!(f, "{status}: {}: {}", exception.name, one_line(&exception.message))?;
+                if let Some(code) = &exception.code {
+                    write!(f, " [{code}]")?;
+                }
+                with_id(f, request_id)
+            }
+            Error::Http { status, body, request_id } => {
+                write!(f, "{status}: {}", one_line(&truncate(body, 200)))?;
+                with_id(f, request_id)
+            }
+            Error::Transport(e) => write!(f, "transport error: {}", one_line(&error_chain(e))),
+            Error::Timeout(e) => write!(f, "timed out: {}", one_line(&error_chain(e))),
+            Error::Decode { message, .. } => write!(f, "could not decode the response: {}", one_line(message)),
+            Error::InvalidRequest { field: Some(field), message } => write!(f, "invalid request: {field}: {message}"),
+            Error::InvalidRequest { field: None, message } => write!(f, "invalid request: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) | Error::Timeout(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn snippet(bytes: &[u8]) -> String {
+    truncate(&String::from_utf8_lossy(bytes), 500)
+}
+
+/// Turns a generated call's future into one that fails with [`Error`].
+///
+/// ```no_run
+/// use zaia_ext::SendExt;
+/// # async fn demo(client: &zaia_ext::ZaiaClient, id: uuid::Uuid) -> Result<(), zaia_ext::Error> {
+/// let chat = client.get_chat().id(id).send().into_result().await?;
+/// println!("{:?} (request id {:?})", chat.title, zaia_ext::request_id(chat.headers()));
+/// # Ok(()) }
+/// ```
+pub trait SendExt<T>: Future<Output = Result<ResponseValue<T>, ClientError>> + Sized {
+    /// Awaits the call; maps a failure to [`Error`] (reading the body of unexpected responses).
+    fn into_result(self) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
+        async move {
+            match self.await {
+                Ok(value) => Ok(value),
+                Err(e) => Err(Error::from_client(e).await),
+            }
+        }
+    }
+}
+
+impl<T, F> SendExt<T> for F where F: Future<Output = Result<ResponseValue<T>, ClientError>> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zaia_models::KnownExceptionFeedback;
+
+    fn api(feedback: KnownExceptionFeedback) -> Error {
+        Error::Api {
+            status: StatusCode::NOT_FOUND,
+            exception: Box::new(KnownException {
+                code: Some("CHAT_NOT_FOUND".into()),
+                cta: None,
+                feedback,
+                message: "Chat not found.\nTry again".into(),
+                name: "NotFoundException".into(),
+            }),
+            request_id: Some("req-1".into()),
+        }
+    }
+
+    #[test]
+    fn feedback_falls_back_to_english_then_the_message() {
+        let full = api(KnownExceptionFeedback { en_us: Some("Not found".into()), es_es: None, pt_br: Some("Não encontrado".into()) });
+        assert_eq!(full.feedback(Lang::PtBr), Some("Não encontrado"));
+        assert_eq!(full.feedback(Lang::EsEs), Some("Not found"));
+        let none = api(KnownExceptionFeedback::default());
+        assert_eq!(none.feedback(Lang::EsEs), Some("Chat not found.\nTry again"));
+        assert_eq!(Error::invalid("content", "too long").feedback(Lang::EnUs), None);
+    }
+
+    #[test]
+    fn display_is_one_readable_line() {
+        let e = api(KnownExceptionFeedback::default());
+        assert_eq!(e.to_string(), "404 Not Found: NotFoundException: Chat not found. Try again [CHAT_NOT_FOUND] (request id req-1)");
+        assert!(e.is_not_found() && !e.is_retryable() && !e.is_unauthorized());
+        assert_eq!(e.code(), Some("CHAT_NOT_FOUND"));
+        let http = Error::Http { status: StatusCode::BAD_GATEWAY, body: "<html>\n bad gateway \n</html>".into(), request_id: None };
+        assert_eq!(http.to_string(), "502 Bad Gateway: <html> bad gateway </html>");
+        assert!(http.is_retryable());
+        assert_eq!(Error::invalid("pageSize", "must be 1..=100, got 0").to_string(), "invalid request: pageSize: must be 1..=100, got 0");
+    }
+
+    #[test]
+    fn validation_messages_keep_their_field() {
+        match Error::invalid_from_message("externalId: must be 3..=250 characters, got 2".into()) {
+            Error::InvalidRequest { field, message } => {
+                assert_eq!(field.as_deref(), Some("externalId"));
+                assert_eq!(message, "must be 3..=250 characters, got 2");
+            }
+            other => panic!("{other:?}"),
+        }
+        match Error::invalid_from_message("conversion to `Uuid` for id failed".into()) {
+            Error::InvalidRequest { field: None, .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}
