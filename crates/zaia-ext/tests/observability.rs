@@ -1,0 +1,134 @@
+//! Tracing, headers on the wire, and secrets kept out of every text.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use serde_json::json;
+use uuid::Uuid;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+use zaia_ext::{ClientBuilder, RetryPolicy, SendExt};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+#[tokio::test]
+async fn every_request_has_a_span_and_the_key_never_shows() {
+    let server = MockServer::start().await;
+    let id = Uuid::from_u128(77);
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/chats/{id}")))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/chats/{id}")))
+        .respond_with(ResponseTemplate::new(200).insert_header("x-request-id", "req-abc").set_body_json(chat(77)))
+        .mount(&server)
+        .await;
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let client = client(&server);
+    let chat = client.get_chat().id(id).send().into_result().await.unwrap();
+    assert_eq!(chat.id, id);
+    let log = captured.text();
+    assert!(log.contains("zaia.request"), "{log}");
+    for field in ["operation=\"get_chat\"", "method=GET", "path=\"/api/v1/chats/{id}\"", "attempt=2", "status=200", "request_id=\"req-abc\"", "elapsed_ms="] {
+        assert!(log.contains(field), "missing {field} in:\n{log}");
+    }
+    assert!(log.contains("retrying"), "{log}");
+    assert!(!log.contains(KEY), "the key leaked into tracing:\n{log}");
+    // the concrete id is not part of the span (the template is)
+    assert!(!log.contains(&id.to_string()), "{log}");
+
+    // and it went over the wire exactly as given, with the user agent
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.headers.get("authorization").unwrap(), KEY);
+        assert_eq!(request.headers.get("user-agent").unwrap().to_str().unwrap(), zaia_ext::USER_AGENT);
+        assert!(zaia_ext::USER_AGENT.starts_with("zaia-rust/"));
+    }
+}
+
+#[tokio::test]
+async fn the_key_is_added_to_a_callers_own_http_client() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/api/v1/chats")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    zaia_ext::install_tls_provider();
+    let own = reqwest::Client::builder().build().unwrap();
+    let client = ClientBuilder::new().api_key(KEY).base_url(server.uri()).user_agent("my-app/1").http_client(own).build().unwrap();
+    client.list_chats().send().into_result().await.unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert_eq!(request.headers.get("authorization").unwrap(), KEY);
+    assert_eq!(request.headers.get("user-agent").unwrap(), "my-app/1");
+}
+
+#[tokio::test]
+async fn debug_output_of_every_type_redacts_the_key() {
+    let server = MockServer::start().await;
+    let builder = builder(&server);
+    let client = builder.clone().build().unwrap();
+    let generated: &zaia_client::Client = &client;
+    let error = ClientBuilder::new().api_key(format!("{KEY}\n")).build().unwrap_err();
+    for text in [
+        format!("{builder:?}"),
+        format!("{client:?}"),
+        format!("{generated:?}"),
+        format!("{:?}", RetryPolicy::default()),
+        format!("{error:?}"),
+        error.to_string(),
+    ] {
+        assert!(!text.contains(KEY) && !text.contains("very-secret"), "leaked: {text}");
+    }
+}
+
+#[test]
+fn from_env_reads_the_documented_variables() {
+    let vars = |name: &str| match name {
+        "ZAIA_API_KEY" => Some(KEY.to_string()),
+        "ZAIA_BASE_URL" => Some("http://127.0.0.1:1".to_string()),
+        _ => None,
+    };
+    let client = ClientBuilder::from_vars(vars).unwrap().build().unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:1");
+    let default = ClientBuilder::from_vars(|n| (n == "ZAIA_API_KEY").then(|| KEY.to_string())).unwrap().build().unwrap();
+    assert_eq!(default.base_url(), zaia_ext::DEFAULT_BASE_URL);
+    let insecure = ClientBuilder::from_vars(|n| match n {
+        "ZAIA_API_KEY" => Some(KEY.into()),
+        _ => Some("http://api.example.com".into()),
+    })
+    .unwrap()
+    .build()
+    .unwrap_err();
+    assert!(insecure.to_string().contains("plain http is allowed only for loopback hosts"), "{insecure}");
+}

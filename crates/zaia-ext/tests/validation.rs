@@ -1,0 +1,77 @@
+//! Invalid input is refused before anything is sent, with the field named.
+
+mod common;
+
+use chrono::{TimeZone, Utc};
+use common::*;
+use uuid::Uuid;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+use zaia_ext::{Error, SendExt};
+use zaia_models::*;
+
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    server
+}
+
+fn field(err: Error) -> String {
+    match err {
+        Error::InvalidRequest { field: Some(f), .. } => f,
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+}
+
+fn message(content: &str, external_id: Option<&str>) -> CreateChatMessageRequest {
+    CreateChatMessageRequest {
+        chat_id: Uuid::nil(),
+        chat_thread_id: None,
+        content: content.into(),
+        external_id: external_id.map(String::from),
+        role: "user".into(),
+        sender_id: Uuid::nil(),
+    }
+}
+
+#[tokio::test]
+async fn invalid_requests_are_refused_before_sending() {
+    let server = server().await;
+    let client = client(&server);
+    let long = "x".repeat(4001);
+    assert_eq!(field(client.create_chat_message().body(message(&long, None)).send().into_result().await.unwrap_err()), "content");
+    assert_eq!(field(client.create_chat_message().body(message("hi", Some("ab"))).send().into_result().await.unwrap_err()), "externalId");
+    let long_id = "x".repeat(251);
+    assert_eq!(field(client.create_chat_message().body(message("hi", Some(&long_id))).send().into_result().await.unwrap_err()), "externalId");
+
+    let follow_up = CreateChatMessageFollowUpRequest { chat_id: Uuid::nil(), due_date: Utc::now(), message: String::new() };
+    assert_eq!(field(client.create_chat_message_follow_up().body(follow_up).send().into_result().await.unwrap_err()), "message");
+    let update = UpdateChatMessageFollowUpRequest { message: Some(String::new()), ..Default::default() };
+    assert_eq!(field(client.update_chat_message_follow_up().id(Uuid::nil()).body(update).send().into_result().await.unwrap_err()), "message");
+
+    let jan = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let feb = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
+    let export = |url: &str, start, end: Patch<_>| ExportChatMessagesRequest { callback_url: url.into(), language: None, range_end: end, range_start: Some(start) };
+    let insecure = export("http://hooks.example.com/x", jan, Patch::Absent);
+    let err = client.export_chat_messages().body(insecure).send().into_result().await.unwrap_err();
+    assert_eq!(err.to_string(), "invalid request: callbackUrl: must be an https URL, got scheme `http`");
+    let backwards = export("https://hooks.example.com/x", feb, Patch::Value(jan));
+    assert_eq!(field(client.export_chat_messages().body(backwards).send().into_result().await.unwrap_err()), "rangeStart");
+
+    let err = client.list_chats().page_size(std::num::NonZeroU64::new(101).unwrap()).send().into_result().await.unwrap_err();
+    assert_eq!(field(err), "pageSize");
+    let too_many = ChatMessagePagination { limit: std::num::NonZeroU64::new(1001).unwrap() };
+    let err = client.list_chat_messages().chat_id(Uuid::nil()).pagination(too_many).send().into_result().await.unwrap_err();
+    assert_eq!(field(err), "limit");
+
+    assert_eq!(server.received_requests().await.unwrap().len(), 0, "nothing was sent");
+}
+
+#[tokio::test]
+async fn valid_requests_at_the_limits_are_sent() {
+    let server = server().await;
+    let client = builder(&server).retry_policy(zaia_ext::RetryPolicy::none()).build().unwrap();
+    let at_limit = "é".repeat(4000);
+    let err = client.create_chat_message().body(message(&at_limit, Some("abc"))).send().into_result().await.unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 500, "it reached the server");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
