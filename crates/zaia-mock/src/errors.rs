@@ -1,0 +1,93 @@
+//! Error responses: every one a `KnownException` with feedback in enUs, esEs and ptBr.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use zaia_models::{KnownException, KnownExceptionFeedback};
+
+/// An error the mock answers with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: KnownException,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, name: &str, code: &str, message: impl Into<String>, feedback: [&str; 3]) -> Self {
+        let [en, es, pt] = feedback;
+        ApiError {
+            status,
+            body: KnownException {
+                code: Some(code.into()),
+                cta: None,
+                feedback: KnownExceptionFeedback { en_us: Some(en.into()), es_es: Some(es.into()), pt_br: Some(pt.into()) },
+                message: message.into(),
+                name: name.into(),
+            },
+        }
+    }
+
+    /// 401: the key is missing or unknown.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "UnauthorizedException",
+            "UNAUTHORIZED",
+            "Unauthorized.",
+            ["You are not authorized.", "No estás autorizado.", "Você não está autorizado."],
+        )
+    }
+
+    /// 400 with what is wrong.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "BadRequestException",
+            "INVALID_DATA",
+            message,
+            ["Invalid data provided.", "Datos no válidos.", "Dados inválidos."],
+        )
+    }
+
+    /// 404 for a chat.
+    pub fn chat_not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NotFoundException", "CHAT_NOT_FOUND", "Chat not found.", [
+            "Chat not found.",
+            "Chat no encontrado.",
+            "Chat não encontrado.",
+        ])
+    }
+
+    /// 404 for a channel.
+    pub fn channel_not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NotFoundException", "CHANNEL_NOT_FOUND", "Channel or responder not found.", [
+            "Channel or responder not found.",
+            "Canal o respondedor no encontrado.",
+            "Canal ou respondente não encontrado.",
+        ])
+    }
+
+    /// 404 for a follow-up.
+    pub fn follow_up_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NotFoundException",
+            "CHAT_MESSAGE_FOLLOW_UP_NOT_FOUND",
+            "The chat message follow-up was not found.",
+            ["The follow-up was not found.", "El seguimiento no fue encontrado.", "O acompanhamento não foi encontrado."],
+        )
+    }
+
+    /// 412 for a follow-up that cannot be created or changed.
+    pub fn precondition(message: &str, feedback: [&str; 3]) -> Self {
+        Self::new(StatusCode::PRECONDITION_FAILED, "PreconditionFailedException", "PRECONDITION_FAILED", message, feedback)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}

@@ -1,0 +1,138 @@
+//! A stateful fake of the Zaia Public API, for tests and demos without a network or a key.
+//!
+//! It implements the 13 operations of the SDK over in-memory state, with the rules the vendor
+//! documents (limits, 404s, 412s for follow-ups, 401 for a missing or unknown key), and answers
+//! every error with a `KnownException` in enUs, esEs and ptBr. Its responses are checked against
+//! the merged spec's schemas in this crate's contract tests.
+//!
+//! ```no_run
+//! use zaia_mock::{MockConfig, MockServer, Seed};
+//!
+//! # async fn demo() -> std::io::Result<()> {
+//! let mock = MockServer::start(MockConfig { seed: Some(Seed::default()), ..MockConfig::default() }).await?;
+//! let client = zaia_ext::ClientBuilder::new().api_key(mock.api_key()).base_url(mock.base_url()).build().unwrap();
+//! let chats = client.list_chats().send().await.unwrap();
+//! assert_eq!(chats.len(), 10);
+//! # Ok(()) }
+//! ```
+//!
+//! As a program: `cargo run -p zaia-mock -- --port 8080 --chats 25`.
+
+#![warn(missing_docs)]
+
+mod errors;
+mod routes;
+mod seed;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+pub use errors::ApiError;
+pub use seed::{Seed, epoch};
+pub use store::{Channel, Store};
+
+/// How the mock behaves.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// Keys accepted in the `authorization` header (default: `test-key`).
+    pub api_keys: Vec<String>,
+    /// Lets export callbacks go to loopback addresses (and plain http there), for tests.
+    pub allow_loopback_callbacks: bool,
+    /// A deterministic dataset to start with.
+    pub seed: Option<Seed>,
+    /// Keeps a copy of every exchange ([`MockServer::exchanges`]).
+    pub record: bool,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig { api_keys: vec!["test-key".into()], allow_loopback_callbacks: false, seed: None, record: false }
+    }
+}
+
+/// One request and the mock's answer, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The route template (`/api/v1/chats/{id}`), as in the spec.
+    pub path: String,
+    /// The status answered.
+    pub status: u16,
+    /// The JSON body answered.
+    pub body: serde_json::Value,
+}
+
+pub(crate) struct AppState {
+    config: MockConfig,
+    store: Mutex<Store>,
+    exchanges: Mutex<Vec<Exchange>>,
+    http: reqwest::Client,
+}
+
+/// A running mock. Stops when dropped.
+pub struct MockServer {
+    address: SocketAddr,
+    state: Arc<AppState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl MockServer {
+    /// Starts on `127.0.0.1` at a free port, on the current tokio runtime.
+    pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
+        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Starts on `address`.
+    pub async fn bind(address: SocketAddr, config: MockConfig) -> std::io::Result<MockServer> {
+        let mut store = Store::new();
+        if let Some(seed) = config.seed {
+            seed::fill(&mut store, seed);
+        }
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().map_err(std::io::Error::other)?;
+        let state = Arc::new(AppState { config, store: Mutex::new(store), exchanges: Mutex::default(), http });
+        let listener = tokio::net::TcpListener::bind(address).await?;
+        let address = listener.local_addr()?;
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = routes::router(state.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).with_graceful_shutdown(async { let _ = stopped.await; }).await;
+        });
+        Ok(MockServer { address, state, shutdown: Some(shutdown) })
+    }
+
+    /// `http://127.0.0.1:<port>`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The address it listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The first accepted key.
+    pub fn api_key(&self) -> &str {
+        self.state.config.api_keys.first().map_or("", String::as_str)
+    }
+
+    /// Every exchange so far (with [`MockConfig::record`]).
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.state.exchanges.lock().unwrap().clone()
+    }
+
+    /// Reads or changes the state directly (to arrange a test).
+    pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.state.store.lock().unwrap())
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

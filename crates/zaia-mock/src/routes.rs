@@ -1,0 +1,198 @@
+//! HTTP: the 13 operations, the key check, and (for contract tests) a record of every exchange.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{MatchedPath, Path, RawQuery, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use uuid::Uuid;
+use zaia_models::*;
+
+use crate::errors::ApiError;
+use crate::store::{ChatFilter, FollowUpFilter, page};
+use crate::{AppState, Exchange};
+
+type Shared = State<Arc<AppState>>;
+type Answer<T> = Result<(StatusCode, axum::Json<T>), ApiError>;
+
+fn ok<T>(value: T) -> Answer<T> {
+    Ok((StatusCode::OK, axum::Json(value)))
+}
+
+pub(crate) fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/api/v1/chats", get(list_chats).post(create_chat))
+        .route("/api/v1/chats/details", get(list_chat_details))
+        .route("/api/v1/chats/{id}", get(get_chat).patch(update_chat).delete(delete_chat))
+        .route("/api/v1/chats/{id}/details", get(get_chat_details))
+        .route("/api/v1/chat-messages", get(list_chat_messages).post(create_chat_message))
+        .route("/api/v1/chat-messages/export", post(export_chat_messages))
+        .route("/api/v1/chat-message-follow-ups", get(list_follow_ups).post(create_follow_up))
+        .route("/api/v1/chat-message-follow-ups/{id}", patch(update_follow_up))
+        .layer(middleware::from_fn_with_state(state.clone(), authorize))
+        .layer(middleware::from_fn_with_state(state.clone(), record))
+        .with_state(state)
+}
+
+/// A missing or unknown key is a 401, whatever the route.
+async fn authorize(State(state): Shared, request: Request, next: Next) -> Response {
+    let key = request.headers().get("authorization").and_then(|v| v.to_str().ok());
+    if key.is_some_and(|k| state.config.api_keys.iter().any(|known| known == k)) {
+        next.run(request).await
+    } else {
+        ApiError::unauthorized().into_response()
+    }
+}
+
+/// Keeps a copy of every exchange when recording is on (contract tests read them).
+async fn record(State(state): Shared, request: Request, next: Next) -> Response {
+    if !state.config.record {
+        return next.run(request).await;
+    }
+    let method = request.method().to_string();
+    let template = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    let response = next.run(request).await;
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    state.exchanges.lock().unwrap().push(Exchange {
+        method,
+        path: template.unwrap_or_default(),
+        status: parts.status.as_u16(),
+        body,
+    });
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Query parameters with repeated keys (`chatIds=a&chatIds=b`).
+struct Query(Vec<(String, String)>);
+
+impl Query {
+    fn new(raw: Option<String>) -> Self {
+        Query(url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes()).into_owned().collect())
+    }
+
+    fn all<T: FromStr>(&self, name: &str) -> Result<Vec<T>, ApiError> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.parse().map_err(|_| ApiError::invalid(format!("{name}: `{v}` is not valid."))))
+            .collect()
+    }
+
+    fn one<T: FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
+        Ok(self.all(name)?.into_iter().next())
+    }
+}
+
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::invalid(format!("Invalid data provided: {e}")))
+}
+
+fn id(raw: &str) -> Result<Uuid, ApiError> {
+    raw.parse().map_err(|_| ApiError::invalid(format!("`{raw}` is not a UUID.")))
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+async fn list_chats(State(state): Shared, RawQuery(raw): RawQuery) -> Answer<Vec<Chat>> {
+    let q = Query::new(raw);
+    let filter = ChatFilter {
+        channel_ids: q.all("channelIds")?,
+        channel_types: q.all("channelTypes")?,
+        owner_ids: q.all("ownerIds")?,
+        last_message_start: q.one("lastChatMessageCreatedAtStart")?,
+        last_message_end: q.one("lastChatMessageCreatedAtEnd")?,
+    };
+    let chats = state.store.lock().unwrap().list_chats(&filter);
+    ok(page(chats, q.one("pageNumber")?, q.one("pageSize")?)?)
+}
+
+async fn list_chat_details(State(state): Shared, RawQuery(raw): RawQuery) -> Answer<Vec<ChatDetails>> {
+    let q = Query::new(raw);
+    let store = state.store.lock().unwrap();
+    let rows = store.list_chats(&ChatFilter::default()).iter().map(|c| store.details(c)).collect();
+    ok(page(rows, q.one("pageNumber")?, q.one("pageSize")?)?)
+}
+
+async fn create_chat(State(state): Shared, bytes: Bytes) -> Answer<Chat> {
+    ok(state.store.lock().unwrap().create_chat(body(&bytes)?, now())?)
+}
+
+async fn get_chat(State(state): Shared, Path(raw): Path<String>) -> Answer<Chat> {
+    ok(state.store.lock().unwrap().get_chat(id(&raw).map_err(|_| ApiError::chat_not_found())?)?)
+}
+
+async fn get_chat_details(State(state): Shared, Path(raw): Path<String>) -> Answer<ChatDetails> {
+    ok(state.store.lock().unwrap().get_chat_details(id(&raw).map_err(|_| ApiError::chat_not_found())?)?)
+}
+
+async fn update_chat(State(state): Shared, Path(raw): Path<String>, bytes: Bytes) -> Answer<Chat> {
+    let chat = id(&raw).map_err(|_| ApiError::chat_not_found())?;
+    ok(state.store.lock().unwrap().update_chat(chat, body(&bytes)?, now())?)
+}
+
+async fn delete_chat(State(state): Shared, Path(raw): Path<String>) -> Answer<DeleteChatResponse> {
+    ok(state.store.lock().unwrap().delete_chat(id(&raw).map_err(|_| ApiError::chat_not_found())?, now())?)
+}
+
+async fn list_chat_messages(State(state): Shared, RawQuery(raw): RawQuery) -> Answer<Vec<ChatMessageWithJoins>> {
+    let q = Query::new(raw);
+    let chat: Uuid = q.one("chatId")?.ok_or_else(|| ApiError::invalid("chatId is required."))?;
+    let joins: Vec<ChatMessageJoin> = q.all("joins")?;
+    // `pagination {limit}` arrives as `limit` (form/explode; see zaia-ext's pagination docs)
+    let limit = q.one("limit")?.unwrap_or(250);
+    ok(state.store.lock().unwrap().list_messages(chat, q.one("chatThreadId")?, &joins, limit)?)
+}
+
+async fn create_chat_message(State(state): Shared, bytes: Bytes) -> Answer<ChatMessage> {
+    ok(state.store.lock().unwrap().create_message(body(&bytes)?, now())?)
+}
+
+async fn export_chat_messages(State(state): Shared, bytes: Bytes) -> Answer<ExportChatMessagesResponse> {
+    let request: ExportChatMessagesRequest = body(&bytes)?;
+    let messages = state.store.lock().unwrap().export(&request, now(), state.config.allow_loopback_callbacks)?;
+    // the vendor POSTs the result when ready; its payload is not documented, so this one is
+    // the mock's own: {status, rangeStart, chatMessages}
+    let payload = serde_json::json!({"status": "completed", "rangeStart": request.range_start, "chatMessages": messages});
+    let http = state.http.clone();
+    let url = request.callback_url.clone();
+    tokio::spawn(async move {
+        if let Err(e) = http.post(&url).json(&payload).send().await {
+            tracing::warn!(error = %e, "export callback failed");
+        }
+    });
+    ok(ExportChatMessagesResponse { message: "Export started. A POST will be made to callbackUrl when ready.".into() })
+}
+
+async fn list_follow_ups(State(state): Shared, RawQuery(raw): RawQuery) -> Answer<Vec<ChatMessageFollowUp>> {
+    let q = Query::new(raw);
+    let filter = FollowUpFilter {
+        chat_ids: q.all("chatIds")?,
+        chat_message_ids: q.all("chatMessageIds")?,
+        statuses: q.all("statuses")?,
+        trigger_chat_message_ids: q.all("triggerChatMessageIds")?,
+    };
+    let items = state.store.lock().unwrap().list_follow_ups(&filter);
+    ok(page(items, q.one("pageNumber")?, q.one("pageSize")?)?)
+}
+
+async fn create_follow_up(State(state): Shared, bytes: Bytes) -> Answer<ChatMessageFollowUp> {
+    let created = state.store.lock().unwrap().create_follow_up(body(&bytes)?, now())?;
+    Ok((StatusCode::CREATED, axum::Json(created)))
+}
+
+async fn update_follow_up(State(state): Shared, Path(raw): Path<String>, bytes: Bytes) -> Answer<ChatMessageFollowUp> {
+    let follow_up = id(&raw).map_err(|_| ApiError::follow_up_not_found())?;
+    ok(state.store.lock().unwrap().update_follow_up(follow_up, body(&bytes)?, now())?)
+}

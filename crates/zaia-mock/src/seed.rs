@@ -1,0 +1,137 @@
+//! A deterministic dataset: the same seed gives the same chats, messages and follow-ups.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use uuid::Uuid;
+use zaia_models::*;
+
+use crate::store::Store;
+
+/// How much data to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seed {
+    /// Makes the ids; the same value gives the same data.
+    pub seed: u64,
+    /// Chats to create (spread over the channels).
+    pub chats: usize,
+    /// Messages per chat, alternating user and assistant, the last from the assistant.
+    pub messages_per_chat: usize,
+    /// Follow-ups per chat, cycling through the statuses.
+    pub follow_ups_per_chat: usize,
+}
+
+impl Default for Seed {
+    fn default() -> Self {
+        Seed { seed: 42, chats: 25, messages_per_chat: 6, follow_ups_per_chat: 2 }
+    }
+}
+
+/// splitmix64: a tiny, well-known generator; no dependency for a few ids.
+struct Ids(u64);
+
+impl Ids {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn uuid(&mut self) -> Uuid {
+        let raw = ((self.next() as u128) << 64) | self.next() as u128;
+        uuid::Builder::from_random_bytes(raw.to_be_bytes()).into_uuid()
+    }
+}
+
+/// When the seeded history starts.
+pub fn epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap()
+}
+
+/// Fills `store` with the dataset `seed` describes.
+pub fn fill(store: &mut Store, seed: Seed) {
+    let mut ids = Ids(seed.seed);
+    let statuses = ChatMessageFollowUpStatus::KNOWN;
+    let mut clock = epoch();
+    for c in 0..seed.chats {
+        let channel = store.channels[c % store.channels.len()].clone();
+        let chat_id = ids.uuid();
+        let created = clock;
+        let owner = ids.uuid();
+        let mut last_assistant = None;
+        for m in 0..seed.messages_per_chat {
+            clock += Duration::minutes(1);
+            // ends on an assistant message, so follow-ups can be created
+            let from_user = (seed.messages_per_chat - m) % 2 == 0;
+            let id = ids.uuid();
+            store.messages.push(ChatMessage {
+                chat_id,
+                chat_thread_id: None,
+                content: if from_user { format!("Question {m} in chat {c}") } else { format!("Answer {m} in chat {c}") },
+                created_at: clock,
+                external_id: None,
+                id,
+                raw_content: (!from_user).then(|| format!("Answer {m} in chat {c}")),
+                role: if from_user { "user" } else { "assistant" }.into(),
+                sender_id: Some(if from_user { owner } else { channel.responder_id }),
+                updated_at: clock,
+            });
+            if !from_user {
+                last_assistant = Some(id);
+            }
+        }
+        if let Some(trigger) = last_assistant {
+            for f in 0..seed.follow_ups_per_chat {
+                let status = statuses[f % statuses.len()].clone();
+                let finished = (status != ChatMessageFollowUpStatus::Pending).then_some(clock);
+                store.follow_ups.push(ChatMessageFollowUp {
+                    chat_id,
+                    chat_message_id: None,
+                    created_at: clock,
+                    due_date: clock + Duration::hours(24 * (f as i64 + 1)),
+                    finished_at: finished,
+                    id: ids.uuid(),
+                    message: format!("Follow-up {f} for chat {c}"),
+                    reason: (status == ChatMessageFollowUpStatus::Failed).then(|| "The channel rejected the message.".into()),
+                    status,
+                    trigger_chat_message_id: trigger,
+                    updated_at: clock,
+                });
+            }
+        }
+        store.chats.push(Chat {
+            channel_id: Some(channel.id),
+            created_at: created,
+            id: chat_id,
+            is_removed: Some(false),
+            owner_id: Some(owner),
+            responder_id: Some(channel.responder_id),
+            title: Some(format!("Chat {c}")),
+            updated_at: clock,
+            workspace_id: Some(store.workspace_id),
+        });
+        clock += Duration::minutes(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_seed_gives_the_same_data() {
+        let make = |seed| {
+            let mut store = Store::new();
+            fill(&mut store, Seed { seed, ..Seed::default() });
+            store
+        };
+        let (a, b, c) = (make(1), make(1), make(2));
+        assert_eq!(a.chats, b.chats);
+        assert_eq!(a.messages, b.messages);
+        assert_eq!(a.follow_ups, b.follow_ups);
+        assert_ne!(a.chats[0].id, c.chats[0].id);
+        assert_eq!(a.chats.len(), 25);
+        assert_eq!(a.messages.len(), 25 * 6);
+        assert!(a.messages.iter().filter(|m| m.chat_id == a.chats[0].id).last().unwrap().role == "assistant");
+    }
+}
