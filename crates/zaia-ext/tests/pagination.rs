@@ -33,7 +33,7 @@ async fn lazy_streams_issue_exactly_the_needed_requests() {
     // a total that fills its last page needs one empty page to see the end
     let full = ChatPages::new(40);
     let server = serve(&full).await;
-    let all = client(&server).list_chats_pages(|r| r).page_size(10).collect_all().await.unwrap();
+    let all = common::client(&server).list_chats_pages(|r| r).page_size(10).collect_all().await.unwrap();
     assert_eq!(all.len(), 40);
     assert_eq!(full.count(), 5);
 }
