@@ -5,6 +5,7 @@
 //!
 //! The pipeline is `stages/` (spec → spec) then `codegen/` (spec → Rust); see `pipeline.rs`.
 
+mod bench;
 mod codegen;
 mod config;
 mod error;
@@ -31,8 +32,12 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate(&root, &config),
         Some("check") => check(&root, &config),
+        Some("bench") => {
+            let iterations = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10);
+            bench::run(&root, &config, iterations).map_err(|e| e.to_string())
+        }
         _ => {
-            eprintln!("usage: cargo xtask <generate|check>\n\n  generate  regenerate the merged spec and the generated crates\n  check     fail if anything generated is stale");
+            eprintln!("usage: cargo xtask <generate|check|bench [iterations]>\n\n  generate  regenerate the merged spec and the generated crates\n  check     fail if anything generated is stale\n  bench     time the generator (13 and 120 operations)");
             return ExitCode::from(2);
         }
     };

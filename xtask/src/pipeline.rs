@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+
 use serde_json::Value;
 
 use crate::codegen;
@@ -15,12 +16,6 @@ use crate::stages::{hoist, load, merge, normalise, validate};
 pub struct Output {
     pub path: PathBuf,
     pub contents: String,
-}
-
-/// Fragments → merged, normalised spec.
-pub fn build_spec(root: &Path, config: &Config) -> Result<Value> {
-    let fragments = load::load_dir(root, config.openapi_dir)?;
-    spec_from_fragments(&fragments, config)
 }
 
 pub fn spec_from_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Value> {
@@ -36,7 +31,13 @@ pub fn spec_from_fragments(fragments: &[load::Fragment], config: &Config) -> Res
 
 /// Every output of `cargo xtask generate`.
 pub fn run(root: &Path, config: &Config) -> Result<Vec<Output>> {
-    let spec = build_spec(root, config)?;
+    let fragments = load::load_dir(root, config.openapi_dir)?;
+    run_fragments(&fragments, config)
+}
+
+/// [`run`] on fragments already loaded.
+pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Vec<Output>> {
+    let spec = spec_from_fragments(fragments, config)?;
     let for_codegen = codegen::codegen_spec(&spec);
     let models = codegen::models::generate(&for_codegen)?;
     let client = codegen::client::generate(&for_codegen, config)?;

@@ -1,0 +1,227 @@
+//! Benchmarks of the SDK at run time (generation is `cargo xtask bench`). Run in release:
+//!
+//! ```sh
+//! cargo run --release -p zaia-bench -- overhead     # SDK list call vs hand-written reqwest + serde_json
+//! cargo run --release -p zaia-bench -- pagination   # 10,000 items in 100 pages, 20 ms a page: lazy vs prefetch
+//! cargo run --release -p zaia-bench -- memory       # peak RSS streaming 10,000 and 100,000 items
+//! cargo run --release -p zaia-bench -- all
+//! ```
+//!
+//! Every figure is printed with a baseline measured in the same run. The server is an axum app
+//! on 127.0.0.1 on its own runtime thread; requests are bounded in number.
+
+use std::num::NonZeroU64;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use futures::StreamExt;
+use zaia_ext::{Paginate, RetryPolicy, SendExt, ZaiaClient};
+use zaia_models::Chat;
+
+const KEY: &str = "bench-key";
+
+/// Pages of chats made on the fly: `total` items, `delay` per request.
+struct Catalogue {
+    total: u64,
+    delay: Duration,
+}
+
+fn chat_json(i: u64) -> String {
+    format!(
+        r#"{{"createdAt":"2026-11-21T10:00:00Z","id":"00000000-0000-4000-8000-{i:012x}","isRemoved":false,"updatedAt":"2026-11-21T10:00:00Z","channelId":"00000000-0000-4000-8000-000000000001","ownerId":"00000000-0000-4000-8000-000000000002","responderId":"00000000-0000-4000-8000-000000000003","title":"Chat {i}","workspaceId":"00000000-0000-4000-8000-000000000004"}}"#
+    )
+}
+
+async fn chats(State(catalogue): State<Arc<Catalogue>>, RawQuery(query): RawQuery) -> impl IntoResponse {
+    let mut page = 1u64;
+    let mut size = 10u64;
+    for (k, v) in url_pairs(query.as_deref().unwrap_or("")) {
+        match k {
+            "pageNumber" => page = v.parse().unwrap_or(1),
+            "pageSize" => size = v.parse().unwrap_or(10),
+            _ => {}
+        }
+    }
+    if !catalogue.delay.is_zero() {
+        tokio::time::sleep(catalogue.delay).await;
+    }
+    let start = ((page - 1) * size).min(catalogue.total);
+    let end = (start + size).min(catalogue.total);
+    let body = format!("[{}]", (start..end).map(chat_json).collect::<Vec<_>>().join(","));
+    ([(CONTENT_TYPE, "application/json")], body)
+}
+
+fn url_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
+    query.split('&').filter_map(|pair| pair.split_once('='))
+}
+
+/// Starts the server on its own thread and runtime; returns its base URL.
+fn serve(catalogue: Catalogue) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(format!("http://{}", listener.local_addr().unwrap())).unwrap();
+            let app = Router::new().route("/api/v1/chats", get(chats)).with_state(Arc::new(catalogue));
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+fn client(base: &str) -> ZaiaClient {
+    ZaiaClient::builder().api_key(KEY).base_url(base).retry_policy(RetryPolicy::none()).build().unwrap()
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+}
+
+/// SDK list call vs a hand-written reqwest + serde_json call of the same endpoint.
+fn overhead(requests: usize) {
+    let base = serve(Catalogue { total: 10, delay: Duration::ZERO });
+    let rt = runtime();
+    let sdk = client(&base);
+    zaia_ext::install_tls_provider();
+    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).timeout(Duration::from_secs(30)).build().unwrap();
+    let url = format!("{base}/api/v1/chats");
+    let size = NonZeroU64::new(10).unwrap();
+    let sdk_call = || async {
+        let chats = sdk.list_chats().page_size(size).send().into_result().await.unwrap();
+        assert_eq!(chats.len(), 10);
+    };
+    let raw_call = || async {
+        let response = http.get(&url).query(&[("pageSize", "10")]).header("authorization", KEY).send().await.unwrap();
+        assert!(response.status().is_success());
+        let chats: Vec<Chat> = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+        assert_eq!(chats.len(), 10);
+    };
+    let (mut sdk_time, mut raw_time) = (Duration::ZERO, Duration::ZERO);
+    rt.block_on(async {
+        // warm up connections and caches
+        for _ in 0..200 {
+            sdk_call().await;
+            raw_call().await;
+        }
+        let block = 100;
+        for round in 0..requests / block {
+            // alternate which goes first, so neither always runs on a warmer machine
+            for first_sdk in [round % 2 == 0, round % 2 == 1] {
+                let start = Instant::now();
+                for _ in 0..block {
+                    if first_sdk { sdk_call().await } else { raw_call().await }
+                }
+                if first_sdk { sdk_time += start.elapsed() } else { raw_time += start.elapsed() }
+            }
+        }
+    });
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / requests as f64;
+    println!("per-request overhead, {requests} list calls each, interleaved in blocks of 100");
+    println!("  baseline reqwest + serde_json  {:>8.1} µs/request", per(raw_time));
+    println!("  zaia-ext list_chats            {:>8.1} µs/request", per(sdk_time));
+    println!("  ratio SDK / baseline           {:>8.3}", sdk_time.as_secs_f64() / raw_time.as_secs_f64());
+}
+
+/// 10,000 items in 100 pages, 20 ms a page: lazy vs prefetch windows.
+fn pagination() {
+    let delay = Duration::from_millis(20);
+    let base = serve(Catalogue { total: 10_000, delay });
+    let rt = runtime();
+    let sdk = client(&base);
+    let run = |window: usize| {
+        rt.block_on(async {
+            let start = Instant::now();
+            let mut items = sdk.list_chats_pages(|r| r).page_size(100).prefetch(window).items();
+            let mut n = 0;
+            while let Some(item) = items.next().await {
+                item.unwrap();
+                n += 1;
+            }
+            assert_eq!(n, 10_000);
+            start.elapsed()
+        })
+    };
+    let median = |window| {
+        let mut samples: Vec<Duration> = (0..3).map(|_| run(window)).collect();
+        samples.sort();
+        samples[1]
+    };
+    let lazy = median(1);
+    // 101 requests (the last one empty) at 20 ms each cannot overlap below this
+    println!("pagination, 10,000 items in pages of 100, server adds {delay:?} per request (median of 3)");
+    println!("  lazy (baseline)   {:>9.3?}", lazy);
+    for window in [2, 4, 8, 16] {
+        let t = median(window);
+        println!("  prefetch {window:>2}       {:>9.3?}  ({:.2}× lazy)", t, t.as_secs_f64() / lazy.as_secs_f64());
+    }
+}
+
+/// Peak RSS of a child that streams `items` items (0: starts everything, streams nothing).
+fn memory_child(items: u64, window: usize) {
+    let base = serve(Catalogue { total: items, delay: Duration::ZERO });
+    let rt = runtime();
+    let sdk = client(&base);
+    let n = rt.block_on(async {
+        if items == 0 {
+            return 0;
+        }
+        let mut stream = sdk.list_chats_pages(|r| r).page_size(100).prefetch(window).items();
+        let mut n = 0u64;
+        while let Some(item) = stream.next().await {
+            item.unwrap();
+            n += 1;
+        }
+        n
+    });
+    assert_eq!(n, items);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let hwm = status.lines().find(|l| l.starts_with("VmHWM")).unwrap().split_whitespace().nth(1).unwrap().to_string();
+    println!("{hwm}");
+}
+
+fn memory() {
+    let exe = std::env::current_exe().unwrap();
+    let peak = |items: u64, window: usize| -> f64 {
+        let out = std::process::Command::new(&exe).args(["memory-child", &items.to_string(), &window.to_string()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().parse::<f64>().unwrap() / 1024.0
+    };
+    let baseline = peak(0, 1);
+    println!("peak RSS (VmHWM) streaming chats in pages of 100; baseline: same process, no items streamed");
+    println!("  baseline                     {baseline:>7.1} MiB");
+    for window in [1, 8] {
+        let small = peak(10_000, window);
+        let large = peak(100_000, window);
+        let mode = if window == 1 { "lazy       ".to_string() } else { format!("prefetch {window:<2}") };
+        println!(
+            "  {mode}  10,000 items {small:>7.1} MiB   100,000 items {large:>7.1} MiB   (100k / 10k = {:.3}; 100k − baseline = {:.1} MiB)",
+            large / small,
+            large - baseline
+        );
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if cfg!(debug_assertions) && args.first().map(String::as_str) != Some("memory-child") {
+        eprintln!("note: a debug build; run with --release for figures worth recording");
+    }
+    match args.first().map(String::as_str) {
+        Some("overhead") => overhead(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20_000)),
+        Some("pagination") => pagination(),
+        Some("memory") => memory(),
+        Some("memory-child") => memory_child(args[1].parse().unwrap(), args[2].parse().unwrap()),
+        Some("all") => {
+            overhead(20_000);
+            pagination();
+            memory();
+        }
+        _ => eprintln!("usage: zaia-bench <overhead [requests]|pagination|memory|all>"),
+    }
+}
