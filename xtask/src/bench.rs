@@ -73,7 +73,7 @@ pub fn run(root: &Path, config: &Config, iterations: usize) -> Result<()> {
     let outputs = pipeline::run_fragments(&synthetic, &synthetic_config)?;
     let client_lines = outputs[2].contents.lines().count();
     let big = time(iterations, || pipeline::run_fragments(&synthetic, &synthetic_config));
-    let profile = if cfg!(debug_assertions) { "dev" } else { "release" };
+    let profile = if cfg!(debug_assertions) { "xtask: dev with the generator crates optimised" } else { "release" };
     println!("generator wall time, median of {iterations} runs ({profile} profile)");
     println!("  baseline: load the 13 fragments           {:>9.2?}", load_only);
     println!("  13 operations, load → write-ready outputs  {:>9.2?}  ({:.1}× baseline)", real, ratio(real, load_only));
