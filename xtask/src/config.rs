@@ -2,6 +2,15 @@
 //! carries the key, how irregular nouns singularise, and the few names the naming rules get wrong.
 //! The stages are plain functions that take a `&Config`.
 
+/// How the error bodies of an operation become its one error type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorBodies {
+    /// Every error body of every operation is this one schema; anything else is an error.
+    One(&'static str),
+    /// Each operation's distinct error bodies become one union, `{Operation}Error`.
+    UnionPerOperation,
+}
+
 /// Settings of one API's generation run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -15,8 +24,8 @@ pub struct Config {
     /// Rust path of the models crate as the client sees it.
     pub models_crate: &'static str,
     /// The client's inner type: the handwritten hook point through which every request runs
-    /// (zaia-ext plugs retries and tracing in there).
-    pub client_inner_type: &'static str,
+    /// (zaia-ext plugs retries and tracing in there). `None`: a plain progenitor client.
+    pub client_inner_type: Option<&'static str>,
     /// Literal path prefix stripped before reading resource names out of a path.
     pub path_prefix: &'static str,
     /// The header that carries the API key. It is removed from every operation and described
@@ -26,8 +35,8 @@ pub struct Config {
     /// Query parameters (and properties of object query parameters) that count pages or items:
     /// the vendor types them `number`, which would make them `f64` and send `1.0`.
     pub integer_params: &'static [&'static str],
-    /// The one schema every error body must be.
-    pub error_schema: &'static str,
+    /// What error bodies must look like (progenitor gives an operation one error type).
+    pub error_bodies: ErrorBodies,
     /// Plural → singular where dropping the final `s` is wrong.
     pub singulars: &'static [(&'static str, &'static str)],
     /// `location → name` where the naming rules pick a poor name (see `stages::hoist`).
@@ -46,12 +55,12 @@ impl Config {
             models_out: "crates/zaia-models/src/generated.rs",
             client_out: "crates/zaia-client/src/generated.rs",
             models_crate: "::zaia_models",
-            client_inner_type: "crate::Hooks",
+            client_inner_type: Some("crate::Hooks"),
             path_prefix: "/api/v1/",
             auth_header: "authorization",
             security_scheme: "apiKey",
             integer_params: &["pageNumber", "pageSize", "limit"],
-            error_schema: "KnownException",
+            error_bodies: ErrorBodies::One("KnownException"),
             singulars: &[("statuses", "status")],
             name_overrides: &[
                 // The list's items are the message plus optional joined members; the plain
@@ -84,6 +93,33 @@ impl Config {
                 ("ChatDetails", "workspaceId"),
             ],
         }
+    }
+
+    /// The OdysseyAI fragment: a foreign API, generated as a test fixture to keep the stages
+    /// free of Zaia assumptions (another key header, a `data` envelope, error bodies of several
+    /// shapes, an operation id given by the vendor).
+    pub fn odyssey() -> Self {
+        Config {
+            openapi_dir: "tests/odyssey/openapi",
+            merged_spec: "tests/odyssey/openapi.json",
+            models_out: "tests/odyssey/src/generated_models.rs",
+            client_out: "tests/odyssey/src/generated_client.rs",
+            models_crate: "crate::models",
+            client_inner_type: None,
+            path_prefix: "/api/",
+            auth_header: "x-api-key",
+            security_scheme: "apiKey",
+            integer_params: &[],
+            error_bodies: ErrorBodies::UnionPerOperation,
+            singulars: &[],
+            name_overrides: &[],
+            guessed_fields: &[],
+        }
+    }
+
+    /// Every API `cargo xtask generate` produces.
+    pub fn all() -> Vec<Config> {
+        vec![Config::zaia(), Config::odyssey()]
     }
 
     pub fn singular(&self, plural: &str) -> String {

@@ -37,6 +37,13 @@ fn snapshot_client() {
 }
 
 #[test]
+fn snapshot_odyssey_client() {
+    // the foreign API: the same stages with another Config
+    let outputs = pipeline::run(&workspace(), &Config::odyssey()).unwrap();
+    insta::assert_snapshot!("odyssey_client", outputs[2].contents);
+}
+
+#[test]
 fn generation_is_deterministic() {
     assert_eq!(outputs(), outputs());
 }

@@ -17,11 +17,13 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
     let mut settings = GenerationSettings::new();
     settings.with_derive("PartialEq");
     settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
-    let inner: proc_macro2::TokenStream = match config.client_inner_type.parse() {
-        Ok(t) => t,
-        Err(e) => fail!("config: client_inner_type `{}` is not a Rust path: {e}", config.client_inner_type),
-    };
-    settings.with_inner_type(inner).with_hooks(HooksMode::Expected);
+    if let Some(inner) = config.client_inner_type {
+        let inner: proc_macro2::TokenStream = match inner.parse() {
+            Ok(t) => t,
+            Err(e) => fail!("config: client_inner_type `{inner}` is not a Rust path: {e}"),
+        };
+        settings.with_inner_type(inner).with_hooks(HooksMode::Expected);
+    }
     for (name, schema) in component_schemas(spec) {
         let impls: Vec<TypeImpl> = if open_enum::string_enum_values(schema).is_some() {
             vec![TypeImpl::Display, TypeImpl::FromStr]
@@ -36,7 +38,7 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
         Ok(t) => t,
         Err(e) => fail!("client: progenitor rejected the merged spec: {e}"),
     };
-    let table = operations_table(spec);
+    let table = config.client_inner_type.map(|_| operations_table(spec));
     format_file(quote! { #client #table }, "client")
 }
 

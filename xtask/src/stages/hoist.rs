@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 
 use super::normalise::{pascal, path_shape};
 use super::{for_each_operation_mut, source_of};
-use crate::config::Config;
+use crate::config::{Config, ErrorBodies};
 use crate::error::{Error, Result, fail};
 
 pub fn hoist(mut doc: Value, config: &Config) -> Result<Value> {
@@ -75,7 +75,10 @@ impl Hoister<'_> {
             self.hoist_at(schema, &name, &format!("request:{id}"))?;
         }
 
-        self.check_one_error_schema(&id, op)?;
+        match self.config.error_bodies {
+            ErrorBodies::One(_) => self.check_one_error_schema(&id, op)?,
+            ErrorBodies::UnionPerOperation => self.unite_error_bodies(&id, op)?,
+        }
         let returns_entity = ["get_", "list_", "create_", "update_"].iter().any(|v| id.starts_with(v));
         let entity = format!("{resource_name}{}", action.map(|a| a.to_upper_camel_case()).unwrap_or_default());
         for (status, response) in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flatten() {
@@ -85,9 +88,9 @@ impl Hoister<'_> {
                 let default = if returns_entity { entity.clone() } else { format!("{}Response", pascal(&id)) };
                 let name = self.name(&location, default);
                 self.hoist_at(schema, &name, &location)?;
-            } else {
+            } else if let ErrorBodies::One(error_schema) = self.config.error_bodies {
                 let location = format!("error:{id}.{status}");
-                self.hoist_at(schema, &self.config.error_schema.to_string(), &location)?;
+                self.hoist_at(schema, error_schema, &location)?;
             }
         }
 
@@ -98,6 +101,46 @@ impl Hoister<'_> {
             let default = format!("{resource_name}{}", self.config.singular(&param_name).to_upper_camel_case());
             let name = self.name(&location, default);
             self.hoist_at(schema, &name, &location)?;
+        }
+        Ok(())
+    }
+
+    /// Error bodies of several shapes: each distinct shape is hoisted as `{Op}Error{Status}`
+    /// (the first status that has it), and every error response refers to one union,
+    /// `{Op}Error`, of those shapes (or to the shape itself when there is only one).
+    fn unite_error_bodies(&mut self, id: &str, op: &mut Value) -> Result<()> {
+        let op_name = pascal(id);
+        let mut shapes: Vec<(Value, String)> = Vec::new();
+        for (status, response) in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flatten() {
+            if is_success(status) {
+                continue;
+            }
+            let Some(schema) = response.pointer_mut(JSON_SCHEMA) else { continue };
+            let shape = without_docs_deep(schema);
+            if !shapes.iter().any(|(s, _)| without_docs_deep(s) == shape) {
+                let name = format!("{op_name}Error{status}");
+                let mut copy = schema.clone();
+                self.hoist_at(&mut copy, &name, &format!("error:{id}.{status}"))?;
+                shapes.push((schema.clone(), name));
+            }
+        }
+        let target = match shapes.as_slice() {
+            [] => return Ok(()),
+            [(_, only)] => only.clone(),
+            many => {
+                let name = format!("{op_name}Error");
+                let refs: Vec<Value> = many.iter().map(|(_, n)| json!({"$ref": format!("#/components/schemas/{n}")})).collect();
+                // untagged: the first shape that fits is taken, in status order
+                self.insert(&name, json!({"oneOf": refs}), &format!("error:{id}"))?;
+                name
+            }
+        };
+        for (status, response) in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flatten() {
+            if !is_success(status) {
+                if let Some(schema) = response.pointer_mut(JSON_SCHEMA) {
+                    *schema = json!({"$ref": format!("#/components/schemas/{target}")});
+                }
+            }
         }
         Ok(())
     }
@@ -116,13 +159,20 @@ impl Hoister<'_> {
                     "{}: operation `{id}`: the error bodies of {other} and {status} have different schemas; \
                      the SDK decodes every error body as one `{}` (first difference at {})",
                     self.file,
-                    self.config.error_schema,
+                    self.error_schema_name(),
                     first_difference(first_schema, schema, String::new()).unwrap_or_else(|| "/".into())
                 ),
                 Some(_) => {}
             }
         }
         Ok(())
+    }
+
+    fn error_schema_name(&self) -> &'static str {
+        match self.config.error_bodies {
+            ErrorBodies::One(name) => name,
+            ErrorBodies::UnionPerOperation => "error union",
+        }
     }
 
     fn name(&self, location: &str, default: String) -> String {
@@ -155,6 +205,15 @@ impl Hoister<'_> {
         }
         let mut component = std::mem::take(schema);
         let nullable = component.as_object_mut().and_then(|c| c.remove("nullable")) == Some(json!(true));
+        self.insert(name, component, location)?;
+        let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+        // OpenAPI 3.0 ignores siblings of `$ref`, so a nullable reference wraps it in allOf
+        *schema = if nullable { json!({"nullable": true, "allOf": [reference]}) } else { reference };
+        Ok(())
+    }
+
+    /// Adds a component; the same name again must be the same schema (docs aside).
+    fn insert(&mut self, name: &str, component: Value, location: &str) -> Result<()> {
         let here = format!("{location} ({})", self.file);
         match self.schemas.get(name) {
             None => {
@@ -173,9 +232,6 @@ impl Hoister<'_> {
                 first_difference(existing, &component, String::new()).unwrap_or_else(|| "/".into())
             ),
         }
-        let reference = json!({"$ref": format!("#/components/schemas/{name}")});
-        // OpenAPI 3.0 ignores siblings of `$ref`, so a nullable reference wraps it in allOf
-        *schema = if nullable { json!({"nullable": true, "allOf": [reference]}) } else { reference };
         Ok(())
     }
 }
@@ -189,6 +245,17 @@ fn without_docs(schema: &Value) -> Value {
         map.retain(|k, _| !DOC_KEYS.contains(&k.as_str()));
     }
     schema
+}
+
+/// [`without_docs`] at every depth: the shape of a schema, whatever its descriptions say.
+fn without_docs_deep(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter().filter(|(k, _)| !DOC_KEYS.contains(&k.as_str())).map(|(k, v)| (k.clone(), without_docs_deep(v))).collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_docs_deep).collect()),
+        other => other.clone(),
+    }
 }
 
 /// Two copies that differ only in their documentation are one schema (an enum described at
@@ -334,6 +401,28 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn error_bodies_of_several_shapes_become_one_union_per_operation() {
+        let config = Config { error_bodies: ErrorBodies::UnionPerOperation, ..Config::odyssey() };
+        let shape = |p: Value| json!({"description": "no", "content": {"application/json": {"schema": {"type": "object", "properties": p}}}});
+        let doc = json!({"paths": {"/api/things": {"get": {"operationId": "get_things", "responses": {
+            "200": body(json!({"type": "object", "properties": {"data": {"type": "array"}}})),
+            "400": shape(json!({"error": {"type": "string"}})),
+            "403": shape(json!({"error": {"type": "object", "properties": {"message": {"type": "string", "description": "a"}}}})),
+            "404": shape(json!({"error": {"type": "object", "properties": {"message": {"type": "string", "description": "b"}}}}))}}}}});
+        let doc = hoist(doc, &config).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        assert_eq!(
+            schemas["GetThingsError"],
+            json!({"oneOf": [{"$ref": "#/components/schemas/GetThingsError400"}, {"$ref": "#/components/schemas/GetThingsError403"}]}),
+            "403 and 404 differ only in docs"
+        );
+        for status in ["400", "403", "404"] {
+            let schema = &doc["paths"]["/api/things"]["get"]["responses"][status]["content"]["application/json"]["schema"];
+            assert_eq!(schema, &json!({"$ref": "#/components/schemas/GetThingsError"}));
+        }
     }
 
     #[test]
