@@ -7,6 +7,7 @@
 
 mod bench;
 mod codegen;
+mod diff;
 mod config;
 mod error;
 mod output;
@@ -32,13 +33,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("generate") => generate_all(&root, &configs),
         Some("check") => check_all(&root, &configs),
+        Some("diff") => spec_diff(&root, args.get(1).map(String::as_str).unwrap_or("HEAD")),
         Some("bench") => {
             let iterations = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10);
             bench::run(&root, &Config::zaia(), iterations).map_err(|e| e.to_string())
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <generate|check|bench [iterations]>\n\n  generate  regenerate the merged specs and the generated code\n  check     fail if anything generated is stale\n  bench     time the generator (13 and 120 operations)"
+                "usage: cargo xtask <generate|check|diff [REV|FILE]|bench [iterations]>\n\n  generate  regenerate the merged specs and the generated code\n  check     fail if anything generated is stale\n  diff      what the fragments change against the merged spec at REV (default HEAD) or in FILE\n  bench     time the generator (13 and 120 operations)"
             );
             return ExitCode::from(2);
         }
@@ -84,6 +86,48 @@ fn check_all(root: &Path, configs: &[Config]) -> Result<(), String> {
     }
     let names: Vec<_> = stale.iter().map(|(n, _)| n.as_str()).collect();
     Err(format!("stale generated files: {}; run `cargo xtask generate`", names.join(", ")))
+}
+
+/// `cargo xtask diff`: the merged spec from today's fragments against an older one.
+fn spec_diff(root: &Path, against: &str) -> Result<(), String> {
+    let config = Config::zaia();
+    let old_text = if root.join(against).is_file() || Path::new(against).is_file() {
+        let path = if Path::new(against).is_file() { Path::new(against).to_path_buf() } else { root.join(against) };
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?
+    } else {
+        let out = std::process::Command::new("git")
+            .current_dir(root)
+            .args(["show", &format!("{against}:{}", config.merged_spec)])
+            .output()
+            .map_err(|e| format!("git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("git show {against}:{}: {}", config.merged_spec, String::from_utf8_lossy(&out.stderr).trim()));
+        }
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let old: serde_json::Value = serde_json::from_str(&old_text).map_err(|e| format!("{against}: not JSON: {e}"))?;
+    let fragments = stages::load::load_dir(root, config.openapi_dir).map_err(|e| e.to_string())?;
+    let new = pipeline::spec_from_fragments(&fragments, &config).map_err(|e| e.to_string())?;
+    let versions = crate_versions(root);
+    println!("spec changes: {against} → fragments in {}", config.openapi_dir);
+    print!("{}", diff::report(&old, &new, &versions));
+    Ok(())
+}
+
+/// `(name, version)` of the crates under `crates/`.
+fn crate_versions(root: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root.join("crates")).into_iter().flatten().flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else { continue };
+        let field = |key: &str| {
+            text.lines().find_map(|l| l.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim().strip_prefix('"')?.strip_suffix('"').map(String::from))
+        };
+        if let (Some(name), Some(version)) = (field("name"), field("version")) {
+            out.push((name, version));
+        }
+    }
+    out.sort();
+    out
 }
 
 /// `generate` for one API (the tests run it in a scratch copy).

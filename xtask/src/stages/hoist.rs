@@ -221,7 +221,7 @@ impl Hoister<'_> {
                 self.origins.insert(name.to_string(), here);
             }
             Some(existing) if *existing == component => {}
-            Some(existing) if without_docs(existing) == without_docs(&component) => {
+            Some(existing) if without_docs_deep(existing) == without_docs_deep(&component) => {
                 let merged = merge_docs(existing, &component);
                 self.schemas.insert(name.to_string(), merged);
             }
@@ -239,15 +239,7 @@ impl Hoister<'_> {
 /// Keys that document a schema without changing what it accepts.
 const DOC_KEYS: &[&str] = &["description", "title", "example", "examples"];
 
-fn without_docs(schema: &Value) -> Value {
-    let mut schema = schema.clone();
-    if let Some(map) = schema.as_object_mut() {
-        map.retain(|k, _| !DOC_KEYS.contains(&k.as_str()));
-    }
-    schema
-}
-
-/// [`without_docs`] at every depth: the shape of a schema, whatever its descriptions say.
+/// A schema without its documentation, at every depth: its shape, whatever its texts say.
 fn without_docs_deep(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => Value::Object(
@@ -258,23 +250,31 @@ fn without_docs_deep(schema: &Value) -> Value {
     }
 }
 
-/// Two copies that differ only in their documentation are one schema (an enum described at
-/// one use and not at another). Where both say something different, the smaller text wins, so
-/// the result does not depend on which copy came first.
+/// Two copies that differ only in their documentation (an enum described at one use and not at
+/// another) are one schema. Key by key, at every depth: where both say something different the
+/// smaller text wins, so the result does not depend on which copy came first.
 fn merge_docs(a: &Value, b: &Value) -> Value {
-    // start from the smaller text so that key order does not depend on which copy came first
-    let first = if a.to_string() <= b.to_string() { a } else { b };
-    let mut merged = without_docs(first);
-    for key in DOC_KEYS {
-        let pick = match (a.get(*key), b.get(*key)) {
-            (Some(x), Some(y)) => Some(if x.to_string() <= y.to_string() { x } else { y }),
-            (x, y) => x.or(y),
-        };
-        if let Some(value) = pick {
-            merged[*key] = value.clone();
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.dedup();
+            // key order: the smaller copy's, then any doc key only the other has
+            let (first, second) = if a.to_string() <= b.to_string() { (x, y) } else { (y, x) };
+            let mut merged = serde_json::Map::new();
+            for key in first.keys().chain(second.keys().filter(|k| !first.contains_key(*k))) {
+                let value = match (x.get(key), y.get(key)) {
+                    (Some(p), Some(q)) if DOC_KEYS.contains(&key.as_str()) => if p.to_string() <= q.to_string() { p.clone() } else { q.clone() },
+                    (Some(p), Some(q)) => merge_docs(p, q),
+                    (Some(p), None) | (None, Some(p)) => p.clone(),
+                    (None, None) => continue,
+                };
+                merged.insert(key.clone(), value);
+            }
+            Value::Object(merged)
         }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => Value::Array(x.iter().zip(y).map(|(p, q)| merge_docs(p, q)).collect()),
+        _ => a.clone(),
     }
-    merged
 }
 
 fn is_success(status: &str) -> bool {
