@@ -76,6 +76,10 @@ fn generate_all(root: &Path, configs: &[Config]) -> Result<(), String> {
 
 fn check_all(root: &Path, configs: &[Config]) -> Result<(), String> {
     let outputs = outputs(root, configs)?;
+    if let Some(spec) = outputs.iter().find(|o| o.path == Path::new(Config::zaia().merged_spec)) {
+        let spec: serde_json::Value = serde_json::from_str(&spec.contents).map_err(|e| e.to_string())?;
+        check_versions(&crate_versions(root), spec["info"]["version"].as_str().unwrap_or(""))?;
+    }
     let stale = output::stale(root, &outputs);
     if stale.is_empty() {
         eprintln!("check: {} generated files up to date", outputs.len());
@@ -112,6 +116,26 @@ fn spec_diff(root: &Path, against: &str) -> Result<(), String> {
     println!("spec changes: {against} → fragments in {}", config.openapi_dir);
     print!("{}", diff::report(&old, &new, &versions));
     Ok(())
+}
+
+/// Every published crate's version carries the spec version as build metadata
+/// (`0.1.0+spec.1.0.0`), so a regeneration from a new spec cannot ship under an old version.
+fn check_versions(versions: &[(String, String)], spec_version: &str) -> Result<(), String> {
+    let wanted = format!("+spec.{spec_version}");
+    let wrong: Vec<String> = versions
+        .iter()
+        .filter(|(name, version)| name != "zaia-bench" && !version.ends_with(&wanted))
+        .map(|(name, version)| format!("{name} {version}"))
+        .collect();
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the vendor spec is version {spec_version}, but these crate versions do not end in `{wanted}`: {}; \
+             set the versions (`cargo xtask diff` says which bump) and add a CHANGELOG entry",
+            wrong.join(", ")
+        ))
+    }
 }
 
 /// `(name, version)` of the crates under `crates/`.

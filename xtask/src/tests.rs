@@ -256,3 +256,15 @@ fn check_reports_a_stale_output() {
     let err = crate::check(scratch.dir.path(), &Config::zaia()).unwrap_err();
     assert!(err.starts_with("stale generated files: openapi/zaia.json, crates/zaia-client/src/generated.rs"), "{err}");
 }
+
+#[test]
+fn crate_versions_must_name_the_spec_version() {
+    let ok = [("zaia-models".to_string(), "0.1.0+spec.1.0.0".to_string()), ("zaia-bench".into(), "0.0.0".into())];
+    assert!(crate::check_versions(&ok, "1.0.0").is_ok());
+    let err = crate::check_versions(&ok, "1.1.0").unwrap_err();
+    assert!(err.starts_with("the vendor spec is version 1.1.0, but these crate versions do not end in `+spec.1.1.0`: zaia-models 0.1.0+spec.1.0.0;"), "{err}");
+    // the real workspace is in step
+    let versions = crate::crate_versions(&workspace());
+    assert!(versions.iter().any(|(n, _)| n == "zaia-ext"), "{versions:?}");
+    crate::check_versions(&versions, "1.0.0").unwrap();
+}

@@ -15,6 +15,14 @@
 //! `zaia-ext` crate on top of this one, for configuration, pagination, retries and errors.
 //! The code is in `src/generated.rs`, written by `cargo xtask generate`; the only handwritten
 //! part is [`Hooks`], the point through which every request is sent.
+//!
+//! Built from the vendor spec version named in this crate's version (`+spec.1.0.0`).
+//!
+//! TLS is rustls on the `ring` provider, which rustls wants installed once per process before a
+//! client is built (`zaia-ext` does it; on its own, call
+//! `rustls::crypto::ring::default_provider().install_default()`).
+
+#![warn(missing_docs)]
 
 #[allow(unused_imports, clippy::all, missing_docs)]
 mod generated;

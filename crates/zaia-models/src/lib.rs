@@ -5,11 +5,16 @@
 //! rely on. The generated code is in `src/generated.rs`; it is checked in so that diffs show
 //! what a spec change changed.
 //!
+//! Built from the vendor spec version [`SPEC_VERSION`], which is also the build metadata of
+//! this crate's version (`0.1.0+spec.1.0.0`); `cargo xtask check` keeps the two in step.
+//!
 //! Two conventions hold throughout:
 //! - **Enums are open.** Every string enum has an `Unknown(String)` variant: a value the vendor
 //!   adds later decodes instead of failing.
 //! - **Responses are read tolerantly.** Unknown fields are ignored; fields whose presence is a
 //!   guess of the reconstructed spec are `Option`s.
+
+#![warn(missing_docs)]
 
 mod patch;
 #[doc(hidden)]
@@ -20,3 +25,12 @@ mod generated;
 
 pub use generated::*;
 pub use patch::Patch;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_crate_version_names_the_spec_version() {
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(version.split_once("+spec."), Some((version.split('+').next().unwrap(), super::SPEC_VERSION)));
+    }
+}

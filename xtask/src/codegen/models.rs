@@ -31,7 +31,13 @@ pub fn generate(spec: &Value) -> Result<String> {
         fail!("models: typify rejected the component schemas: {e}");
     }
     let structs = generator.get_type_space().to_stream();
-    let tokens = quote! { #structs #(#enums)* };
+    let version = spec.pointer("/info/version").and_then(Value::as_str).unwrap_or("unknown");
+    let tokens = quote! {
+        /// The version of the vendor's spec these types were generated from (`info.version`).
+        pub const SPEC_VERSION: &str = #version;
+        #structs
+        #(#enums)*
+    };
     let mut file: syn::File = match syn::parse2(tokens) {
         Ok(f) => f,
         Err(e) => fail!("models: generated code does not parse: {e}"),
