@@ -12,6 +12,16 @@ use crate::runtime::Runtime;
 /// `client.list_chats()`, `client.get_chat().id(id)`, ... Requests carry the key, are checked
 /// against documented limits before sending, are retried per the [`RetryPolicy`](crate::RetryPolicy)
 /// and traced. Cloning is cheap (the connection pool is shared).
+///
+/// ```no_run
+/// use zaia_ext::{SendExt, ZaiaClient};
+///
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = ZaiaClient::builder().api_key("my-key").build()?;
+/// let rows = client.list_chat_details().send().into_result().await?;
+/// println!("{} chats (base URL {})", rows.len(), client.base_url());
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct ZaiaClient {
     inner: zaia_client::Client,

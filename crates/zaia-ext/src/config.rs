@@ -19,6 +19,11 @@ pub const API_KEY_VAR: &str = "ZAIA_API_KEY";
 pub const BASE_URL_VAR: &str = "ZAIA_BASE_URL";
 
 /// An API key. Sent as given in the `authorization` header; never shown by `Debug`.
+///
+/// ```
+/// let key = zaia_ext::ApiKey::new("sk-123");
+/// assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiKey(String);
 
@@ -42,6 +47,12 @@ impl fmt::Debug for ApiKey {
 }
 
 /// Why a client could not be built. Never contains the key.
+///
+/// ```
+/// use zaia_ext::{ClientBuilder, ConfigError};
+/// let err = ClientBuilder::new().api_key("k").base_url("http://api.example.com").build().unwrap_err();
+/// assert!(matches!(err, ConfigError::InsecureBaseUrl { .. }));
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {

@@ -15,11 +15,23 @@ pub type ClientError = progenitor_client::Error<KnownException>;
 const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlation-id"];
 
 /// The request id the server sent with a response, if any.
+///
+/// ```
+/// let mut headers = reqwest::header::HeaderMap::new();
+/// headers.insert("x-request-id", "req-42".parse().unwrap());
+/// assert_eq!(zaia_ext::request_id(&headers).as_deref(), Some("req-42"));
+/// ```
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(String::from))
 }
 
-/// A language of the vendor's localized error feedback.
+/// A language of the vendor's localized error feedback; see [`Error::feedback`].
+///
+/// ```
+/// use zaia_ext::{Error, Lang};
+/// // not an API error: no vendor feedback to show
+/// assert_eq!(Error::invalid("content", "too long").feedback(Lang::PtBr), None);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
     /// English (United States): `enUs`.

@@ -42,6 +42,21 @@ use crate::validate::{MESSAGE_LIMIT, PAGE_SIZE};
 pub type FetchPage<'a, T> = Box<dyn Fn(u64, u64) -> BoxFuture<'a, Result<Vec<T>, Error>> + Send + Sync + 'a>;
 
 /// A paginated list, ready to stream. Made by the [`Paginate`] methods.
+///
+/// ```no_run
+/// use futures::StreamExt;
+/// use zaia_ext::{Paginate, ZaiaClient};
+///
+/// # async fn demo(client: ZaiaClient) -> Result<(), zaia_ext::Error> {
+/// // page by page, four requests in flight, starting at page 3
+/// let mut pages = client.list_chat_details_pages(|r| r).page_size(100).prefetch(4).start_page(3).pages();
+/// while let Some(page) = pages.next().await {
+///     println!("{} rows", page?.len());
+/// }
+/// // or every item at once
+/// let everything = client.list_chats_pages(|r| r).collect_all().await?;
+/// # let _ = everything; Ok(()) }
+/// ```
 pub struct Pages<'a, T> {
     fetch: FetchPage<'a, T>,
     page_size: u64,
@@ -54,6 +69,23 @@ pub struct Pages<'a, T> {
 
 impl<'a, T: Send + 'a> Pages<'a, T> {
     /// A page-number list with page sizes in `size_range` (checked when the stream starts).
+    /// `fetch(page, size)` requests one page; use it for a list this crate does not know yet.
+    ///
+    /// ```
+    /// use futures::TryStreamExt;
+    /// use zaia_ext::Pages;
+    ///
+    /// # futures::executor::block_on(async {
+    /// // 25 numbers served 10 at a time
+    /// let pages: Pages<'_, u64> = Pages::new(
+    ///     Box::new(|page, size| Box::pin(async move { Ok((((page - 1) * size)..(page * size).min(25)).collect()) })),
+    ///     10,
+    ///     "pageSize",
+    ///     1..=100,
+    /// );
+    /// assert_eq!(pages.collect_all().await.unwrap(), (0..25).collect::<Vec<_>>());
+    /// # });
+    /// ```
     pub fn new(fetch: FetchPage<'a, T>, page_size: u64, size_field: &'static str, size_range: RangeInclusive<u64>) -> Self {
         Pages { fetch, page_size, size_field, size_range, first_page: 1, window: 1, single_page: false }
     }

@@ -43,6 +43,13 @@ impl std::fmt::Display for Invalid {
 }
 
 /// Checks one request of `operation` (an operation id) before it is sent.
+///
+/// ```
+/// let url = "https://api.endless.zaia.app/api/v1/chats?pageSize=500".parse().unwrap();
+/// let request = reqwest::Request::new(reqwest::Method::GET, url);
+/// let invalid = zaia_ext::validate::check(&request, "list_chats").unwrap_err();
+/// assert_eq!(invalid.to_string(), "pageSize: must be 1..=100, got 500");
+/// ```
 pub fn check(request: &reqwest::Request, operation: &str) -> Result<(), Invalid> {
     for (name, value) in request.url().query_pairs() {
         match &*name {
@@ -57,6 +64,12 @@ pub fn check(request: &reqwest::Request, operation: &str) -> Result<(), Invalid>
 }
 
 /// The body rules, by operation id.
+///
+/// ```
+/// use serde_json::json;
+/// let body = json!({"callbackUrl": "ftp://x", "rangeStart": "2026-01-01T00:00:00Z"});
+/// assert_eq!(zaia_ext::validate::check_body("export_chat_messages", &body).unwrap_err().field, "callbackUrl");
+/// ```
 pub fn check_body(operation: &str, body: &Value) -> Result<(), Invalid> {
     let text = |field: &str| body.get(field).and_then(Value::as_str);
     match operation {
