@@ -64,11 +64,14 @@ async fn prefetch_keeps_order_and_stops_at_the_end() {
         let client = client(&server);
         let all = client.list_chats_pages(|r| r).page_size(10).prefetch(window).collect_all().await.unwrap();
         assert_eq!(ids(&all), (0..95).collect::<Vec<_>>(), "window {window}");
-        let issued = pages.count();
-        // pages 1..=10 are needed; at most window-1 more were in flight when page 10 came back
-        assert!((10..10 + window).contains(&issued), "window {window}: {issued} requests");
+        // pages 1..=10 are needed; at most window-1 more were in flight when page 10 came back.
+        // Requests already on the wire when the stream cancelled them may still arrive, so the
+        // bound is checked after a pause, on the page numbers the server saw.
         tokio::time::sleep(Duration::from_millis(50)).await;
-        assert_eq!(pages.count(), issued, "window {window}: no request after the end was seen");
+        let issued = pages.count();
+        assert!((10..10 + window).contains(&issued), "window {window}: {issued} requests");
+        let highest = server.received_requests().await.unwrap().iter().filter_map(|r| query(r, "pageNumber")?.parse::<usize>().ok()).max();
+        assert!(highest.unwrap() < 10 + window, "window {window}: page {highest:?} requested");
     }
 }
 
@@ -82,10 +85,11 @@ async fn dropping_a_prefetching_stream_cancels_it() {
     let first = stream.next().await.unwrap().unwrap();
     assert_eq!(first.len(), 10);
     drop(stream);
-    let at_drop = pages.count();
-    assert!(at_drop <= 4, "{at_drop}");
+    // four were in flight; once dropped, nothing more is issued (requests already on the wire
+    // may still arrive, hence the pause before counting)
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(pages.count(), at_drop);
+    let after = pages.count();
+    assert!(after <= 4, "{after} requests for a window of 4");
 }
 
 #[tokio::test]
