@@ -119,7 +119,7 @@ fn overhead(requests: usize) {
     };
     let mut plain_headers = reqwest::header::HeaderMap::new();
     plain_headers.insert("authorization", KEY.parse().unwrap());
-    let plain = zaia_ext::generated_client_without_ext(&base, reqwest::Client::builder().default_headers(plain_headers).timeout(Duration::from_secs(30)).build().unwrap());
+    let plain = zaia_client::Client::new_with_client(&base, reqwest::Client::builder().default_headers(plain_headers).timeout(Duration::from_secs(30)).build().unwrap(), zaia_client::Hooks::default());
     let plain_call = || async {
         let chats = plain.list_chats().page_size(size).send().await.unwrap();
         assert_eq!(chats.len(), 10);

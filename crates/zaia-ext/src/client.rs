@@ -69,9 +69,3 @@ impl fmt::Debug for ZaiaClient {
     }
 }
 
-/// The generated client with no zaia-ext runtime (no checks, retries or tracing): for
-/// benchmarks that separate the generated code's cost from this crate's.
-#[doc(hidden)]
-pub fn generated_client_without_ext(base_url: &str, http: reqwest::Client) -> zaia_client::Client {
-    zaia_client::Client::new_with_client(base_url, http, zaia_client::Hooks::default())
-}

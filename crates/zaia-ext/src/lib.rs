@@ -41,7 +41,7 @@ mod retry;
 mod runtime;
 pub mod validate;
 
-pub use client::{ZaiaClient, generated_client_without_ext};
+pub use client::ZaiaClient;
 pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, DEFAULT_BASE_URL, USER_AGENT, install_tls_provider};
 pub use error::{ClientError, Error, Lang, SendExt, request_id};
 pub use pagination::{Pages, Paginate};

@@ -137,6 +137,8 @@ async fn resetting_server(resets: usize) -> (String, Arc<AtomicUsize>) {
             let mut buffer = vec![0u8; 4096];
             let _ = tokio::time::timeout(Duration::from_secs(2), socket.read(&mut buffer)).await;
             if n < resets {
+                // a zero linger is what sends the RST (and, being zero, never blocks on drop)
+                #[allow(deprecated)]
                 socket.set_linger(Some(Duration::ZERO)).unwrap();
                 drop(socket); // RST
             } else {

@@ -70,8 +70,7 @@ pub fn check_parameter_styles(doc: &Value) -> Result<()> {
             let supported = match location {
                 "query" => matches!(style, None | Some("form")) && explode != Some(false),
                 "path" | "header" => matches!(style, None | Some("simple")),
-                "cookie" => false,
-                _ => false,
+                _ => false, // cookie parameters, or no location at all
             };
             if !supported {
                 let at = pointer(["paths", &path, &method, "parameters", &i.to_string()]);
