@@ -187,10 +187,10 @@ impl Differ<'_> {
     fn schema(&mut self, old: &Value, new: &Value, dir: Direction, at: &str, scope: Scope, seen: &mut BTreeSet<(String, String)>) {
         let (o, o_null, o_name) = self.resolve(self.old, old);
         let (n, n_null, n_name) = self.resolve(self.new, new);
-        if let (Some(a), Some(b)) = (&o_name, &n_name) {
-            if !seen.insert((a.clone(), b.clone())) {
-                return;
-            }
+        if let (Some(a), Some(b)) = (&o_name, &n_name)
+            && !seen.insert((a.clone(), b.clone()))
+        {
+            return;
         }
         let (o_sig, n_sig) = (signature(o), signature(n));
         if o_sig != n_sig {

@@ -88,11 +88,10 @@ pub fn check_body(operation: &str, body: &Value) -> Result<(), Invalid> {
                 }
             }
         }
-        "create_chat_message_follow_up" | "update_chat_message_follow_up" => {
-            if text("message").is_some_and(str::is_empty) {
+        "create_chat_message_follow_up" | "update_chat_message_follow_up"
+            if text("message").is_some_and(str::is_empty) => {
                 return Err(Invalid::new("message", "must not be empty"));
             }
-        }
         "export_chat_messages" => {
             if let Some(url) = text("callbackUrl") {
                 match reqwest::Url::parse(url) {
@@ -102,11 +101,10 @@ pub fn check_body(operation: &str, body: &Value) -> Result<(), Invalid> {
                 }
             }
             let time = |field| text(field).and_then(|t| t.parse::<DateTime<Utc>>().ok());
-            if let (Some(start), Some(end)) = (time("rangeStart"), time("rangeEnd")) {
-                if start >= end {
+            if let (Some(start), Some(end)) = (time("rangeStart"), time("rangeEnd"))
+                && start >= end {
                     return Err(Invalid::new("rangeStart", format!("must be before rangeEnd ({start} is not before {end})")));
                 }
-            }
         }
         _ => {}
     }

@@ -10,8 +10,8 @@ use zaia_models::{KnownException, KnownExceptionFeedback};
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The body.
-    pub body: KnownException,
+    /// The body (boxed: it is large, and every handler's `Result` carries it).
+    pub body: Box<KnownException>,
 }
 
 impl ApiError {
@@ -19,13 +19,13 @@ impl ApiError {
         let [en, es, pt] = feedback;
         ApiError {
             status,
-            body: KnownException {
+            body: Box::new(KnownException {
                 code: Some(code.into()),
                 cta: None,
                 feedback: KnownExceptionFeedback { en_us: Some(en.into()), es_es: Some(es.into()), pt_br: Some(pt.into()) },
                 message: message.into(),
                 name: name.into(),
-            },
+            }),
         }
     }
 

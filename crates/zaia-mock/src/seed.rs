@@ -62,7 +62,7 @@ pub fn fill(store: &mut Store, seed: Seed) {
         for m in 0..seed.messages_per_chat {
             clock += Duration::minutes(1);
             // ends on an assistant message, so follow-ups can be created
-            let from_user = (seed.messages_per_chat - m) % 2 == 0;
+            let from_user = (seed.messages_per_chat - m).is_multiple_of(2);
             let id = ids.uuid();
             store.messages.push(ChatMessage {
                 chat_id,
@@ -132,6 +132,6 @@ mod tests {
         assert_ne!(a.chats[0].id, c.chats[0].id);
         assert_eq!(a.chats.len(), 25);
         assert_eq!(a.messages.len(), 25 * 6);
-        assert!(a.messages.iter().filter(|m| m.chat_id == a.chats[0].id).last().unwrap().role == "assistant");
+        assert!(a.messages.iter().rfind(|m| m.chat_id == a.chats[0].id).unwrap().role == "assistant");
     }
 }

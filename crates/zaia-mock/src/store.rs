@@ -224,11 +224,10 @@ impl Store {
         if body.content.chars().count() > 4000 {
             return Err(ApiError::invalid("content must be at most 4000 characters."));
         }
-        if let Some(external) = &body.external_id {
-            if !(3..=250).contains(&external.chars().count()) {
+        if let Some(external) = &body.external_id
+            && !(3..=250).contains(&external.chars().count()) {
                 return Err(ApiError::invalid("externalId must be between 3 and 250 characters."));
             }
-        }
         self.live_chat(body.chat_id)?;
         // keep creation order strict even when two messages share a clock tick
         let created_at = self.messages.last().map_or(now, |m| now.max(m.created_at + chrono::Duration::milliseconds(1)));

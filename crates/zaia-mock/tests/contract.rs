@@ -89,7 +89,7 @@ async fn every_response_matches_the_spec_and_every_documented_status_is_exercise
     let missing = Uuid::from_u128(404);
     let (channel, chat, last_message) = mock.with_store(|s| {
         let chat = s.chats[0].id;
-        let last = s.messages.iter().filter(|m| m.chat_id == chat).last().unwrap().id;
+        let last = s.messages.iter().rfind(|m| m.chat_id == chat).unwrap().id;
         (s.channels[0].id, chat, last)
     });
     let owner = Uuid::from_u128(7);
@@ -129,7 +129,7 @@ async fn every_response_matches_the_spec_and_every_documented_status_is_exercise
     let (s, created) = d.call("POST", "/api/v1/chat-message-follow-ups", Some(follow_up(&chat.to_string()))).await;
     assert_eq!(s, 201);
     let follow_up_id = created["id"].as_str().unwrap().to_string();
-    assert_eq!(created["triggerChatMessageId"].as_str().is_some(), true);
+    assert!(created["triggerChatMessageId"].as_str().is_some());
     let _ = last_message;
     assert_eq!(d.call("POST", "/api/v1/chat-message-follow-ups", Some(follow_up(&missing.to_string()))).await.0, 404);
     assert_eq!(d.call("POST", "/api/v1/chat-message-follow-ups", Some(follow_up(&new_chat))).await.0, 412, "no messages");

@@ -15,10 +15,10 @@ pub fn targets(spec: &Value) -> Vec<(String, Vec<String>)> {
     let mut bodies: Vec<String> = Vec::new();
     for (_, _, op) in crate::stages::operations(spec) {
         let reference = op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(Value::as_str);
-        if let Some(name) = reference.and_then(|r| r.strip_prefix("#/components/schemas/")) {
-            if !bodies.iter().any(|b| b == name) {
-                bodies.push(name.to_string());
-            }
+        if let Some(name) = reference.and_then(|r| r.strip_prefix("#/components/schemas/"))
+            && !bodies.iter().any(|b| b == name)
+        {
+            bodies.push(name.to_string());
         }
     }
     bodies.sort();

@@ -36,10 +36,10 @@ pub fn hoist(mut doc: Value, config: &Config) -> Result<Value> {
         error: None,
     };
     for_each_operation_mut(&mut doc, |path, _, op| {
-        if hoister.error.is_none() {
-            if let Err(e) = hoister.operation(path, op) {
-                hoister.error = Some(e);
-            }
+        if hoister.error.is_none()
+            && let Err(e) = hoister.operation(path, op)
+        {
+            hoister.error = Some(e);
         }
     });
     if let Some(e) = hoister.error {
@@ -136,10 +136,10 @@ impl Hoister<'_> {
             }
         };
         for (status, response) in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flatten() {
-            if !is_success(status) {
-                if let Some(schema) = response.pointer_mut(JSON_SCHEMA) {
-                    *schema = json!({"$ref": format!("#/components/schemas/{target}")});
-                }
+            if !is_success(status)
+                && let Some(schema) = response.pointer_mut(JSON_SCHEMA)
+            {
+                *schema = json!({"$ref": format!("#/components/schemas/{target}")});
             }
         }
         Ok(())
@@ -259,11 +259,11 @@ fn merge_docs(a: &Value, b: &Value) -> Value {
             let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
             keys.dedup();
             // key order: the smaller copy's, then any doc key only the other has
-            let (first, second) = if a.to_string() <= b.to_string() { (x, y) } else { (y, x) };
+            let (first, second) = if text(a) <= text(b) { (x, y) } else { (y, x) };
             let mut merged = serde_json::Map::new();
             for key in first.keys().chain(second.keys().filter(|k| !first.contains_key(*k))) {
                 let value = match (x.get(key), y.get(key)) {
-                    (Some(p), Some(q)) if DOC_KEYS.contains(&key.as_str()) => if p.to_string() <= q.to_string() { p.clone() } else { q.clone() },
+                    (Some(p), Some(q)) if DOC_KEYS.contains(&key.as_str()) => if text(p) <= text(q) { p.clone() } else { q.clone() },
                     (Some(p), Some(q)) => merge_docs(p, q),
                     (Some(p), None) | (None, Some(p)) => p.clone(),
                     (None, None) => continue,
@@ -275,6 +275,11 @@ fn merge_docs(a: &Value, b: &Value) -> Value {
         (Value::Array(x), Value::Array(y)) if x.len() == y.len() => Value::Array(x.iter().zip(y).map(|(p, q)| merge_docs(p, q)).collect()),
         _ => a.clone(),
     }
+}
+
+/// The compact JSON text of a value: what "smaller" means when two copies disagree.
+fn text(value: &Value) -> String {
+    value.to_string()
 }
 
 fn is_success(status: &str) -> bool {

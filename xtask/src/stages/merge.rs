@@ -35,11 +35,10 @@ pub fn merge(fragments: &[Fragment]) -> Result<Value> {
                 doc["openapi"], first.name, merged["openapi"]
             );
         }
-        if let Some(info) = doc.get("info") {
-            if info != &merged["info"] {
+        if let Some(info) = doc.get("info")
+            && info != &merged["info"] {
                 fail!("{name}: /info differs from {info_from}; fragments of one API share one info block");
             }
-        }
         for server in doc.get("servers").and_then(Value::as_array).into_iter().flatten() {
             if !servers.contains(server) {
                 servers.push(server.clone());
@@ -59,11 +58,10 @@ pub fn merge(fragments: &[Fragment]) -> Result<Value> {
                 match target.get(key) {
                     None => {
                         let mut value = value.clone();
-                        if super::METHODS.contains(&key.as_str()) {
-                            if let Some(op) = value.as_object_mut() {
+                        if super::METHODS.contains(&key.as_str())
+                            && let Some(op) = value.as_object_mut() {
                                 op.insert(SOURCE_KEY.into(), Value::String(name.into()));
                             }
-                        }
                         target.insert(key.clone(), value);
                     }
                     Some(existing) => {
