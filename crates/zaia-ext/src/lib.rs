@@ -46,3 +46,12 @@ pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, 
 pub use error::{ClientError, Error, Lang, SendExt, request_id};
 pub use pagination::{Pages, Paginate};
 pub use retry::RetryPolicy;
+
+// The READMEs' Rust examples compile as doctests, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadme;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadme;
