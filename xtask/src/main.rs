@@ -95,8 +95,9 @@ fn check_all(root: &Path, configs: &[Config]) -> Result<(), String> {
 /// `cargo xtask diff`: the merged spec from today's fragments against an older one.
 fn spec_diff(root: &Path, against: &str) -> Result<(), String> {
     let config = Config::zaia();
-    let old_text = if root.join(against).is_file() || Path::new(against).is_file() {
-        let path = if Path::new(against).is_file() { Path::new(against).to_path_buf() } else { root.join(against) };
+    // a file (as given, or relative to the workspace) wins over a git revision of that name
+    let file = [Path::new(against).to_path_buf(), root.join(against)].into_iter().find(|p| p.is_file());
+    let old_text = if let Some(path) = file {
         std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?
     } else {
         let out = std::process::Command::new("git")

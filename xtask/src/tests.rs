@@ -17,8 +17,10 @@ fn outputs() -> Vec<Output> {
     pipeline::run(&workspace(), &Config::zaia()).expect("the checked-in fragments generate")
 }
 
+/// One output of one shared run (the snapshot tests read several).
 fn output(name: &str) -> String {
-    outputs().into_iter().find(|o| o.path.ends_with(name)).unwrap().contents
+    static RUN: std::sync::OnceLock<Vec<Output>> = std::sync::OnceLock::new();
+    RUN.get_or_init(outputs).iter().find(|o| o.path.ends_with(name)).unwrap().contents.clone()
 }
 
 #[test]

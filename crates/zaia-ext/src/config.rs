@@ -60,6 +60,8 @@ pub enum ConfigError {
     MissingApiKey,
     /// The key contains characters a header cannot carry (newlines, control characters).
     InvalidApiKey,
+    /// The user agent contains characters a header cannot carry.
+    InvalidUserAgent(String),
     /// The base URL does not parse or is not http(s).
     InvalidBaseUrl {
         /// The URL as given.
@@ -81,6 +83,7 @@ impl fmt::Display for ConfigError {
         match self {
             ConfigError::MissingApiKey => write!(f, "no API key: set {API_KEY_VAR} or call ClientBuilder::api_key"),
             ConfigError::InvalidApiKey => f.write_str("the API key contains characters that cannot be sent in a header"),
+            ConfigError::InvalidUserAgent(agent) => write!(f, "invalid user agent {agent:?}: not a valid header value"),
             ConfigError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
             ConfigError::InsecureBaseUrl { url } => {
                 write!(f, "refusing base URL `{url}`: plain http is allowed only for loopback hosts; use https")
@@ -216,7 +219,7 @@ impl ClientBuilder {
         let key = self.api_key.as_ref().ok_or(ConfigError::MissingApiKey)?.header_value()?;
         let base_url = check_base_url(&self.base_url)?;
         let user_agent = HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| ConfigError::InvalidBaseUrl { url: self.base_url.clone(), reason: "invalid user agent".into() })?;
+            .map_err(|_| ConfigError::InvalidUserAgent(self.user_agent.clone()))?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -293,6 +296,13 @@ mod tests {
         }
         assert!(matches!(check_base_url("ftp://x"), Err(ConfigError::InvalidBaseUrl { .. })));
         assert!(matches!(check_base_url("not a url"), Err(ConfigError::InvalidBaseUrl { .. })));
+    }
+
+    #[test]
+    fn a_bad_user_agent_is_named_as_such() {
+        let err = ClientBuilder::new().api_key("k").user_agent("bad\nagent").build().unwrap_err();
+        assert!(matches!(err, ConfigError::InvalidUserAgent(_)), "{err:?}");
+        assert_eq!(err.to_string(), "invalid user agent \"bad\\nagent\": not a valid header value");
     }
 
     #[test]

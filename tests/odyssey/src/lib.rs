@@ -5,8 +5,6 @@
 /// The types (typify).
 #[allow(clippy::all, missing_docs, dead_code)]
 pub mod models {
-    // the generated types use these helpers of the Zaia models crate
-    pub use zaia_models::{Patch, support};
     include!("generated_models.rs");
 }
 

@@ -76,7 +76,7 @@ impl Hoister<'_> {
         }
 
         match self.config.error_bodies {
-            ErrorBodies::One(_) => self.check_one_error_schema(&id, op)?,
+            ErrorBodies::One(name) => self.check_one_error_schema(&id, op, name)?,
             ErrorBodies::UnionPerOperation => self.unite_error_bodies(&id, op)?,
         }
         let returns_entity = ["get_", "list_", "create_", "update_"].iter().any(|v| id.starts_with(v));
@@ -146,7 +146,7 @@ impl Hoister<'_> {
     }
 
     /// progenitor gives an operation one error type, so all its error bodies must be one schema.
-    fn check_one_error_schema(&self, id: &str, op: &Value) -> Result<()> {
+    fn check_one_error_schema(&self, id: &str, op: &Value, error_schema: &str) -> Result<()> {
         let mut first: Option<(&str, &Value)> = None;
         for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
             if is_success(status) {
@@ -159,20 +159,13 @@ impl Hoister<'_> {
                     "{}: operation `{id}`: the error bodies of {other} and {status} have different schemas; \
                      the SDK decodes every error body as one `{}` (first difference at {})",
                     self.file,
-                    self.error_schema_name(),
+                    error_schema,
                     first_difference(first_schema, schema, String::new()).unwrap_or_else(|| "/".into())
                 ),
                 Some(_) => {}
             }
         }
         Ok(())
-    }
-
-    fn error_schema_name(&self) -> &'static str {
-        match self.config.error_bodies {
-            ErrorBodies::One(name) => name,
-            ErrorBodies::UnionPerOperation => "error union",
-        }
     }
 
     fn name(&self, location: &str, default: String) -> String {
