@@ -16,7 +16,6 @@ use zaia_models::*;
 const KEY: &str = "test-key-123";
 
 fn client(server: &MockServer) -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut headers = reqwest::header::HeaderMap::new();
     let mut key = reqwest::header::HeaderValue::from_static(KEY);
     key.set_sensitive(true);

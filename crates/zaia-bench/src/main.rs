@@ -112,7 +112,6 @@ fn overhead(requests: usize) {
     let base = serve(Catalogue::new(10, Duration::ZERO, false));
     let rt = runtime();
     let sdk = client(&base);
-    zaia_ext::install_tls_provider();
     let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).timeout(Duration::from_secs(30)).build().unwrap();
     let url = format!("{base}/api/v1/chats");
     let size = NonZeroU64::new(10).unwrap();
@@ -203,7 +202,6 @@ fn pagination() {
     };
     let lazy = median(1);
     // the floor for window 8: the same 101 requests, 8 at a time, with bare reqwest
-    zaia_ext::install_tls_provider();
     let http = reqwest::Client::new();
     let floor = {
         let mut samples: Vec<Duration> = (0..3)

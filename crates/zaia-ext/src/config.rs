@@ -1,13 +1,17 @@
 //! Building a client: key, base URL, timeouts, user agent, retries.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
+use crate::body::DEFAULT_MAX_RESPONSE_SIZE;
 use crate::client::ZaiaClient;
 use crate::retry::RetryPolicy;
+use crate::retry_budget::{DEFAULT_CAPACITY, RetryBudget};
 use crate::runtime::Runtime;
+use crate::sleep::{Sleep, TokioSleep};
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.endless.zaia.app";
@@ -33,8 +37,24 @@ impl ApiKey {
         ApiKey(key.into())
     }
 
+    /// The key as a sensitive header value: refused when empty, blank, or holding anything but
+    /// visible ASCII (a space, a control character or a non-ASCII letter is a copy-paste
+    /// accident, and some of them cannot be sent at all). The error never holds the key.
     pub(crate) fn header_value(&self) -> Result<HeaderValue, ConfigError> {
-        let mut value = HeaderValue::from_str(&self.0).map_err(|_| ConfigError::InvalidApiKey)?;
+        if self.0.trim().is_empty() {
+            return Err(ConfigError::MissingApiKey);
+        }
+        if let Some((position, c)) = self.0.chars().enumerate().find(|(_, c)| !c.is_ascii_graphic()) {
+            let what = if c.is_ascii_whitespace() {
+                "white space"
+            } else if c.is_ascii_control() {
+                "a control character"
+            } else {
+                "a non-ASCII character"
+            };
+            return Err(ConfigError::InvalidApiKey { reason: format!("{what} at position {position}") });
+        }
+        let mut value = HeaderValue::from_str(&self.0).map_err(|_| ConfigError::InvalidApiKey { reason: "not a header value".into() })?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -56,10 +76,14 @@ impl fmt::Debug for ApiKey {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// No key was given (and `ZAIA_API_KEY` is unset or empty).
+    /// No key was given, or it is empty or blank (and `ZAIA_API_KEY` is unset, empty or blank).
     MissingApiKey,
-    /// The key contains characters a header cannot carry (newlines, control characters).
-    InvalidApiKey,
+    /// The key holds something other than visible ASCII (white space, control characters,
+    /// non-ASCII letters).
+    InvalidApiKey {
+        /// What and where (a position, never the key).
+        reason: String,
+    },
     /// The user agent contains characters a header cannot carry.
     InvalidUserAgent(String),
     /// The base URL does not parse or is not http(s).
@@ -82,7 +106,7 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::MissingApiKey => write!(f, "no API key: set {API_KEY_VAR} or call ClientBuilder::api_key"),
-            ConfigError::InvalidApiKey => f.write_str("the API key contains characters that cannot be sent in a header"),
+            ConfigError::InvalidApiKey { reason } => write!(f, "invalid API key: {reason}; a key is visible ASCII only"),
             ConfigError::InvalidUserAgent(agent) => write!(f, "invalid user agent {agent:?}: not a valid header value"),
             ConfigError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
             ConfigError::InsecureBaseUrl { url } => {
@@ -116,8 +140,12 @@ pub struct ClientBuilder {
     base_url: String,
     connect_timeout: Duration,
     timeout: Duration,
+    operation_timeout: Duration,
+    max_response_size: u64,
     user_agent: String,
     retry: RetryPolicy,
+    retry_budget: u32,
+    sleeper: Arc<dyn Sleep>,
     http: Option<reqwest::Client>,
 }
 
@@ -128,8 +156,12 @@ impl Default for ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_string(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
+            operation_timeout: Duration::from_secs(60),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             user_agent: USER_AGENT.to_string(),
             retry: RetryPolicy::default(),
+            retry_budget: DEFAULT_CAPACITY,
+            sleeper: Arc::new(TokioSleep),
             http: None,
         }
     }
@@ -142,15 +174,19 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("max_response_size", &self.max_response_size)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("retry_budget", &self.retry_budget)
             .field("http", &self.http.as_ref().map(|_| "caller's reqwest::Client"))
             .finish()
     }
 }
 
 impl ClientBuilder {
-    /// Defaults: production base URL, 10 s connect and 30 s request timeouts, 2 retries.
+    /// Defaults: production base URL, 10 s connect timeout, 30 s per attempt, 60 s per call,
+    /// 2 retries, a retry budget of 500 tokens, responses up to 32 MiB.
     pub fn new() -> Self {
         Self::default()
     }
@@ -162,9 +198,10 @@ impl ClientBuilder {
 
     /// [`from_env`](Self::from_env) with another source of variables (for tests, config files).
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let key = var(API_KEY_VAR).filter(|k| !k.is_empty()).ok_or(ConfigError::MissingApiKey)?;
+        let key = var(API_KEY_VAR).filter(|k| !k.trim().is_empty()).ok_or(ConfigError::MissingApiKey)?;
+        ApiKey::new(key.as_str()).header_value()?;
         let mut builder = Self::new().api_key(key);
-        if let Some(url) = var(BASE_URL_VAR).filter(|u| !u.is_empty()) {
+        if let Some(url) = var(BASE_URL_VAR).filter(|u| !u.trim().is_empty()) {
             builder = builder.base_url(url);
         }
         Ok(builder)
@@ -188,10 +225,41 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one attempt may take, end to end (default 30 s). Ignored with
-    /// [`http_client`](Self::http_client).
+    /// How long one attempt may take, headers and body (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long one call may take in all: every attempt and every wait between them (default
+    /// 60 s). A retry that could not finish in time is not started. One call can set its own
+    /// with [`SendExt::within`](crate::SendExt::within).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = timeout;
+        self
+    }
+
+    /// The largest success body read, in bytes (default 32 MiB,
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`](crate::DEFAULT_MAX_RESPONSE_SIZE)). A larger one fails
+    /// with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) once the limit is
+    /// reached, without reading the rest. Error bodies are read up to 16 KiB.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// The size of the retry budget shared by this client and its clones (default 500 tokens;
+    /// see [`retry_budget`](crate::retry_budget)). 0 turns off retries after 408, 429, 5xx
+    /// and timeouts.
+    pub fn retry_budget(mut self, tokens: u32) -> Self {
+        self.retry_budget = tokens;
+        self
+    }
+
+    /// What the client waits with between retries (default `tokio::time::sleep`). Tests pass
+    /// one that records the delays instead of spending them.
+    pub fn sleeper(mut self, sleeper: impl Sleep) -> Self {
+        self.sleeper = Arc::new(sleeper);
         self
     }
 
@@ -208,7 +276,8 @@ impl ClientBuilder {
     }
 
     /// Sends requests with the caller's own `reqwest::Client` (proxies, TLS roots, pools...).
-    /// The key and user agent are still added to every request.
+    /// The key and user agent are still added to every request, and the timeouts and size
+    /// limit still hold; its redirect policy is the caller's.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -222,25 +291,34 @@ impl ClientBuilder {
             .map_err(|_| ConfigError::InvalidUserAgent(self.user_agent.clone()))?;
         let http = match self.http {
             Some(http) => http,
-            None => {
-                install_tls_provider();
-                reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout)
-                    .build()
-                    .map_err(ConfigError::Http)?
-            }
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .redirect(crate::redirect::policy())
+                .build()
+                .map_err(ConfigError::Http)?,
         };
-        let runtime = Runtime::new(key, user_agent, self.retry);
+        let runtime = Runtime {
+            key,
+            user_agent,
+            retry: self.retry,
+            budget: RetryBudget::new(self.retry_budget),
+            sleeper: self.sleeper,
+            attempt_timeout: self.timeout,
+            operation_timeout: self.operation_timeout,
+            max_response_size: self.max_response_size,
+        };
         Ok(ZaiaClient::new(&base_url, http, runtime))
     }
 }
 
-/// reqwest is built with rustls on the `ring` provider (it builds with a C compiler alone,
-/// where aws-lc-rs wants cmake). rustls needs a process-wide provider chosen once; if the
-/// program has chosen one already, that one stays.
-pub fn install_tls_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+/// Whether `url`'s host is loopback (`localhost`, 127.0.0.0/8, `[::1]`).
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// Parses the base URL, refusing plain http except to loopback hosts. Returns it without a
@@ -250,17 +328,8 @@ fn check_base_url(url: &str) -> Result<String, ConfigError> {
     let parsed = reqwest::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
     match parsed.scheme() {
         "https" => {}
-        "http" => {
-            let loopback = match parsed.host() {
-                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-                None => false,
-            };
-            if !loopback {
-                return Err(ConfigError::InsecureBaseUrl { url: url.to_string() });
-            }
-        }
+        "http" if is_loopback(&parsed) => {}
+        "http" => return Err(ConfigError::InsecureBaseUrl { url: url.to_string() }),
         other => return Err(invalid(format!("scheme `{other}` is not http(s)"))),
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {

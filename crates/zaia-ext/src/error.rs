@@ -2,11 +2,15 @@
 
 use std::fmt;
 use std::future::Future;
+use std::time::Duration;
 
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use zaia_models::KnownException;
+
+use crate::body::BodyFailure;
+use crate::call::{self, CallOptions};
 
 /// What the generated client returns on failure.
 pub type ClientError = progenitor_client::Error<KnownException>;
@@ -70,17 +74,31 @@ pub enum Error {
         exception: Box<KnownException>,
         /// The server's request id, if it sent one.
         request_id: Option<String>,
+        /// How long the server asked the client to wait (`Retry-After`), if it did.
+        retry_after: Option<Duration>,
     },
-    /// The server answered with an unexpected status whose body is not a `KnownException`.
+    /// The server answered with an error status whose body is not a `KnownException` (a
+    /// gateway's page, an empty body, another framework's error JSON).
     Http {
         /// The HTTP status.
         status: StatusCode,
-        /// The body as text (lossy UTF-8).
+        /// The start of the body as text (lossy UTF-8; at most 16 KiB are read).
         body: String,
         /// The server's request id, if it sent one.
         request_id: Option<String>,
+        /// How long the server asked the client to wait (`Retry-After`), if it did.
+        retry_after: Option<Duration>,
     },
-    /// The request did not complete: no connection, the connection broke, TLS failed...
+    /// A success body larger than the client's limit (`ClientBuilder::max_response_size`);
+    /// reading stopped at the limit.
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// The request did not complete: no connection, the connection broke (also while the body
+    /// was read), TLS failed, a redirect was refused...
     Transport(reqwest::Error),
     /// The request took longer than the configured timeout.
     Timeout(reqwest::Error),
@@ -107,13 +125,14 @@ impl Error {
             ClientError::ErrorResponse(response) => {
                 let status = response.status();
                 let request_id = request_id(response.headers());
-                Error::Api { status, exception: Box::new(response.into_inner()), request_id }
+                let retry_after = crate::runtime::retry_after(response.headers());
+                Error::Api { status, exception: Box::new(response.into_inner()), request_id, retry_after }
             }
             ClientError::UnexpectedResponse(response) => Error::from_response(response).await,
             ClientError::CommunicationError(e) | ClientError::ResponseBodyError(e) | ClientError::InvalidUpgrade(e) => {
                 Error::from_reqwest(e)
             }
-            ClientError::InvalidResponsePayload(bytes, e) => Error::Decode { message: e.to_string(), body: snippet(&bytes) },
+            ClientError::InvalidResponsePayload(bytes, e) => Error::Decode { message: e.to_string(), body: snippet(&bytes, 500) },
             ClientError::InvalidRequest(message) => Error::invalid_from_message(message),
             ClientError::Custom(message) => Error::InvalidRequest { field: None, message },
         }
@@ -122,18 +141,30 @@ impl Error {
     /// A non-success response: `Api` when its body is a `KnownException`, `Http` otherwise.
     pub async fn from_response(response: reqwest::Response) -> Error {
         let status = response.status();
-        let request_id = request_id(response.headers());
+        let headers = response.headers().clone();
         match response.bytes().await {
             Err(e) => Error::from_reqwest(e),
-            Ok(body) => match serde_json::from_slice::<KnownException>(&body) {
-                Ok(exception) => Error::Api { status, exception: Box::new(exception), request_id },
-                Err(_) => Error::Http { status, body: String::from_utf8_lossy(&body).into_owned(), request_id },
-            },
+            Ok(body) => Error::from_parts(status, &headers, &body),
+        }
+    }
+
+    fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        let request_id = request_id(headers);
+        let retry_after = crate::runtime::retry_after(headers);
+        match serde_json::from_slice::<KnownException>(body) {
+            Ok(exception) => Error::Api { status, exception: Box::new(exception), request_id, retry_after },
+            Err(_) => Error::Http { status, body: snippet(body, crate::body::ERROR_BODY_LIMIT), request_id, retry_after },
         }
     }
 
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Error {
-        if e.is_timeout() { Error::Timeout(e) } else { Error::Transport(e) }
+        match BodyFailure::find(&e) {
+            Some(BodyFailure::NotAnApiError { status, headers, body }) => Error::from_parts(*status, headers, body.as_bytes()),
+            Some(BodyFailure::TooLarge { status, limit }) => Error::ResponseTooLarge { status: *status, limit: *limit },
+            Some(BodyFailure::Cut { error, .. }) if error.is_timeout() => Error::Timeout(e),
+            _ if e.is_timeout() => Error::Timeout(e),
+            _ => Error::Transport(e),
+        }
     }
 
     /// A client-side validation failure on `field`.
@@ -152,8 +183,11 @@ impl Error {
     /// The HTTP status, for errors that come from a response.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } | Error::Http { status, .. } => Some(*status),
-            Error::Transport(e) | Error::Timeout(e) => e.status(),
+            Error::Api { status, .. } | Error::Http { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Transport(e) | Error::Timeout(e) => match BodyFailure::find(e) {
+                Some(BodyFailure::Cut { status, .. }) => Some(*status),
+                _ => e.status(),
+            },
             _ => None,
         }
     }
@@ -173,13 +207,24 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// Whether trying again later may succeed: timeouts, broken connections, 408, 429 and 5xx.
+    /// Whether trying again later may succeed: timeouts, broken connections (also mid-body),
+    /// 408, 429 and 5xx.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) => true,
-            Error::Transport(e) => crate::retry::is_retryable_error(e),
+            Error::Transport(e) => matches!(BodyFailure::find(e), Some(BodyFailure::Cut { .. })) || crate::retry::is_retryable_error(e),
             Error::Api { status, .. } | Error::Http { status, .. } => crate::retry::is_retryable_status(*status),
-            Error::Decode { .. } | Error::InvalidRequest { .. } => false,
+            Error::ResponseTooLarge { .. } | Error::Decode { .. } | Error::InvalidRequest { .. } => false,
+        }
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After`), when it did.
+    /// A wait longer than the [`RetryPolicy`](crate::RetryPolicy) accepts ends the retries at
+    /// once and shows up here.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api { retry_after, .. } | Error::Http { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -225,16 +270,19 @@ impl fmt::Display for Error {
             None => Ok(()),
         };
         match self {
-            Error::Api { status, exception, request_id } => {
+            Error::Api { status, exception, request_id, .. } => {
                 write!(f, "{status}: {}: {}", exception.name, one_line(&exception.message))?;
                 if let Some(code) = &exception.code {
                     write!(f, " [{code}]")?;
                 }
                 with_id(f, request_id)
             }
-            Error::Http { status, body, request_id } => {
+            Error::Http { status, body, request_id, .. } => {
                 write!(f, "{status}: {}", one_line(&truncate(body, 200)))?;
                 with_id(f, request_id)
+            }
+            Error::ResponseTooLarge { status, limit } => {
+                write!(f, "{status}: the response body is larger than the limit of {limit} bytes (ClientBuilder::max_response_size)")
             }
             Error::Transport(e) => write!(f, "transport error: {}", one_line(&error_chain(e))),
             Error::Timeout(e) => write!(f, "timed out: {}", one_line(&error_chain(e))),
@@ -276,8 +324,8 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-fn snippet(bytes: &[u8]) -> String {
-    truncate(&String::from_utf8_lossy(bytes), 500)
+fn snippet(bytes: &[u8], max: usize) -> String {
+    truncate(&String::from_utf8_lossy(bytes), max)
 }
 
 /// Turns a generated call's future into one that fails with [`Error`].
@@ -292,16 +340,36 @@ fn snippet(bytes: &[u8]) -> String {
 pub trait SendExt<T>: Future<Output = Result<ResponseValue<T>, ClientError>> + Sized {
     /// Awaits the call; maps a failure to [`Error`] (reading the body of unexpected responses).
     fn into_result(self) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
-        async move {
-            match self.await {
-                Ok(value) => Ok(value),
-                Err(e) => Err(Error::from_client(e).await),
-            }
-        }
+        run(CallOptions::default(), self)
+    }
+
+    /// [`into_result`](Self::into_result) with this call's own total deadline (every attempt
+    /// and wait) instead of the client's
+    /// [`operation_timeout`](crate::ClientBuilder::operation_timeout).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use zaia_ext::SendExt;
+    /// # async fn demo(client: &zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// let chats = client.list_chats().send().within(Duration::from_secs(5)).await?;
+    /// # let _ = chats; Ok(()) }
+    /// ```
+    fn within(self, timeout: Duration) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
+        run(CallOptions { timeout: Some(timeout) }, self)
     }
 }
 
 impl<T, F> SendExt<T> for F where F: Future<Output = Result<ResponseValue<T>, ClientError>> {}
+
+async fn run<T, F>(options: CallOptions, call: F) -> Result<ResponseValue<T>, Error>
+where
+    F: Future<Output = Result<ResponseValue<T>, ClientError>>,
+{
+    match call::scoped(options, call).await {
+        Ok(value) => Ok(value),
+        Err(e) => Err(Error::from_client(e).await),
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -319,6 +387,7 @@ mod tests {
                 name: "NotFoundException".into(),
             }),
             request_id: Some("req-1".into()),
+            retry_after: None,
         }
     }
 
@@ -338,7 +407,7 @@ mod tests {
         assert_eq!(e.to_string(), "404 Not Found: NotFoundException: Chat not found. Try again [CHAT_NOT_FOUND] (request id req-1)");
         assert!(e.is_not_found() && !e.is_retryable() && !e.is_unauthorized());
         assert_eq!(e.code(), Some("CHAT_NOT_FOUND"));
-        let http = Error::Http { status: StatusCode::BAD_GATEWAY, body: "<html>\n bad gateway \n</html>".into(), request_id: None };
+        let http = Error::Http { status: StatusCode::BAD_GATEWAY, body: "<html>\n bad gateway \n</html>".into(), request_id: None, retry_after: None };
         assert_eq!(http.to_string(), "502 Bad Gateway: <html> bad gateway </html>");
         assert!(http.is_retryable());
         assert_eq!(Error::invalid("pageSize", "must be 1..=100, got 0").to_string(), "invalid request: pageSize: must be 1..=100, got 0");

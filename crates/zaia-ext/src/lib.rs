@@ -33,19 +33,27 @@
 
 #![warn(missing_docs)]
 
+mod body;
+mod call;
 mod client;
 mod config;
 mod error;
 pub mod pagination;
+mod redirect;
 mod retry;
+pub mod retry_budget;
 mod runtime;
+mod sleep;
 pub mod validate;
 
+pub use body::{DEFAULT_MAX_RESPONSE_SIZE, ERROR_BODY_LIMIT};
 pub use client::ZaiaClient;
-pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, DEFAULT_BASE_URL, USER_AGENT, install_tls_provider};
+pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{ClientError, Error, Lang, SendExt, request_id};
 pub use pagination::{Pages, Paginate};
+pub use redirect::MAX_REDIRECTS;
 pub use retry::RetryPolicy;
+pub use sleep::{Sleep, SleepFuture, TokioSleep};
 
 // The READMEs' Rust examples compile as doctests, so they cannot rot.
 #[cfg(doctest)]

@@ -12,7 +12,9 @@ use reqwest::{Method, StatusCode};
 ///
 /// Delays grow as `base · 2ⁿ` up to `max_delay`, with "equal jitter" (half fixed, half random)
 /// so that many clients do not retry in step. A `Retry-After` header replaces the computed
-/// delay, capped at `max_retry_after`.
+/// delay; one longer than `max_retry_after` ends the retries (see [`delay_for`](Self::delay_for)).
+/// Retries also stop when the call's deadline would pass before the next attempt, and when the
+/// client's [retry budget](crate::retry_budget) is spent.
 ///
 /// ```
 /// use std::time::Duration;
@@ -30,7 +32,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// The longest computed delay (default 8 s).
     pub max_delay: Duration,
-    /// The longest wait a `Retry-After` header can ask for (default 30 s).
+    /// The longest `Retry-After` the client waits for (default 30 s); a longer one ends the
+    /// retries.
     pub max_retry_after: Duration,
     /// Also retry POST and PATCH (default false: they may not be idempotent).
     pub retry_non_idempotent: bool,
@@ -86,12 +89,15 @@ impl RetryPolicy {
         half + half.mul_f64(fastrand::f64())
     }
 
-    /// The delay before the next retry: the server's `Retry-After` if it sent one (capped),
-    /// otherwise the computed one.
-    pub fn delay_for(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+    /// The delay before the next retry: the server's `Retry-After` if it sent one, otherwise
+    /// the computed one. `None` when the server asks for longer than `max_retry_after`:
+    /// retrying sooner would only be refused again, so the call ends with the server's answer
+    /// (and its wait in [`Error::retry_after`](crate::Error::retry_after)).
+    pub fn delay_for(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
         match retry_after {
-            Some(wait) => wait.min(self.max_retry_after),
-            None => self.delay(retry),
+            Some(wait) if wait > self.max_retry_after => None,
+            Some(wait) => Some(wait),
+            None => Some(self.delay(retry)),
         }
     }
 }
@@ -150,7 +156,9 @@ mod tests {
         assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         let policy = RetryPolicy::default();
-        assert_eq!(policy.delay_for(0, Some(Duration::from_secs(3600))), Duration::from_secs(30));
+        assert_eq!(policy.delay_for(0, Some(Duration::from_secs(3600))), None);
+        assert_eq!(policy.delay_for(0, Some(Duration::from_secs(30))), Some(Duration::from_secs(30)));
+        assert!(policy.delay_for(1, None).unwrap() <= Duration::from_secs(1));
     }
 
     #[test]

@@ -1,24 +1,31 @@
-//! What happens to every request: headers, checks, retries, a tracing span.
+//! What happens to every request: headers, checks, bounded bodies, retries within a deadline,
+//! a tracing span.
 
-use std::time::{Instant, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 use tracing::Instrument;
 use zaia_client::{ExecFuture, Executor, Operation};
+use zaia_models::KnownException;
 
+use crate::body::{self, BodyFailure, Read};
 use crate::retry::{RetryPolicy, is_retryable_error, is_retryable_status, parse_retry_after};
+use crate::retry_budget::{RETRY_COST, RetryBudget, SUCCESS_REFUND, TIMEOUT_COST};
+use crate::sleep::Sleep;
 
 /// The executor installed in every [`ZaiaClient`](crate::ZaiaClient).
 pub(crate) struct Runtime {
-    key: HeaderValue,
-    user_agent: HeaderValue,
-    retry: RetryPolicy,
-}
-
-impl Runtime {
-    pub(crate) fn new(key: HeaderValue, user_agent: HeaderValue, retry: RetryPolicy) -> Self {
-        Runtime { key, user_agent, retry }
-    }
+    pub key: HeaderValue,
+    pub user_agent: HeaderValue,
+    pub retry: RetryPolicy,
+    pub budget: RetryBudget,
+    pub sleeper: Arc<dyn Sleep>,
+    /// One attempt, end to end (headers and body).
+    pub attempt_timeout: Duration,
+    /// A whole call: every attempt and every wait (overridable per call).
+    pub operation_timeout: Duration,
+    pub max_response_size: u64,
 }
 
 impl Executor for Runtime {
@@ -43,55 +50,128 @@ impl Executor for Runtime {
             request_id = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        Box::pin(self.send_with_retries(http, request).instrument(span))
+        let deadline = crate::call::current().timeout.unwrap_or(self.operation_timeout);
+        Box::pin(self.send_with_retries(http, request, deadline).instrument(span))
     }
 }
 
+/// What one attempt came to.
+enum Outcome {
+    Read(Read),
+    Failed(reqwest::Error),
+}
+
 impl Runtime {
-    async fn send_with_retries(&self, http: &reqwest::Client, mut request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
-        let started = Instant::now();
+    async fn send_with_retries(&self, http: &reqwest::Client, mut request: reqwest::Request, deadline: Duration) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
         let may_retry = self.retry.allows(request.method());
+        // time spent: attempts as measured, waits as chosen (so an injected sleeper that does
+        // not really wait still moves the deadline)
+        let mut spent = Duration::ZERO;
         let mut retry = 0;
+        let mut acquired = 0;
         loop {
+            let remaining = deadline.saturating_sub(spent);
+            *request.timeout_mut() = Some(self.attempt_timeout.min(remaining));
             // a copy for the next attempt; bodies here are always bytes, so this succeeds
             let next = if may_retry && retry < self.retry.max_retries { request.try_clone() } else { None };
             span.record("attempt", retry + 1);
-            let result = http.execute(request).await;
-            let wait = match (&result, &next) {
-                (Ok(response), Some(_)) if is_retryable_status(response.status()) => {
-                    let retry_after = response
-                        .headers()
-                        .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
-                    tracing::debug!(status = response.status().as_u16(), "retryable status");
-                    Some(self.retry.delay_for(retry, retry_after))
-                }
-                (Err(e), Some(_)) if is_retryable_error(e) => {
-                    tracing::debug!(error = %e, "retryable failure");
-                    Some(self.retry.delay(retry))
-                }
-                _ => None,
+            let started = Instant::now();
+            let outcome = match http.execute(request).await {
+                Ok(response) => Outcome::Read(body::read(response, self.max_response_size).await),
+                Err(e) => Outcome::Failed(e),
             };
-            match (wait, next) {
-                (Some(wait), Some(next)) => {
+            spent += started.elapsed();
+            let wait = next.as_ref().and_then(|_| self.wait_before_retry(&outcome, retry));
+            let go_on = match wait {
+                Some((wait, cost)) if spent + wait < deadline => {
+                    let granted = cost == 0 || self.budget.try_acquire(cost);
+                    if !granted {
+                        tracing::debug!(available = self.budget.available(), "retry budget exhausted");
+                    }
+                    granted.then_some((wait, cost))
+                }
+                Some((wait, _)) => {
+                    tracing::debug!(wait_ms = wait.as_millis() as u64, "no time left for another attempt");
+                    None
+                }
+                None => None,
+            };
+            match (go_on, next) {
+                (Some((wait, cost)), Some(next)) => {
                     tracing::debug!(retry = retry + 1, wait_ms = wait.as_millis() as u64, "retrying");
-                    tokio::time::sleep(wait).await;
+                    self.sleeper.sleep(wait).await;
+                    spent += wait;
+                    acquired = cost;
                     request = next;
                     retry += 1;
                 }
                 _ => {
-                    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-                    if let Ok(response) = &result {
-                        span.record("status", response.status().as_u16());
-                        if let Some(id) = crate::error::request_id(response.headers()) {
+                    span.record("elapsed_ms", spent.as_millis() as u64);
+                    if let Outcome::Read(Read::Complete(head, _)) = &outcome {
+                        span.record("status", head.status.as_u16());
+                        if let Some(id) = crate::error::request_id(&head.headers) {
                             span.record("request_id", id.as_str());
                         }
+                        if head.status.is_success() {
+                            self.budget.release(if retry == 0 { SUCCESS_REFUND } else { acquired });
+                        }
                     }
-                    return result;
+                    return finish(outcome);
                 }
             }
         }
     }
+
+    /// How long to wait before retrying this outcome, and what the retry costs; `None`: do
+    /// not retry.
+    fn wait_before_retry(&self, outcome: &Outcome, retry: u32) -> Option<(Duration, u32)> {
+        match outcome {
+            Outcome::Read(Read::Complete(head, _)) if is_retryable_status(head.status) => {
+                tracing::debug!(status = head.status.as_u16(), "retryable status");
+                self.retry.delay_for(retry, retry_after(&head.headers)).map(|wait| (wait, RETRY_COST))
+            }
+            Outcome::Read(Read::Cut(_, e)) => {
+                tracing::debug!(error = %e, "body cut");
+                Some((self.retry.delay(retry), 0))
+            }
+            Outcome::Failed(e) if is_retryable_error(e) => {
+                tracing::debug!(error = %e, "retryable failure");
+                Some((self.retry.delay(retry), if e.is_timeout() { TIMEOUT_COST } else { 0 }))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The response the generated code decodes: the bytes read, or a body that fails with what
+/// went wrong (see [`crate::body`]).
+fn finish(outcome: Outcome) -> reqwest::Result<reqwest::Response> {
+    match outcome {
+        Outcome::Failed(e) => Err(e),
+        Outcome::Read(Read::Complete(head, bytes)) => {
+            if head.status.is_success() || serde_json::from_slice::<KnownException>(&bytes).is_ok() {
+                return Ok(body::response(head, bytes.into()));
+            }
+            let failure = BodyFailure::NotAnApiError {
+                status: head.status,
+                headers: head.headers.clone(),
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            };
+            Ok(body::response(head, body::failing(failure)))
+        }
+        Outcome::Read(Read::TooLarge(head, limit)) => {
+            let failure = BodyFailure::TooLarge { status: head.status, limit };
+            Ok(body::response(head, body::failing(failure)))
+        }
+        Outcome::Read(Read::Cut(head, error)) => {
+            let failure = BodyFailure::Cut { status: head.status, error };
+            Ok(body::response(head, body::failing(failure)))
+        }
+    }
+}
+
+/// `Retry-After` of a response, as a wait from now.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, SystemTime::now()))
 }

@@ -94,11 +94,7 @@ pub fn check_body(operation: &str, body: &Value) -> Result<(), Invalid> {
             }
         "export_chat_messages" => {
             if let Some(url) = text("callbackUrl") {
-                match reqwest::Url::parse(url) {
-                    Ok(u) if u.scheme() == "https" => {}
-                    Ok(u) => return Err(Invalid::new("callbackUrl", format!("must be an https URL, got scheme `{}`", u.scheme()))),
-                    Err(e) => return Err(Invalid::new("callbackUrl", format!("is not a URL: {e}"))),
-                }
+                check_https_url("callbackUrl", url)?;
             }
             let time = |field| text(field).and_then(|t| t.parse::<DateTime<Utc>>().ok());
             if let (Some(start), Some(end)) = (time("rangeStart"), time("rangeEnd"))
@@ -109,6 +105,25 @@ pub fn check_body(operation: &str, body: &Value) -> Result<(), Invalid> {
         _ => {}
     }
     Ok(())
+}
+
+/// An https URL as it is sent: the raw text is checked, not a parser's normalised reading of it
+/// (`" https://x"` and `"https:x"` parse as https URLs but are not what a server expects).
+fn check_https_url(field: &'static str, raw: &str) -> Result<(), Invalid> {
+    if raw.trim() != raw {
+        return Err(Invalid::new(field, "must not start or end with white space"));
+    }
+    let Some(scheme_end) = raw.find("://") else {
+        return Err(Invalid::new(field, format!("must be an absolute https URL (`https://host/...`), got {raw:?}")));
+    };
+    if !raw[..scheme_end].eq_ignore_ascii_case("https") {
+        return Err(Invalid::new(field, format!("must be an https URL, got scheme `{}`", &raw[..scheme_end])));
+    }
+    match reqwest::Url::parse(raw) {
+        Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Ok(_) => Err(Invalid::new(field, "must name a host")),
+        Err(e) => Err(Invalid::new(field, format!("is not a URL: {e}"))),
+    }
 }
 
 fn in_range(field: &'static str, value: &str, range: RangeInclusive<u64>) -> Result<(), Invalid> {
@@ -140,6 +155,11 @@ mod tests {
         assert_eq!(check_body("update_chat_message_follow_up", &json!({"reason": null})), Ok(()));
         let http = json!({"callbackUrl": "http://example.com/x", "rangeStart": "2026-01-01T00:00:00Z"});
         assert_eq!(check_body("export_chat_messages", &http).unwrap_err().to_string(), "callbackUrl: must be an https URL, got scheme `http`");
+        for bad in [" https://e.com/x", "https://e.com/x ", "https:e.com", "https:/e.com", "https://", "HTTP://e.com"] {
+            let body = json!({"callbackUrl": bad, "rangeStart": "2026-01-01T00:00:00Z"});
+            assert_eq!(check_body("export_chat_messages", &body).unwrap_err().field, "callbackUrl", "{bad:?}");
+        }
+        assert_eq!(check_body("export_chat_messages", &json!({"callbackUrl": "HTTPS://e.com/hook?x=1"})), Ok(()));
         let backwards = json!({"callbackUrl": "https://e.com", "rangeStart": "2026-02-01T00:00:00Z", "rangeEnd": "2026-01-01T00:00:00Z"});
         assert_eq!(check_body("export_chat_messages", &backwards).unwrap_err().field, "rangeStart");
     }

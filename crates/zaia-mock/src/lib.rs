@@ -90,7 +90,6 @@ impl MockServer {
         if let Some(seed) = config.seed {
             seed::fill(&mut store, seed);
         }
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().map_err(std::io::Error::other)?;
         let state = Arc::new(AppState { config, store: Mutex::new(store), exchanges: Mutex::default(), http });
         let listener = tokio::net::TcpListener::bind(address).await?;

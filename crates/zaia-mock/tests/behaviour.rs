@@ -203,7 +203,6 @@ async fn a_missing_or_unknown_key_is_a_401_with_localized_feedback() {
     assert!(err.is_unauthorized());
     assert_eq!(err.feedback(Lang::EnUs), Some("You are not authorized."));
     assert_eq!(err.feedback(Lang::EsEs), Some("No estás autorizado."));
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let response = reqwest::get(format!("{}/api/v1/chats", mock.base_url())).await.unwrap();
     assert_eq!(response.status().as_u16(), 401);
 }

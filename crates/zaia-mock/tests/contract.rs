@@ -84,7 +84,6 @@ async fn every_response_matches_the_spec_and_every_documented_status_is_exercise
     let mock = MockServer::start(MockConfig { seed: Some(Seed { chats: 3, ..Seed::default() }), record: true, allow_loopback_callbacks: true, ..MockConfig::default() })
         .await
         .unwrap();
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let d = Driver { http: reqwest::Client::new(), base: mock.base_url(), key: mock.api_key().to_string() };
     let missing = Uuid::from_u128(404);
     let (channel, chat, last_message) = mock.with_store(|s| {

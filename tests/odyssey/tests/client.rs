@@ -8,7 +8,6 @@ use zaia_odyssey_fixture::models::GetChatMessagesError;
 use zaia_odyssey_fixture::{Client, Error};
 
 fn client(server: &MockServer) -> Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-api-key", "odyssey-key".parse().unwrap());
     Client::new_with_client(&server.uri(), reqwest::Client::builder().default_headers(headers).build().unwrap())

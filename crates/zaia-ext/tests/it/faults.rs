@@ -1,12 +1,13 @@
 //! Failures: retries, Retry-After, broken connections, bad bodies, timeouts, error decoding.
 
-mod common;
+
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::*;
+
+use crate::common::*;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
@@ -75,25 +76,27 @@ async fn a_429_waits_as_long_as_retry_after_says() {
     let limited = ResponseTemplate::new(429).insert_header("retry-after", "1").set_body_json(known_exception("TooManyRequests"));
     let seq = Sequence::new(limited, 1, ok_chats());
     let server = serve("GET", "/api/v1/chats", seq.clone()).await;
-    // computed delays are ~1 ms here: a second-long gap can only come from the header
-    client(&server).list_chats().send().into_result().await.unwrap();
-    let arrivals = seq.arrivals();
-    assert_eq!(arrivals.len(), 2);
-    let gap = arrivals[1] - arrivals[0];
-    assert!(gap >= Duration::from_millis(950), "retried after {gap:?}");
+    let sleeper = Recorder::default();
+    builder(&server).sleeper(sleeper.clone()).build().unwrap().list_chats().send().into_result().await.unwrap();
+    assert_eq!(seq.arrivals().len(), 2);
+    // computed delays are 1..5 ms here: the second can only come from the header
+    assert_eq!(sleeper.delays(), [Duration::from_secs(1)]);
 }
 
 #[tokio::test]
-async fn retry_after_is_capped() {
-    let limited = ResponseTemplate::new(429).insert_header("retry-after", "3600");
-    let seq = Sequence::new(limited, 1, ok_chats());
+async fn computed_delays_grow_between_retries() {
+    let seq = Sequence::new(ResponseTemplate::new(500), 3, ok_chats());
     let server = serve("GET", "/api/v1/chats", seq.clone()).await;
-    let mut policy = RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(5));
-    policy.max_retry_after = Duration::from_millis(20);
-    let client = builder(&server).retry_policy(policy).build().unwrap();
-    client.list_chats().send().into_result().await.unwrap();
-    let arrivals = seq.arrivals();
-    assert!(arrivals[1] - arrivals[0] < Duration::from_secs(3), "waited for the full hour's header");
+    let sleeper = Recorder::default();
+    let policy = RetryPolicy::default().max_retries(3).delays(Duration::from_millis(100), Duration::from_millis(250));
+    builder(&server).sleeper(sleeper.clone()).retry_policy(policy).build().unwrap().list_chats().send().into_result().await.unwrap();
+    let delays = sleeper.delays();
+    assert_eq!(delays.len(), 3);
+    // equal jitter: each between half and all of 100 ms · 2ⁿ, capped at 250 ms
+    for (delay, full) in delays.iter().zip([100u64, 200, 250]) {
+        let full = Duration::from_millis(full);
+        assert!(*delay >= full / 2 && *delay <= full, "{delays:?}");
+    }
 }
 
 #[tokio::test]

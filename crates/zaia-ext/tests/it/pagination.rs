@@ -1,10 +1,10 @@
 //! Pagination streams against a page server on 127.0.0.1.
 
-mod common;
+
 
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use futures::{StreamExt, TryStreamExt};
 use uuid::Uuid;
 use wiremock::matchers::{method, path};
@@ -33,7 +33,7 @@ async fn lazy_streams_issue_exactly_the_needed_requests() {
     // a total that fills its last page needs one empty page to see the end
     let full = ChatPages::new(40);
     let server = serve(&full).await;
-    let all = common::client(&server).list_chats_pages(|r| r).page_size(10).collect_all().await.unwrap();
+    let all = crate::common::client(&server).list_chats_pages(|r| r).page_size(10).collect_all().await.unwrap();
     assert_eq!(all.len(), 40);
     assert_eq!(full.count(), 5);
 }

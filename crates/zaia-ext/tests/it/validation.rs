@@ -1,9 +1,9 @@
 //! Invalid input is refused before anything is sent, with the field named.
 
-mod common;
+
 
 use chrono::{TimeZone, Utc};
-use common::*;
+use crate::common::*;
 use uuid::Uuid;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use zaia_ext::{Error, SendExt};

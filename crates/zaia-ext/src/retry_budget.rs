@@ -1,0 +1,81 @@
+//! A retry budget shared by a client and its clones (a token bucket, as in the AWS SDKs'
+//! standard retry mode).
+//!
+//! Retries multiply load exactly when a server can least take it: a prefetching stream that
+//! meets 429s or 5xx would otherwise retry every page in flight. Each such retry takes tokens;
+//! a success puts some back. When the bucket is empty, requests fail with the server's answer
+//! instead of retrying, until successes refill it.
+//!
+//! What costs: a retry after 408/429/5xx ([`RETRY_COST`]) or after a timeout ([`TIMEOUT_COST`]),
+//! the signals of an overloaded server. A refused, reset or cut connection costs nothing: it
+//! put no load on the server, and a new connection usually cures it.
+
+use std::sync::Mutex;
+
+/// Tokens a retry after a 408, 429 or 5xx takes.
+pub const RETRY_COST: u32 = 5;
+/// Tokens a retry after a timeout takes (a timed-out request may still be running there).
+pub const TIMEOUT_COST: u32 = 10;
+/// Tokens a success without retries puts back.
+pub const SUCCESS_REFUND: u32 = 1;
+/// The bucket's size (100 retries of a 5xx in a row before retries stop).
+pub const DEFAULT_CAPACITY: u32 = 500;
+
+/// The bucket. One per client, shared by its clones.
+#[derive(Debug)]
+pub struct RetryBudget {
+    capacity: u32,
+    tokens: Mutex<u32>,
+}
+
+impl RetryBudget {
+    /// A full bucket of `capacity` tokens.
+    pub fn new(capacity: u32) -> Self {
+        RetryBudget { capacity, tokens: Mutex::new(capacity) }
+    }
+
+    /// Takes `cost` tokens if there are that many.
+    pub fn try_acquire(&self, cost: u32) -> bool {
+        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        if *tokens >= cost {
+            *tokens -= cost;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Puts `amount` tokens back, up to the capacity.
+    pub fn release(&self, amount: u32) {
+        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        *tokens = (*tokens + amount).min(self.capacity);
+    }
+
+    /// Tokens left.
+    pub fn available(&self) -> u32 {
+        *self.tokens.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget::new(DEFAULT_CAPACITY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_drain_the_bucket_and_successes_refill_it() {
+        let budget = RetryBudget::new(12);
+        assert!(budget.try_acquire(RETRY_COST) && budget.try_acquire(RETRY_COST));
+        assert!(!budget.try_acquire(RETRY_COST), "2 tokens left");
+        assert_eq!(budget.available(), 2);
+        budget.release(RETRY_COST);
+        assert!(!budget.try_acquire(TIMEOUT_COST) && budget.try_acquire(RETRY_COST));
+        budget.release(100);
+        assert_eq!(budget.available(), 12, "never above capacity");
+    }
+}
