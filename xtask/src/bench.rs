@@ -14,13 +14,17 @@ use crate::error::Result;
 use crate::pipeline;
 use crate::stages::load::{self, Fragment};
 
-/// Fragments for `operations` operations: the originals, then copies whose resources are
-/// renamed (`chats` → `k2-chats`), so every copy is a new resource with new schema names.
+/// Fragments for `operations` operations: the originals, then copies in which every resource is
+/// renamed (`chats` → `k2-chats`, `agents` → `k2-agents`), so every copy is a new resource with
+/// new operation ids and schema names. The config's name overrides are carried over to each copy.
 pub fn synthetic(originals: &[Fragment], operations: usize, config: &Config) -> (Vec<Fragment>, Config) {
     let mut fragments = Vec::new();
     let mut overrides: Vec<(&'static str, &'static str)> = config.name_overrides.to_vec();
+    let mut guessed: Vec<(&'static str, &'static str)> = config.guessed_fields.to_vec();
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let mut copy = 1;
     while fragments.len() < operations {
+        let before = fragments.len();
         for fragment in originals {
             if fragments.len() == operations {
                 break;
@@ -29,23 +33,41 @@ pub fn synthetic(originals: &[Fragment], operations: usize, config: &Config) -> 
                 fragments.push(fragment.clone());
                 continue;
             }
-            let text = fragment.doc.to_string().replace("\"/api/v1/chat", &format!("\"/api/v1/k{copy}-chat"));
+            let prefix = format!("\"{}", config.path_prefix);
+            let text = fragment.doc.to_string().replace(&prefix, &format!("{prefix}k{copy}-"));
             let doc: Value = serde_json::from_str(&text).expect("still JSON");
             fragments.push(Fragment { name: format!("{} (copy {copy})", fragment.name), doc });
         }
         if copy > 1 {
-            // the one override the rules need per copy: the joined message list keeps its own name
-            let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-            overrides.push((leak(format!("response:list_k{copy}_chat_messages")), leak(format!("K{copy}ChatMessageWithJoins"))));
-            overrides.push((
-                leak(format!("property:K{copy}ChatMessageWithJoins.chatMessageFollowUps")),
-                leak(format!("K{copy}ChatMessageFollowUp")),
-            ));
+            for (location, name) in config.name_overrides {
+                overrides.push((leak(copied_location(location, copy)), leak(format!("K{copy}{name}"))));
+            }
+            // a copy cut short may lack the guessed fields' schemas
+            if fragments.len() - before == originals.len() {
+                for (schema, property) in config.guessed_fields {
+                    guessed.push((leak(format!("K{copy}{schema}")), property));
+                }
+            }
         }
         copy += 1;
     }
-    let config = Config { name_overrides: Box::leak(overrides.into_boxed_slice()), ..config.clone() };
+    let config = Config { name_overrides: Box::leak(overrides.into_boxed_slice()), guessed_fields: Box::leak(guessed.into_boxed_slice()), ..config.clone() };
     (fragments, config)
+}
+
+/// A hoisting location (`kind:operation…` or `property:Schema.p`) as it reads in copy `copy`:
+/// operation ids gain `k{copy}_` after their verb, schema names a `K{copy}` prefix.
+fn copied_location(location: &str, copy: usize) -> String {
+    let (kind, rest) = location.split_once(':').unwrap_or(("", location));
+    let rest = if kind == "property" {
+        format!("K{copy}{rest}")
+    } else {
+        match rest.split_once('_') {
+            Some((verb, tail)) => format!("{verb}_k{copy}_{tail}"),
+            None => rest.to_string(),
+        }
+    };
+    format!("{kind}:{rest}")
 }
 
 fn median(mut samples: Vec<Duration>) -> Duration {
@@ -71,14 +93,15 @@ pub fn run(root: &Path, config: &Config, iterations: usize) -> Result<()> {
     let real = time(iterations, || pipeline::run(root, config));
     let (synthetic, synthetic_config) = synthetic(&originals, 120, config);
     let outputs = pipeline::run_fragments(&synthetic, &synthetic_config)?;
-    let client_lines = outputs[2].contents.lines().count();
+    let client_lines = outputs.outputs[2].contents.lines().count();
     let big = time(iterations, || pipeline::run_fragments(&synthetic, &synthetic_config));
     let profile = if cfg!(debug_assertions) { "xtask: dev with the generator crates optimised" } else { "release" };
     println!("generator wall time, median of {iterations} runs ({profile} profile)");
-    println!("  baseline: load the 13 fragments           {:>9.2?}", load_only);
-    println!("  13 operations, load → write-ready outputs  {:>9.2?}  ({:.1}× baseline)", real, ratio(real, load_only));
+    let n = originals.len();
+    println!("  baseline: load the {n} fragments           {:>9.2?}", load_only);
+    println!("  {n} operations, load → write-ready outputs  {:>9.2?}  ({:.1}× baseline)", real, ratio(real, load_only));
     println!(
-        "  120 operations (synthetic, in memory)       {:>9.2?}  ({:.1}× baseline, {:.1}× the 13-operation run; client {client_lines} lines)",
+        "  120 operations (synthetic, in memory)       {:>9.2?}  ({:.1}× baseline, {:.1}× the {n}-operation run; client {client_lines} lines)",
         big,
         ratio(big, load_only),
         ratio(big, real)
@@ -103,5 +126,19 @@ mod tests {
         let spec = pipeline::spec_from_fragments(&fragments, &config).unwrap();
         assert_eq!(crate::stages::operations(&spec).len(), 40);
         assert!(spec["components"]["schemas"].get("K3ChatMessageWithJoins").is_some());
+        // every resource was copied, not only one
+        let paths: Vec<&String> = spec["paths"].as_object().unwrap().keys().collect();
+        for resource in ["chats", "chat-messages", "chat-message-follow-ups"] {
+            for copy in 2..=3 {
+                assert!(paths.iter().any(|p| p.starts_with(&format!("/api/v1/k{copy}-{resource}"))), "k{copy}-{resource}");
+            }
+        }
+    }
+
+    #[test]
+    fn locations_are_renamed_like_the_copies() {
+        assert_eq!(copied_location("response:list_chat_messages", 2), "response:list_k2_chat_messages");
+        assert_eq!(copied_location("parameter:list_chats.channelTypes", 3), "parameter:list_k3_chats.channelTypes");
+        assert_eq!(copied_location("property:ChatDetails.channelType", 2), "property:K2ChatDetails.channelType");
     }
 }

@@ -11,6 +11,24 @@ pub enum ErrorBodies {
     UnionPerOperation,
 }
 
+/// The query parameters that page a list (see `codegen::pagination`).
+#[derive(Debug, Clone, Copy)]
+pub struct PageParams {
+    pub number: &'static str,
+    pub size: &'static str,
+    /// A list with only a limit returns one page of up to that many items.
+    pub limit: &'static str,
+}
+
+/// Where the generated parts of the handwritten extension crate go.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtOut {
+    /// The `*_pages` streams.
+    pub pagination: &'static str,
+    /// The documented limits of requests, checked before sending.
+    pub limits: &'static str,
+}
+
 /// Settings of one API's generation run.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -21,6 +39,12 @@ pub struct Config {
     /// Where the generated models and client go, relative to the workspace root.
     pub models_out: &'static str,
     pub client_out: &'static str,
+    /// Generated parts of the extension crate; `None` for an API without one.
+    pub ext_out: Option<ExtOut>,
+    /// The merged spec, copied where the mock serves it from (a packaged crate cannot read
+    /// outside itself); `None` for an API without a mock.
+    pub mock_spec_out: Option<&'static str>,
+    pub page_params: PageParams,
     /// Rust path of the models crate as the client sees it.
     pub models_crate: &'static str,
     /// The client's inner type: the handwritten hook point through which every request runs
@@ -54,6 +78,9 @@ impl Config {
             merged_spec: "openapi/zaia.json",
             models_out: "crates/zaia-models/src/generated.rs",
             client_out: "crates/zaia-client/src/generated.rs",
+            ext_out: Some(ExtOut { pagination: "crates/zaia-ext/src/generated_pagination.rs", limits: "crates/zaia-ext/src/generated_limits.rs" }),
+            mock_spec_out: Some("crates/zaia-mock/src/generated_spec.json"),
+            page_params: PageParams { number: "pageNumber", size: "pageSize", limit: "limit" },
             models_crate: "::zaia_models",
             client_inner_type: Some("crate::Hooks"),
             path_prefix: "/api/v1/",
@@ -104,6 +131,9 @@ impl Config {
             merged_spec: "tests/odyssey/openapi.json",
             models_out: "tests/odyssey/src/generated_models.rs",
             client_out: "tests/odyssey/src/generated_client.rs",
+            ext_out: None,
+            mock_spec_out: None,
+            page_params: PageParams { number: "pageNumber", size: "pageSize", limit: "limit" },
             models_crate: "crate::models",
             client_inner_type: None,
             path_prefix: "/api/",
@@ -120,6 +150,15 @@ impl Config {
     /// Every API `cargo xtask generate` produces.
     pub fn all() -> Vec<Config> {
         vec![Config::zaia(), Config::odyssey()]
+    }
+
+    /// Every file a run of this API writes, relative to the workspace root.
+    #[cfg(test)]
+    pub fn output_paths(&self) -> Vec<&'static str> {
+        let mut paths = vec![self.merged_spec, self.models_out, self.client_out];
+        paths.extend(self.ext_out.iter().flat_map(|ext| [ext.pagination, ext.limits]));
+        paths.extend(self.mock_spec_out);
+        paths
     }
 
     pub fn singular(&self, plural: &str) -> String {

@@ -54,17 +54,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// Every output of every API, computed before anything is written.
-fn outputs(root: &Path, configs: &[Config]) -> Result<Vec<pipeline::Output>, String> {
-    let mut all = Vec::new();
+/// Every output of every API, computed before anything is written, and the notes of the run.
+fn outputs(root: &Path, configs: &[Config]) -> Result<(Vec<pipeline::Output>, Vec<String>), String> {
+    let (mut all, mut notes) = (Vec::new(), Vec::new());
     for config in configs {
-        all.extend(pipeline::run(root, config).map_err(|e| e.to_string())?);
+        let run = pipeline::run(root, config).map_err(|e| e.to_string())?;
+        all.extend(run.outputs);
+        notes.extend(run.notes);
     }
-    Ok(all)
+    Ok((all, notes))
 }
 
 fn generate_all(root: &Path, configs: &[Config]) -> Result<(), String> {
-    let outputs = outputs(root, configs)?;
+    let (outputs, notes) = outputs(root, configs)?;
+    for note in &notes {
+        eprintln!("note: {note}");
+    }
     let written = output::write_all(root, &outputs).map_err(|e| e.to_string())?;
     if written.is_empty() {
         eprintln!("generate: {} files up to date", outputs.len());
@@ -75,7 +80,7 @@ fn generate_all(root: &Path, configs: &[Config]) -> Result<(), String> {
 }
 
 fn check_all(root: &Path, configs: &[Config]) -> Result<(), String> {
-    let outputs = outputs(root, configs)?;
+    let (outputs, _) = outputs(root, configs)?;
     if let Some(spec) = outputs.iter().find(|o| o.path == Path::new(Config::zaia().merged_spec)) {
         let spec: serde_json::Value = serde_json::from_str(&spec.contents).map_err(|e| e.to_string())?;
         check_versions(&crate_versions(root), spec["info"]["version"].as_str().unwrap_or(""))?;

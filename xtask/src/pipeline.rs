@@ -29,23 +29,45 @@ pub fn spec_from_fragments(fragments: &[load::Fragment], config: &Config) -> Res
     Ok(doc)
 }
 
+/// What a run produces: the files, and notes for the maintainer (what was left out, and why).
+#[derive(Debug, Default)]
+pub struct Run {
+    pub outputs: Vec<Output>,
+    pub notes: Vec<String>,
+}
+
 /// Every output of `cargo xtask generate`.
-pub fn run(root: &Path, config: &Config) -> Result<Vec<Output>> {
+pub fn run(root: &Path, config: &Config) -> Result<Run> {
     let fragments = load::load_dir(root, config.openapi_dir)?;
     run_fragments(&fragments, config)
 }
 
 /// [`run`] on fragments already loaded.
-pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Vec<Output>> {
+pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Run> {
     let spec = spec_from_fragments(fragments, config)?;
     let for_codegen = codegen::codegen_spec(&spec);
     let models = codegen::models::generate(&for_codegen)?;
     let client = codegen::client::generate(&for_codegen, config)?;
-    Ok(vec![
-        Output { path: config.merged_spec.into(), contents: spec_text(&spec) },
-        Output { path: config.models_out.into(), contents: models },
-        Output { path: config.client_out.into(), contents: client },
-    ])
+    let spec_text = spec_text(&spec);
+    let mut run = Run::default();
+    if let Some(ext) = config.ext_out {
+        let (lists, notes) = codegen::pagination::collect(&spec, config);
+        run.notes.extend(notes);
+        run.outputs.push(Output { path: ext.pagination.into(), contents: codegen::pagination::generate(&lists, config)? });
+        run.outputs.push(Output { path: ext.limits.into(), contents: codegen::limits::generate(&spec)? });
+    }
+    if let Some(path) = config.mock_spec_out {
+        run.outputs.push(Output { path: path.into(), contents: spec_text.clone() });
+    }
+    run.outputs.splice(
+        0..0,
+        [
+            Output { path: config.merged_spec.into(), contents: spec_text },
+            Output { path: config.models_out.into(), contents: models },
+            Output { path: config.client_out.into(), contents: client },
+        ],
+    );
+    Ok(run)
 }
 
 /// The merged spec as checked in: pretty JSON with a trailing newline.

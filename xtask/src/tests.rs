@@ -14,7 +14,7 @@ fn workspace() -> PathBuf {
 }
 
 fn outputs() -> Vec<Output> {
-    pipeline::run(&workspace(), &Config::zaia()).expect("the checked-in fragments generate")
+    pipeline::run(&workspace(), &Config::zaia()).expect("the checked-in fragments generate").outputs
 }
 
 /// One output of one shared run (the snapshot tests read several).
@@ -41,7 +41,7 @@ fn snapshot_client() {
 #[test]
 fn snapshot_odyssey_client() {
     // the foreign API: the same stages with another Config
-    let outputs = pipeline::run(&workspace(), &Config::odyssey()).unwrap();
+    let outputs = pipeline::run(&workspace(), &Config::odyssey()).unwrap().outputs;
     insta::assert_snapshot!("odyssey_client", outputs[2].contents);
 }
 
@@ -67,29 +67,22 @@ fn the_merged_spec_does_not_depend_on_fragment_order() {
 #[test]
 fn the_merged_spec_has_every_operation_with_a_readable_id() {
     let spec: Value = serde_json::from_str(&output("zaia.json")).unwrap();
-    let mut ids: Vec<String> = crate::stages::operations(&spec)
-        .into_iter()
-        .map(|(_, _, op)| op["operationId"].as_str().unwrap().to_string())
-        .collect();
+    // every operation has an id, derived from its method and path (the fragments give none),
+    // unique, and usable as a Rust method name
+    let config = Config::zaia();
+    let mut ids = Vec::new();
+    for (path, method, op) in crate::stages::operations(&spec) {
+        let id = op["operationId"].as_str().unwrap().to_string();
+        assert_eq!(id, crate::stages::normalise::operation_id(&config, &method, &path), "{method} {path}");
+        assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{id}");
+        ids.push(id);
+    }
+    let count = ids.len();
     ids.sort();
-    assert_eq!(
-        ids,
-        [
-            "create_chat",
-            "create_chat_message",
-            "create_chat_message_follow_up",
-            "delete_chat",
-            "export_chat_messages",
-            "get_chat",
-            "get_chat_details",
-            "list_chat_details",
-            "list_chat_message_follow_ups",
-            "list_chat_messages",
-            "list_chats",
-            "update_chat",
-            "update_chat_message_follow_up",
-        ]
-    );
+    ids.dedup();
+    assert_eq!(ids.len(), count, "ids are unique");
+    let fragments = load::load_dir(&workspace(), config.openapi_dir).unwrap();
+    assert_eq!(count, fragments.len(), "one operation per fragment");
     assert_eq!(spec["openapi"], "3.0.3");
     // no operation keeps the authorization header; the security scheme describes it once
     assert!(!output("zaia.json").contains(r#""name": "authorization",
@@ -120,7 +113,7 @@ impl Scratch {
         let dir = tempfile::tempdir().unwrap();
         let config = Config::zaia();
         copy_dir(&workspace().join(config.openapi_dir), &dir.path().join(config.openapi_dir));
-        for path in [config.merged_spec, config.models_out, config.client_out] {
+        for path in config.output_paths() {
             let target = dir.path().join(path);
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::write(&target, format!("sentinel {path}")).unwrap();
@@ -143,7 +136,7 @@ impl Scratch {
     fn generate_fails(&self) -> String {
         let err = crate::generate(self.dir.path(), &Config::zaia()).expect_err("generation should fail");
         let config = Config::zaia();
-        for path in [config.merged_spec, config.models_out, config.client_out] {
+        for path in config.output_paths() {
             let contents = std::fs::read_to_string(self.dir.path().join(path)).unwrap();
             assert_eq!(contents, format!("sentinel {path}"), "{path} was touched by a failed run");
         }

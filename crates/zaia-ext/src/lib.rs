@@ -38,6 +38,10 @@ mod call;
 mod client;
 mod config;
 mod error;
+#[allow(clippy::all)]
+mod generated_limits;
+#[allow(clippy::all)]
+mod generated_pagination;
 pub mod pagination;
 mod redirect;
 mod retry;

@@ -25,22 +25,33 @@
 //! yields at most one page of up to `limit` (1..=1000) messages and logs a warning when the page
 //! is full, since the API offers no way past it.
 
-use std::num::NonZeroU64;
+//! The `*_pages` methods of [`Paginate`] are generated from the spec (`cargo xtask generate`,
+//! `src/generated_pagination.rs`): every list whose parameters show page-number pagination or
+//! a limit gets one, with the page-size range and default its schema documents.
+
 use std::ops::RangeInclusive;
 
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, FuturesOrdered, StreamExt, TryStreamExt};
 use progenitor_client::ResponseValue;
-use uuid::Uuid;
-use zaia_client::builder;
-use zaia_models::{Chat, ChatDetails, ChatMessageFollowUp, ChatMessagePagination, ChatMessageWithJoins};
 
-use crate::error::{Error, SendExt};
-use crate::validate::{MESSAGE_LIMIT, PAGE_SIZE};
+use crate::error::Error;
+
+pub use crate::generated_pagination::Paginate;
 
 /// One page request: `(page number, page size) → items`.
 pub type FetchPage<'a, T> = Box<dyn Fn(u64, u64) -> BoxFuture<'a, Result<Vec<T>, Error>> + Send + Sync + 'a>;
 
+/// The page-size parameter of a list, as its schema documents it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageSize {
+    /// Its wire name (`pageSize`, `limit`), for error messages.
+    pub name: &'static str,
+    /// What the stream asks for unless told otherwise.
+    pub default: u64,
+    /// What the API accepts.
+    pub range: RangeInclusive<u64>,
+}
 /// A paginated list, ready to stream. Made by the [`Paginate`] methods.
 ///
 /// ```no_run
@@ -60,8 +71,7 @@ pub type FetchPage<'a, T> = Box<dyn Fn(u64, u64) -> BoxFuture<'a, Result<Vec<T>,
 pub struct Pages<'a, T> {
     fetch: FetchPage<'a, T>,
     page_size: u64,
-    size_field: &'static str,
-    size_range: RangeInclusive<u64>,
+    size: PageSize,
     first_page: u64,
     window: usize,
     single_page: bool,
@@ -87,7 +97,18 @@ impl<'a, T: Send + 'a> Pages<'a, T> {
     /// # });
     /// ```
     pub fn new(fetch: FetchPage<'a, T>, page_size: u64, size_field: &'static str, size_range: RangeInclusive<u64>) -> Self {
-        Pages { fetch, page_size, size_field, size_range, first_page: 1, window: 1, single_page: false }
+        Pages::page_numbers(fetch, PageSize { name: size_field, default: page_size, range: size_range })
+    }
+
+    /// A page-number list: pages 1, 2, ... until a short one.
+    pub fn page_numbers(fetch: FetchPage<'a, T>, size: PageSize) -> Self {
+        Pages { fetch, page_size: size.default, size, first_page: 1, window: 1, single_page: false }
+    }
+
+    /// A list with only a limit: the one page there is, of up to `page_size` items (a full
+    /// page logs a warning, since the API offers no way past it).
+    pub fn single_page(fetch: FetchPage<'a, T>, size: PageSize) -> Self {
+        Pages { single_page: true, ..Pages::page_numbers(fetch, size) }
     }
 
     /// Items per request. Out of range, the stream yields one `InvalidRequest` error and sends
@@ -111,9 +132,9 @@ impl<'a, T: Send + 'a> Pages<'a, T> {
 
     /// The stream of pages, in order.
     pub fn pages(self) -> BoxStream<'a, Result<Vec<T>, Error>> {
-        let invalid = (!self.size_range.contains(&self.page_size)).then(|| {
-            let (lo, hi) = (self.size_range.start(), self.size_range.end());
-            Error::invalid(self.size_field, format!("must be {lo}..={hi}, got {}", self.page_size))
+        let invalid = (!self.size.range.contains(&self.page_size)).then(|| {
+            let (lo, hi) = (self.size.range.start(), self.size.range.end());
+            Error::invalid(self.size.name, format!("must be {lo}..={hi}, got {}", self.page_size))
         });
         let state = State { next_page: self.first_page, in_flight: FuturesOrdered::new(), issuing: true, invalid, pages: self };
         stream::unfold(state, State::next).boxed()
@@ -180,105 +201,14 @@ impl<'a, T: Send + 'a> State<'a, T> {
     }
 }
 
-fn non_zero(n: u64) -> NonZeroU64 {
-    // sizes are range-checked before any fetch; page numbers start at 1
-    NonZeroU64::new(n).unwrap_or(NonZeroU64::MIN)
-}
-
-fn items<T>(result: Result<ResponseValue<Vec<T>>, Error>) -> Result<Vec<T>, Error> {
+/// The items of a list response.
+pub(crate) fn items<T>(result: Result<ResponseValue<Vec<T>>, Error>) -> Result<Vec<T>, Error> {
     result.map(ResponseValue::into_inner)
 }
 
-/// Streams over the paginated lists, as methods on the client.
-///
-/// Each takes a closure that sets the list's filters on the generated request builder; the
-/// stream sets the page parameters.
-///
-/// ```no_run
-/// use futures::TryStreamExt;
-/// use zaia_ext::{Paginate, ZaiaClient};
-/// use zaia_models::ChannelType;
-///
-/// # async fn demo(client: ZaiaClient) -> Result<(), zaia_ext::Error> {
-/// let mut chats = client.list_chats_pages(|r| r.channel_types(vec![ChannelType::Whatsapp])).page_size(50).items();
-/// while let Some(chat) = chats.try_next().await? {
-///     println!("{}", chat.id);
-/// }
-/// let all = client.list_chat_message_follow_ups_pages(|r| r).prefetch(4).collect_all().await?;
-/// # let _ = all; Ok(()) }
-/// ```
-pub trait Paginate {
-    /// `GET /api/v1/chats`, page by page.
-    fn list_chats_pages<'a, F>(&'a self, filter: F) -> Pages<'a, Chat>
-    where
-        F: Fn(builder::ListChats<'a>) -> builder::ListChats<'a> + Send + Sync + 'a;
-
-    /// `GET /api/v1/chats/details`, page by page.
-    fn list_chat_details_pages<'a, F>(&'a self, filter: F) -> Pages<'a, ChatDetails>
-    where
-        F: Fn(builder::ListChatDetails<'a>) -> builder::ListChatDetails<'a> + Send + Sync + 'a;
-
-    /// `GET /api/v1/chat-message-follow-ups`, page by page.
-    fn list_chat_message_follow_ups_pages<'a, F>(&'a self, filter: F) -> Pages<'a, ChatMessageFollowUp>
-    where
-        F: Fn(builder::ListChatMessageFollowUps<'a>) -> builder::ListChatMessageFollowUps<'a> + Send + Sync + 'a;
-
-    /// `GET /api/v1/chat-messages` for one chat: one page of up to `page_size` (the `limit`,
-    /// 1..=1000, default 250) messages. See the module docs for why there is no second page.
-    fn list_chat_messages_pages<'a, F>(&'a self, chat_id: Uuid, filter: F) -> Pages<'a, ChatMessageWithJoins>
-    where
-        F: Fn(builder::ListChatMessages<'a>) -> builder::ListChatMessages<'a> + Send + Sync + 'a;
-}
-
-/// Page size of the page-number streams unless set: the largest the API allows, fewest requests.
-pub const DEFAULT_PAGE_SIZE: u64 = 100;
-
-macro_rules! page_number_list {
-    ($self:ident, $filter:ident, $method:ident) => {
-        Pages::new(
-            Box::new(move |page, size| {
-                let call = $filter($self.$method()).page_number(non_zero(page)).page_size(non_zero(size));
-                Box::pin(async move { items(call.send().into_result().await) })
-            }),
-            DEFAULT_PAGE_SIZE,
-            "pageSize",
-            PAGE_SIZE,
-        )
-    };
-}
-
-impl Paginate for zaia_client::Client {
-    fn list_chats_pages<'a, F>(&'a self, filter: F) -> Pages<'a, Chat>
-    where
-        F: Fn(builder::ListChats<'a>) -> builder::ListChats<'a> + Send + Sync + 'a,
-    {
-        page_number_list!(self, filter, list_chats)
-    }
-
-    fn list_chat_details_pages<'a, F>(&'a self, filter: F) -> Pages<'a, ChatDetails>
-    where
-        F: Fn(builder::ListChatDetails<'a>) -> builder::ListChatDetails<'a> + Send + Sync + 'a,
-    {
-        page_number_list!(self, filter, list_chat_details)
-    }
-
-    fn list_chat_message_follow_ups_pages<'a, F>(&'a self, filter: F) -> Pages<'a, ChatMessageFollowUp>
-    where
-        F: Fn(builder::ListChatMessageFollowUps<'a>) -> builder::ListChatMessageFollowUps<'a> + Send + Sync + 'a,
-    {
-        page_number_list!(self, filter, list_chat_message_follow_ups)
-    }
-
-    fn list_chat_messages_pages<'a, F>(&'a self, chat_id: Uuid, filter: F) -> Pages<'a, ChatMessageWithJoins>
-    where
-        F: Fn(builder::ListChatMessages<'a>) -> builder::ListChatMessages<'a> + Send + Sync + 'a,
-    {
-        let fetch: FetchPage<'a, ChatMessageWithJoins> = Box::new(move |_, limit| {
-            let call = filter(self.list_chat_messages()).chat_id(chat_id).pagination(ChatMessagePagination { limit: non_zero(limit) });
-            Box::pin(async move { items(call.send().into_result().await) })
-        });
-        let mut pages = Pages::new(fetch, 250, "limit", MESSAGE_LIMIT);
-        pages.single_page = true;
-        pages
-    }
+/// An object query parameter made of its limit member alone (`pagination: {limit}`). The
+/// generator emits this only for objects whose other members are optional, and sizes are
+/// range-checked before any page is fetched.
+pub(crate) fn member_object<T: serde::de::DeserializeOwned>(member: &str, size: u64) -> T {
+    serde_json::from_value(serde_json::json!({ member: size })).expect("an object of optional members plus an in-range limit")
 }

@@ -56,6 +56,9 @@ impl Executor for Runtime {
 }
 
 /// What one attempt came to.
+// one lives briefly on the stack of each call; boxing the large variant would cost an
+// allocation per request for nothing
+#[allow(clippy::large_enum_variant)]
 enum Outcome {
     Read(Read),
     Failed(reqwest::Error),

@@ -5,21 +5,80 @@
 //! operation goes through [`check`] (from the client's `prepare` hook), so the rules hold whether
 //! a caller uses zaia-ext's helpers or the generated builders directly.
 //!
-//! The limits are those of `openapi/zaia.json`; a test reads the spec to keep them in step.
+//! Two sources, and nothing written twice:
+//! - **the spec's schemas**: `minLength`/`maxLength`, `minimum`/`maximum` (and exclusive forms),
+//!   `minItems`/`maxItems`, `pattern`, `enum`, `format: uri`, `nullable` and required fields of
+//!   query parameters and request bodies, nested fields included. `cargo xtask generate` reads
+//!   them from the merged spec into `src/generated_limits.rs`; nothing here names a field.
+//! - **the vendor's prose**: the few rules a description states but no schema keyword can
+//!   ([`DESCRIBED`]), each with the words it comes from; a test checks those words are still in
+//!   the spec.
 
-use std::ops::RangeInclusive;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-/// `content` of a new chat message: at most this many characters.
-pub const MESSAGE_CONTENT_MAX: usize = 4000;
-/// `externalId` of a new chat message: this many characters.
-pub const EXTERNAL_ID_LENGTH: RangeInclusive<usize> = 3..=250;
-/// `pageSize` of the page-number lists.
-pub const PAGE_SIZE: RangeInclusive<u64> = 1..=100;
-/// `limit` of the chat messages list.
-pub const MESSAGE_LIMIT: RangeInclusive<u64> = 1..=1000;
+/// The documented limits of one operation (generated).
+#[derive(Debug)]
+pub struct Limits {
+    /// The component the JSON body is, for the rules of [`DESCRIBED`].
+    pub body_schema: Option<&'static str>,
+    /// Query parameters, by wire name (members of object parameters under their own name).
+    pub query: &'static [Field],
+    /// Body fields, anywhere in the body.
+    pub body: &'static [Field],
+}
+
+/// A step from a value to a field inside it.
+#[derive(Debug)]
+pub enum Step {
+    /// An object's member.
+    Key(&'static str),
+    /// Every item of an array.
+    Each,
+}
+
+/// A numeric bound.
+#[derive(Debug)]
+pub struct Bound {
+    /// The bound.
+    pub value: f64,
+    /// Whether the bound itself is out.
+    pub exclusive: bool,
+}
+
+/// The limits of one field (generated).
+#[derive(Debug)]
+pub struct Field {
+    /// The field as messages name it: `content`, `items[].name`, `pageSize`.
+    pub name: &'static str,
+    /// Where it is in a body (empty for a query parameter).
+    pub steps: &'static [Step],
+    /// It must be present (when what holds it is).
+    pub required: bool,
+    /// `null` is allowed.
+    pub nullable: bool,
+    /// Characters, at least.
+    pub min_length: Option<u64>,
+    /// Characters, at most.
+    pub max_length: Option<u64>,
+    /// The least number.
+    pub minimum: Option<Bound>,
+    /// The greatest number.
+    pub maximum: Option<Bound>,
+    /// Items, at least (arrays; repeated query keys).
+    pub min_items: Option<u64>,
+    /// Items, at most.
+    pub max_items: Option<u64>,
+    /// A regular expression the text must match.
+    pub pattern: Option<&'static str>,
+    /// The only values allowed, as text (empty: any).
+    pub allowed: &'static [&'static str],
+    /// An absolute URL.
+    pub uri: bool,
+}
 
 /// A broken limit: the field and what is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +101,17 @@ impl std::fmt::Display for Invalid {
     }
 }
 
+/// The documented limits of an operation (by id), if it has any.
+///
+/// ```
+/// let limits = zaia_ext::validate::limits("list_chats").unwrap();
+/// let page_size = limits.query.iter().find(|f| f.name == "pageSize").unwrap();
+/// assert_eq!(page_size.maximum.as_ref().map(|b| b.value), Some(100.0));
+/// ```
+pub fn limits(operation: &str) -> Option<&'static Limits> {
+    crate::generated_limits::limits(operation)
+}
+
 /// Checks one request of `operation` (an operation id) before it is sent.
 ///
 /// ```
@@ -51,19 +121,20 @@ impl std::fmt::Display for Invalid {
 /// assert_eq!(invalid.to_string(), "pageSize: must be 1..=100, got 500");
 /// ```
 pub fn check(request: &reqwest::Request, operation: &str) -> Result<(), Invalid> {
-    for (name, value) in request.url().query_pairs() {
-        match &*name {
-            "pageSize" => in_range("pageSize", &value, PAGE_SIZE)?,
-            "limit" => in_range("limit", &value, MESSAGE_LIMIT)?,
-            _ => {}
-        }
+    let Some(limits) = limits(operation) else { return Ok(()) };
+    if !limits.query.is_empty() {
+        check_query(request.url(), limits.query)?;
     }
     let Some(bytes) = request.body().and_then(|b| b.as_bytes()) else { return Ok(()) };
+    if limits.body.is_empty() && described(limits.body_schema).next().is_none() {
+        return Ok(());
+    }
+    // not JSON: not ours to judge (the server will say)
     let Ok(body) = serde_json::from_slice::<Value>(bytes) else { return Ok(()) };
-    check_body(operation, &body)
+    check_limits(limits, &body)
 }
 
-/// The body rules, by operation id.
+/// The body rules of `operation` (by id): the spec's limits and the described rules.
 ///
 /// ```
 /// use serde_json::json;
@@ -71,53 +142,178 @@ pub fn check(request: &reqwest::Request, operation: &str) -> Result<(), Invalid>
 /// assert_eq!(zaia_ext::validate::check_body("export_chat_messages", &body).unwrap_err().field, "callbackUrl");
 /// ```
 pub fn check_body(operation: &str, body: &Value) -> Result<(), Invalid> {
-    let text = |field: &str| body.get(field).and_then(Value::as_str);
-    match operation {
-        "create_chat_message" => {
-            if let Some(content) = text("content") {
-                let n = content.chars().count();
-                if n > MESSAGE_CONTENT_MAX {
-                    return Err(Invalid::new("content", format!("must be at most {MESSAGE_CONTENT_MAX} characters, got {n}")));
-                }
-            }
-            if let Some(id) = text("externalId") {
-                let n = id.chars().count();
-                if !EXTERNAL_ID_LENGTH.contains(&n) {
-                    let (lo, hi) = (EXTERNAL_ID_LENGTH.start(), EXTERNAL_ID_LENGTH.end());
-                    return Err(Invalid::new("externalId", format!("must be {lo}..={hi} characters, got {n}")));
-                }
-            }
-        }
-        "create_chat_message_follow_up" | "update_chat_message_follow_up"
-            if text("message").is_some_and(str::is_empty) => {
-                return Err(Invalid::new("message", "must not be empty"));
-            }
-        "export_chat_messages" => {
-            if let Some(url) = text("callbackUrl") {
-                check_https_url("callbackUrl", url)?;
-            }
-            let time = |field| text(field).and_then(|t| t.parse::<DateTime<Utc>>().ok());
-            if let (Some(start), Some(end)) = (time("rangeStart"), time("rangeEnd"))
-                && start >= end {
-                    return Err(Invalid::new("rangeStart", format!("must be before rangeEnd ({start} is not before {end})")));
-                }
-        }
-        _ => {}
+    match limits(operation) {
+        Some(limits) => check_limits(limits, body),
+        None => Ok(()),
+    }
+}
+
+fn check_limits(limits: &Limits, body: &Value) -> Result<(), Invalid> {
+    for field in limits.body {
+        visit(body, field.steps, field, true)?;
+    }
+    for rule in described(limits.body_schema) {
+        (rule.check)(body)?;
     }
     Ok(())
 }
 
-/// An https URL as it is sent: the raw text is checked, not a parser's normalised reading of it
-/// (`" https://x"` and `"https:x"` parse as https URLs but are not what a server expects).
-fn check_https_url(field: &'static str, raw: &str) -> Result<(), Invalid> {
+fn check_query(url: &reqwest::Url, fields: &'static [Field]) -> Result<(), Invalid> {
+    let mut counts = [0u64; 32];
+    for (name, value) in url.query_pairs() {
+        if let Some((i, field)) = fields.iter().enumerate().find(|(_, f)| f.name == name) {
+            counts[i.min(31)] += 1;
+            check_text(field, &value)?;
+            check_number_text(field, &value)?;
+        }
+    }
+    for (field, &count) in fields.iter().zip(counts.iter()) {
+        match count {
+            0 if field.required => return Err(Invalid::new(field.name, "is required")),
+            0 => {}
+            n => check_count(field, n)?,
+        }
+    }
+    Ok(())
+}
+
+/// Walks `steps` from `value` and checks what is there. `present`: whether the object holding
+/// the field exists (a missing required member of a missing object is not an error).
+fn visit(value: &Value, steps: &[Step], field: &'static Field, present: bool) -> Result<(), Invalid> {
+    match steps.split_first() {
+        None => check_value(field, value),
+        Some((Step::Key(key), rest)) => match value.as_object().and_then(|o| o.get(*key)) {
+            Some(member) => visit(member, rest, field, true),
+            None if rest.is_empty() && present && field.required && value.is_object() => Err(Invalid::new(field.name, "is required")),
+            None => Ok(()),
+        },
+        Some((Step::Each, rest)) => {
+            for item in value.as_array().into_iter().flatten() {
+                visit(item, rest, field, true)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn check_value(field: &'static Field, value: &Value) -> Result<(), Invalid> {
+    match value {
+        Value::Null if field.nullable => Ok(()),
+        Value::Null => Err(Invalid::new(field.name, "must not be null")),
+        Value::String(text) => check_text(field, text),
+        Value::Number(n) => {
+            if let Some(x) = n.as_f64() {
+                check_number(field, x, &n.to_string())?;
+            }
+            check_allowed(field, &n.to_string())
+        }
+        Value::Bool(b) => check_allowed(field, &b.to_string()),
+        Value::Array(items) => check_count(field, items.len() as u64),
+        Value::Object(_) => Ok(()),
+    }
+}
+
+fn check_text(field: &'static Field, text: &str) -> Result<(), Invalid> {
+    if field.min_length.is_some() || field.max_length.is_some() {
+        let n = text.chars().count() as u64;
+        let too_short = field.min_length.is_some_and(|min| n < min);
+        let too_long = field.max_length.is_some_and(|max| n > max);
+        if too_short || too_long {
+            let message = match (field.min_length, field.max_length) {
+                (Some(1), None) => "must not be empty".to_string(),
+                (None | Some(0), Some(max)) => format!("must be at most {max} characters, got {n}"),
+                (Some(min), None) => format!("must be at least {min} characters, got {n}"),
+                (Some(min), Some(max)) => format!("must be {min}..={max} characters, got {n}"),
+                (None, None) => unreachable!("checked above"),
+            };
+            return Err(Invalid::new(field.name, message));
+        }
+    }
+    if let Some(pattern) = field.pattern
+        && !matches_pattern(pattern, text)
+    {
+        return Err(Invalid::new(field.name, format!("must match the pattern {pattern:?}")));
+    }
+    if field.uri {
+        check_absolute_url(field.name, text)?;
+    }
+    check_allowed(field, text)
+}
+
+/// A query value against numeric bounds (a query carries numbers as text).
+fn check_number_text(field: &'static Field, text: &str) -> Result<(), Invalid> {
+    if field.minimum.is_none() && field.maximum.is_none() {
+        return Ok(());
+    }
+    match text.parse::<f64>() {
+        Ok(x) => check_number(field, x, text),
+        Err(_) => Err(Invalid::new(field.name, format!("must be a number, got {text:?}"))),
+    }
+}
+
+fn check_number(field: &'static Field, x: f64, shown: &str) -> Result<(), Invalid> {
+    let below = field.minimum.as_ref().is_some_and(|b| if b.exclusive { x <= b.value } else { x < b.value });
+    let above = field.maximum.as_ref().is_some_and(|b| if b.exclusive { x >= b.value } else { x > b.value });
+    if !(below || above) {
+        return Ok(());
+    }
+    let message = match (&field.minimum, &field.maximum) {
+        (Some(lo), Some(hi)) if !lo.exclusive && !hi.exclusive => format!("must be {}..={}, got {shown}", number(lo.value), number(hi.value)),
+        _ => {
+            let mut parts = Vec::new();
+            if let Some(lo) = &field.minimum {
+                parts.push(format!("{} {}", if lo.exclusive { ">" } else { ">=" }, number(lo.value)));
+            }
+            if let Some(hi) = &field.maximum {
+                parts.push(format!("{} {}", if hi.exclusive { "<" } else { "<=" }, number(hi.value)));
+            }
+            format!("must be {}, got {shown}", parts.join(" and "))
+        }
+    };
+    Err(Invalid::new(field.name, message))
+}
+
+fn check_count(field: &'static Field, n: u64) -> Result<(), Invalid> {
+    match (field.min_items, field.max_items) {
+        (Some(min), _) if n < min => Err(Invalid::new(field.name, format!("must have at least {min} items, got {n}"))),
+        (_, Some(max)) if n > max => Err(Invalid::new(field.name, format!("must have at most {max} items, got {n}"))),
+        _ => Ok(()),
+    }
+}
+
+fn check_allowed(field: &'static Field, text: &str) -> Result<(), Invalid> {
+    if field.allowed.is_empty() || field.allowed.contains(&text) {
+        Ok(())
+    } else {
+        Err(Invalid::new(field.name, format!("must be one of {}; got {text:?}", field.allowed.join(", "))))
+    }
+}
+
+/// `1` for 1.0, `0.5` for 0.5.
+fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { x.to_string() }
+}
+
+fn matches_pattern(pattern: &'static str, text: &str) -> bool {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, regex_lite::Regex>>> = OnceLock::new();
+    let mut cache = CACHE.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner());
+    // the generator compiled every pattern with this engine: it compiles here too
+    let regex = cache.entry(pattern).or_insert_with(|| regex_lite::Regex::new(pattern).expect("checked by cargo xtask generate"));
+    regex.is_match(text)
+}
+
+/// An absolute URL as it is sent: the raw text is checked, not a parser's normalised reading of
+/// it (`" https://x"` and `"https:x"` parse, but are not what a server expects).
+fn check_absolute_url(field: &'static str, raw: &str) -> Result<(), Invalid> {
     if raw.trim() != raw {
         return Err(Invalid::new(field, "must not start or end with white space"));
     }
     let Some(scheme_end) = raw.find("://") else {
-        return Err(Invalid::new(field, format!("must be an absolute https URL (`https://host/...`), got {raw:?}")));
+        return Err(Invalid::new(field, format!("must be an absolute URL (`https://host/...`), got {raw:?}")));
     };
-    if !raw[..scheme_end].eq_ignore_ascii_case("https") {
-        return Err(Invalid::new(field, format!("must be an https URL, got scheme `{}`", &raw[..scheme_end])));
+    let scheme = &raw[..scheme_end];
+    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+        return Err(Invalid::new(field, format!("must be an absolute URL, got {raw:?}")));
     }
     match reqwest::Url::parse(raw) {
         Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(()),
@@ -126,10 +322,62 @@ fn check_https_url(field: &'static str, raw: &str) -> Result<(), Invalid> {
     }
 }
 
-fn in_range(field: &'static str, value: &str, range: RangeInclusive<u64>) -> Result<(), Invalid> {
-    match value.parse::<u64>() {
-        Ok(n) if range.contains(&n) => Ok(()),
-        _ => Err(Invalid::new(field, format!("must be {}..={}, got {value}", range.start(), range.end()))),
+/// A rule the vendor states in a description rather than a schema keyword.
+pub struct Described {
+    /// The request body component it is about.
+    pub schema: &'static str,
+    /// The field whose description states it.
+    pub field: &'static str,
+    /// The description's words the rule comes from (a test keeps them in step with the spec).
+    pub says: &'static str,
+    /// The check, on the whole body.
+    pub check: fn(&Value) -> Result<(), Invalid>,
+}
+
+impl std::fmt::Debug for Described {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}: {:?}", self.schema, self.field, self.says)
+    }
+}
+
+/// Every described rule, in one place.
+pub const DESCRIBED: &[Described] = &[
+    Described {
+        schema: "ExportChatMessagesRequest",
+        field: "callbackUrl",
+        says: "A safe callback URL that must be HTTPS",
+        check: callback_is_https,
+    },
+    Described {
+        schema: "ExportChatMessagesRequest",
+        field: "rangeStart",
+        says: "The start date of the export period.",
+        check: range_start_before_end,
+    },
+];
+
+fn described(schema: Option<&'static str>) -> impl Iterator<Item = &'static Described> {
+    DESCRIBED.iter().filter(move |rule| Some(rule.schema) == schema)
+}
+
+fn callback_is_https(body: &Value) -> Result<(), Invalid> {
+    let Some(url) = body.get("callbackUrl").and_then(Value::as_str) else { return Ok(()) };
+    check_absolute_url("callbackUrl", url)?;
+    let scheme = &url[..url.find("://").unwrap_or(0)];
+    if scheme.eq_ignore_ascii_case("https") {
+        Ok(())
+    } else {
+        Err(Invalid::new("callbackUrl", format!("must be an https URL, got scheme `{scheme}`")))
+    }
+}
+
+fn range_start_before_end(body: &Value) -> Result<(), Invalid> {
+    let time = |field: &str| body.get(field).and_then(Value::as_str).and_then(|t| t.parse::<DateTime<Utc>>().ok());
+    match (time("rangeStart"), time("rangeEnd")) {
+        (Some(start), Some(end)) if start >= end => {
+            Err(Invalid::new("rangeStart", format!("must be before rangeEnd ({start} is not before {end})")))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -140,26 +388,34 @@ mod tests {
 
     #[test]
     fn message_limits() {
-        let ok = json!({"content": "é".repeat(4000), "externalId": "abc"});
-        assert_eq!(check_body("create_chat_message", &ok), Ok(()));
-        let long = json!({"content": "x".repeat(4001)});
+        let message = |content: String, external_id: Value| {
+            json!({"chatId": uuid::Uuid::nil(), "chatThreadId": null, "content": content, "externalId": external_id, "senderId": uuid::Uuid::nil(), "role": "user"})
+        };
+        assert_eq!(check_body("create_chat_message", &message("é".repeat(4000), json!("abc"))), Ok(()));
+        assert_eq!(check_body("create_chat_message", &message("x".into(), json!(null))), Ok(()), "externalId is nullable");
+        let long = message("x".repeat(4001), json!(null));
         assert_eq!(check_body("create_chat_message", &long).unwrap_err().to_string(), "content: must be at most 4000 characters, got 4001");
-        let short_id = json!({"content": "x", "externalId": "ab"});
-        assert_eq!(check_body("create_chat_message", &short_id).unwrap_err().field, "externalId");
-        assert_eq!(check_body("create_chat_message", &json!({"content": "x", "externalId": null})), Ok(()));
+        let short_id = message("x".into(), json!("ab"));
+        assert_eq!(check_body("create_chat_message", &short_id).unwrap_err().to_string(), "externalId: must be 3..=250 characters, got 2");
+        let mut missing = message("x".into(), json!(null));
+        missing.as_object_mut().unwrap().remove("chatId");
+        assert_eq!(check_body("create_chat_message", &missing).unwrap_err().to_string(), "chatId: is required");
+        missing["chatId"] = json!(null);
+        assert_eq!(check_body("create_chat_message", &missing).unwrap_err().to_string(), "chatId: must not be null");
     }
 
     #[test]
     fn follow_up_message_and_export_rules() {
-        assert_eq!(check_body("update_chat_message_follow_up", &json!({"message": ""})).unwrap_err().field, "message");
+        assert_eq!(check_body("update_chat_message_follow_up", &json!({"message": ""})).unwrap_err().to_string(), "message: must not be empty");
         assert_eq!(check_body("update_chat_message_follow_up", &json!({"reason": null})), Ok(()));
+        assert_eq!(check_body("update_chat_message_follow_up", &json!({"status": "sent"})).unwrap_err().to_string(), "status: must be one of cancelled; got \"sent\"");
         let http = json!({"callbackUrl": "http://example.com/x", "rangeStart": "2026-01-01T00:00:00Z"});
         assert_eq!(check_body("export_chat_messages", &http).unwrap_err().to_string(), "callbackUrl: must be an https URL, got scheme `http`");
         for bad in [" https://e.com/x", "https://e.com/x ", "https:e.com", "https:/e.com", "https://", "HTTP://e.com"] {
             let body = json!({"callbackUrl": bad, "rangeStart": "2026-01-01T00:00:00Z"});
             assert_eq!(check_body("export_chat_messages", &body).unwrap_err().field, "callbackUrl", "{bad:?}");
         }
-        assert_eq!(check_body("export_chat_messages", &json!({"callbackUrl": "HTTPS://e.com/hook?x=1"})), Ok(()));
+        assert_eq!(check_body("export_chat_messages", &json!({"callbackUrl": "HTTPS://e.com/hook?x=1", "rangeStart": null})), Ok(()));
         let backwards = json!({"callbackUrl": "https://e.com", "rangeStart": "2026-02-01T00:00:00Z", "rangeEnd": "2026-01-01T00:00:00Z"});
         assert_eq!(check_body("export_chat_messages", &backwards).unwrap_err().field, "rangeStart");
     }
@@ -169,27 +425,48 @@ mod tests {
         let request = |q: &str| reqwest::Request::new(reqwest::Method::GET, format!("https://x/api?{q}").parse().unwrap());
         assert_eq!(check(&request("pageSize=100&pageNumber=7"), "list_chats"), Ok(()));
         assert_eq!(check(&request("pageSize=101"), "list_chats").unwrap_err().to_string(), "pageSize: must be 1..=100, got 101");
-        assert_eq!(check(&request("limit=1001"), "list_chat_messages").unwrap_err().field, "limit");
+        assert_eq!(check(&request("pageNumber=0"), "list_chats").unwrap_err().to_string(), "pageNumber: must be >= 1, got 0");
+        assert_eq!(check(&request("chatId=x&limit=1001"), "list_chat_messages").unwrap_err().field, "limit");
+        assert_eq!(check(&request("limit=10"), "list_chat_messages").unwrap_err().to_string(), "chatId: is required");
+        assert_eq!(check(&request("channelTypes=whatsapp&channelTypes=telegram"), "list_chats").unwrap_err().field, "channelTypes");
     }
 
-    /// The limits above are the spec's: a regenerated spec that moves one fails here.
+    /// Every described rule is about a field the spec has, whose description still says what
+    /// the rule quotes: a renamed field or a reworded description fails here, not in silence.
     #[test]
-    fn limits_match_the_merged_spec() {
+    fn described_rules_quote_the_spec() {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/zaia.json")).unwrap();
         let spec: Value = serde_json::from_str(&text).unwrap();
-        let schema = |name: &str| spec["components"]["schemas"][name].clone();
-        assert_eq!(schema("CreateChatMessageRequest")["properties"]["content"]["maxLength"], json!(MESSAGE_CONTENT_MAX));
-        let external = &schema("CreateChatMessageRequest")["properties"]["externalId"];
-        assert_eq!((external["minLength"].clone(), external["maxLength"].clone()), (json!(3), json!(250)));
-        assert_eq!(schema("CreateChatMessageFollowUpRequest")["properties"]["message"]["minLength"], json!(1));
-        assert_eq!(schema("ChatMessagePagination")["properties"]["limit"]["maximum"], json!(MESSAGE_LIMIT.end()));
-        let page_size = spec["paths"]["/api/v1/chats"]["get"]["parameters"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"] == "pageSize")
-            .unwrap()["schema"]["maximum"]
-            .clone();
-        assert_eq!(page_size, json!(PAGE_SIZE.end()));
+        for rule in DESCRIBED {
+            let description = spec["components"]["schemas"][rule.schema]["properties"][rule.field]["description"].as_str();
+            assert!(description.is_some_and(|d| d.contains(rule.says)), "{rule:?}: the spec says {description:?}");
+            let used = zaia_client::OPERATIONS.iter().any(|op| limits(op.id).is_some_and(|l| l.body_schema == Some(rule.schema)));
+            assert!(used, "{rule:?}: no operation sends {}", rule.schema);
+        }
+    }
+
+    #[test]
+    fn generic_checks() {
+        static FIELD: Field = Field {
+            name: "n",
+            steps: &[],
+            required: false,
+            nullable: false,
+            min_length: None,
+            max_length: None,
+            minimum: Some(Bound { value: 0.0, exclusive: true }),
+            maximum: Some(Bound { value: 2.5, exclusive: false }),
+            min_items: None,
+            max_items: Some(2),
+            pattern: Some("^[a-z]+$"),
+            allowed: &[],
+            uri: false,
+        };
+        assert_eq!(check_value(&FIELD, &json!(0)).unwrap_err().message, "must be > 0 and <= 2.5, got 0");
+        assert_eq!(check_value(&FIELD, &json!(2.5)), Ok(()));
+        assert_eq!(check_value(&FIELD, &json!("abc")), Ok(()));
+        assert_eq!(check_value(&FIELD, &json!("ab1")).unwrap_err().message, "must match the pattern \"^[a-z]+$\"");
+        assert_eq!(check_value(&FIELD, &json!([1, 2, 3])).unwrap_err().message, "must have at most 2 items, got 3");
+        assert_eq!(check_value(&FIELD, &json!(null)).unwrap_err().message, "must not be null");
     }
 }

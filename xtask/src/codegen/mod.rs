@@ -4,7 +4,9 @@
 //! same [`codegen_spec`] view of the merged spec, so they agree on every type name.
 
 pub mod client;
+pub mod limits;
 pub mod models;
+pub mod pagination;
 pub mod open_enum;
 pub mod patch_fields;
 

@@ -1,0 +1,417 @@
+//! `zaia-ext/src/generated_limits.rs`: every documented limit of what a client sends (query
+//! parameters and request bodies, nested fields included), as data that zaia-ext's
+//! `validate` module checks before a request leaves.
+//!
+//! The limits are read from the merged spec, where they are documented; the generators never
+//! see them (see [`super::codegen_spec`]). A constraint the checker cannot express is an error
+//! naming the fragment and the JSON pointer, never a silent skip.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::format_file;
+use crate::error::{Error, Result, escape_pointer_token};
+use crate::stages::{operations, source_of};
+
+/// One checked field, as the generator sees it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct FieldLimits {
+    /// The field as messages name it: `content`, `items[].name`, `pageSize`.
+    pub name: String,
+    /// Where it is in a body (empty for a query parameter).
+    pub steps: Vec<Step>,
+    pub required: bool,
+    pub nullable: bool,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub minimum: Option<(f64, bool)>,
+    pub maximum: Option<(f64, bool)>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub pattern: Option<String>,
+    pub allowed: Vec<String>,
+    pub uri: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Key(String),
+    Each,
+}
+
+impl FieldLimits {
+    fn checks_something(&self) -> bool {
+        let FieldLimits { name: _, steps: _, required, nullable: _, min_length, max_length, minimum, maximum, min_items, max_items, pattern, allowed, uri } = self;
+        *required
+            || min_length.is_some()
+            || max_length.is_some()
+            || minimum.is_some()
+            || maximum.is_some()
+            || min_items.is_some()
+            || max_items.is_some()
+            || pattern.is_some()
+            || !allowed.is_empty()
+            || *uri
+    }
+}
+
+/// The limits of one operation.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct OperationLimits {
+    pub id: String,
+    pub query: Vec<FieldLimits>,
+    pub body: Vec<FieldLimits>,
+    /// The component the JSON body is (`CreateChatMessageRequest`), if it is one.
+    pub body_schema: Option<String>,
+}
+
+/// Formats whose values the generated types already guarantee (a `Uuid` always prints as a
+/// UUID): nothing to check at run time.
+const TYPED_FORMATS: &[&str] = &["uuid", "date-time", "date", "int32", "int64", "float", "double", "byte", "binary", "password"];
+
+/// Keywords that say nothing a client must check (documentation, defaults, types the
+/// generated code already enforces).
+const NOT_LIMITS: &[&str] = &[
+    "type", "description", "title", "default", "example", "examples", "deprecated", "readOnly", "writeOnly", "properties",
+    "items", "required", "nullable", "$ref", "allOf", "oneOf", "anyOf", "additionalProperties", "externalDocs", "xml",
+    "discriminator",
+];
+
+/// Every operation's limits, in the spec's order.
+pub fn collect(spec: &Value) -> Result<Vec<OperationLimits>> {
+    let mut all = Vec::new();
+    for (path, method, op) in operations(spec) {
+        let id = op["operationId"].as_str().unwrap_or_default().to_string();
+        let walker = Walker { spec, file: source_of(op) };
+        let op_pointer = format!("/paths/{}/{method}", escape_pointer_token(&path));
+        let mut limits = OperationLimits { id, ..Default::default() };
+        for (i, param) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            if param.get("in").and_then(Value::as_str) != Some("query") {
+                continue;
+            }
+            let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
+            let pointer = format!("{op_pointer}/parameters/{i}/schema");
+            let Some(schema) = param.get("schema") else { continue };
+            let required = param.get("required").and_then(Value::as_bool).unwrap_or(false);
+            walker.query_parameter(name, schema, &pointer, required, &mut limits.query)?;
+        }
+        if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+            let pointer = format!("{op_pointer}/requestBody/content/application~1json/schema");
+            limits.body_schema = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).map(String::from);
+            walker.body(schema, &pointer, Vec::new(), String::new(), true, &mut Vec::new(), &mut limits.body)?;
+        }
+        all.push(limits);
+    }
+    Ok(all)
+}
+
+struct Walker<'a> {
+    spec: &'a Value,
+    file: &'a str,
+}
+
+impl Walker<'_> {
+    fn error(&self, pointer: &str, what: String) -> Error {
+        Error(format!("{}: {pointer}: {what}", self.file))
+    }
+
+    /// Follows a `$ref` to a component: `(schema, its pointer)`.
+    fn resolve<'s>(&'s self, schema: &'s Value, pointer: &str) -> Result<(&'s Value, String)> {
+        match schema.get("$ref").and_then(Value::as_str) {
+            None => Ok((schema, pointer.to_string())),
+            Some(reference) => {
+                let target = reference.strip_prefix('#').unwrap_or(reference);
+                match self.spec.pointer(target) {
+                    Some(resolved) => Ok((resolved, target.to_string())),
+                    None => Err(self.error(pointer, format!("`$ref` {reference} points nowhere"))),
+                }
+            }
+        }
+    }
+
+    /// A query parameter: its own limits, or, for an object sent as its members (form,
+    /// exploded), the limits of each member under its own name.
+    fn query_parameter(&self, name: &str, schema: &Value, pointer: &str, required: bool, out: &mut Vec<FieldLimits>) -> Result<()> {
+        let (schema, pointer) = self.resolve(schema, pointer)?;
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            let members_required = required_list(schema);
+            for (member, member_schema) in properties {
+                let at = format!("{pointer}/properties/{}", escape_pointer_token(member));
+                let (member_schema, at) = self.resolve(member_schema, &at)?;
+                let mut field = self.limits_of(member_schema, &at)?;
+                field.name = member.clone();
+                field.required = required && members_required.contains(&member.as_str());
+                push(out, field);
+            }
+            return Ok(());
+        }
+        let mut field = self.limits_of(schema, &pointer)?;
+        if let Some(items) = schema.get("items") {
+            // repeated keys: each value is checked against the items' limits
+            let (items, at) = self.resolve(items, &format!("{pointer}/items"))?;
+            let each = self.limits_of(items, &at)?;
+            field = FieldLimits { min_items: field.min_items, max_items: field.max_items, ..each };
+        }
+        field.name = name.to_string();
+        field.required = required;
+        push(out, field);
+        Ok(())
+    }
+
+    /// A body schema and everything below it.
+    #[allow(clippy::too_many_arguments)]
+    fn body(&self, schema: &Value, pointer: &str, steps: Vec<Step>, name: String, required: bool, refs: &mut Vec<String>, out: &mut Vec<FieldLimits>) -> Result<()> {
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            if refs.iter().any(|r| r == reference) {
+                return Ok(()); // a recursive type: its limits are already being collected
+            }
+            refs.push(reference.to_string());
+            let (target, at) = self.resolve(schema, pointer)?;
+            let result = self.body(target, &at, steps, name, required, refs, out);
+            refs.pop();
+            return result;
+        }
+        if !steps.is_empty() {
+            let mut field = self.limits_of(schema, pointer)?;
+            field.name = name.clone();
+            field.steps = steps.clone();
+            field.required = required;
+            push(out, field);
+        }
+        for (i, part) in schema.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            self.body(part, &format!("{pointer}/allOf/{i}"), steps.clone(), name.clone(), required, refs, out)?;
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            for (i, alternative) in schema.get(keyword).and_then(Value::as_array).into_iter().flatten().enumerate() {
+                let at = format!("{pointer}/{keyword}/{i}");
+                let mut inside = Vec::new();
+                self.body(alternative, &at, vec![Step::Each], "x".into(), false, refs, &mut inside)?;
+                if !inside.is_empty() {
+                    return Err(self.error(&at, format!("limits inside `{keyword}` cannot be checked before sending (which alternative applies is not known); describe them outside the `{keyword}`")));
+                }
+            }
+        }
+        let required_members = required_list(schema);
+        for (member, member_schema) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            let mut member_steps = steps.clone();
+            member_steps.push(Step::Key(member.clone()));
+            let member_name = if name.is_empty() { member.clone() } else { format!("{name}.{member}") };
+            let at = format!("{pointer}/properties/{}", escape_pointer_token(member));
+            self.body(member_schema, &at, member_steps, member_name, required_members.contains(&member.as_str()), refs, out)?;
+        }
+        if let Some(items) = schema.get("items") {
+            let mut item_steps = steps.clone();
+            item_steps.push(Step::Each);
+            self.body(items, &format!("{pointer}/items"), item_steps, format!("{name}[]"), false, refs, out)?;
+        }
+        Ok(())
+    }
+
+    /// The limits a schema itself states (not those of its members).
+    fn limits_of(&self, schema: &Value, pointer: &str) -> Result<FieldLimits> {
+        let mut field = FieldLimits { nullable: schema.get("nullable").and_then(Value::as_bool).unwrap_or(false), ..Default::default() };
+        let Some(map) = schema.as_object() else { return Ok(field) };
+        let mut exclusive_min = false;
+        let mut exclusive_max = false;
+        for (keyword, value) in map {
+            let at = format!("{pointer}/{}", escape_pointer_token(keyword));
+            let count = || value.as_u64().ok_or_else(|| self.error(&at, format!("`{keyword}` must be a whole number, got {value}")));
+            let number = || value.as_f64().ok_or_else(|| self.error(&at, format!("`{keyword}` must be a number, got {value}")));
+            match keyword.as_str() {
+                "minLength" => field.min_length = Some(count()?),
+                "maxLength" => field.max_length = Some(count()?),
+                "minItems" => field.min_items = Some(count()?),
+                "maxItems" => field.max_items = Some(count()?),
+                "minimum" => field.minimum = Some((number()?, false)),
+                "maximum" => field.maximum = Some((number()?, false)),
+                // OpenAPI 3.0: a flag on minimum/maximum; 3.1: the bound itself
+                "exclusiveMinimum" if value.is_boolean() => exclusive_min = value == &Value::Bool(true),
+                "exclusiveMaximum" if value.is_boolean() => exclusive_max = value == &Value::Bool(true),
+                "exclusiveMinimum" => field.minimum = Some((number()?, true)),
+                "exclusiveMaximum" => field.maximum = Some((number()?, true)),
+                "pattern" => {
+                    let Some(pattern) = value.as_str() else { return Err(self.error(&at, format!("`pattern` must be a string, got {value}"))) };
+                    if let Err(e) = regex_lite::Regex::new(pattern) {
+                        return Err(self.error(&at, format!("the client cannot check pattern {pattern:?}: {e}")));
+                    }
+                    field.pattern = Some(pattern.to_string());
+                }
+                "enum" => {
+                    let values = value.as_array().ok_or_else(|| self.error(&at, "`enum` must be an array".into()))?;
+                    for v in values {
+                        match v {
+                            Value::String(s) => field.allowed.push(s.clone()),
+                            Value::Number(n) => field.allowed.push(n.to_string()),
+                            Value::Bool(b) => field.allowed.push(b.to_string()),
+                            Value::Null => field.nullable = true,
+                            other => return Err(self.error(&at, format!("the client cannot check enum value {other}"))),
+                        }
+                    }
+                }
+                "format" => match value.as_str() {
+                    Some("uri" | "url") => field.uri = true,
+                    Some(f) if TYPED_FORMATS.contains(&f) => {}
+                    _ => return Err(self.error(&at, format!("the client cannot check format {value}; known: uri and {}", TYPED_FORMATS.join(", ")))),
+                },
+                k if NOT_LIMITS.contains(&k) || k.starts_with("x-") => {}
+                other => return Err(self.error(&at, format!("the client cannot check `{other}` before sending; add it to xtask/src/codegen/limits.rs and zaia-ext's validate module"))),
+            }
+        }
+        if exclusive_min {
+            field.minimum = field.minimum.map(|(v, _)| (v, true));
+        }
+        if exclusive_max {
+            field.maximum = field.maximum.map(|(v, _)| (v, true));
+        }
+        Ok(field)
+    }
+}
+
+fn required_list(schema: &Value) -> Vec<&str> {
+    schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
+}
+
+fn push(out: &mut Vec<FieldLimits>, field: FieldLimits) {
+    if field.checks_something() {
+        out.push(field);
+    }
+}
+
+/// The Rust file: `pub(crate) fn limits(operation) -> Option<&'static Limits>`.
+pub fn generate(spec: &Value) -> Result<String> {
+    let all = collect(spec)?;
+    let arms = all.iter().map(|op| {
+        let id = &op.id;
+        let query = op.query.iter().map(field_tokens);
+        let body = op.body.iter().map(field_tokens);
+        let body_schema = match &op.body_schema {
+            Some(s) => quote! { Some(#s) },
+            None => quote! { None },
+        };
+        quote! {
+            #id => Some(&Limits { body_schema: #body_schema, query: &[#(#query),*], body: &[#(#body),*] }),
+        }
+    });
+    let tokens = quote! {
+        use crate::validate::{Bound, Field, Limits, Step};
+
+        /// The documented limits of `operation`'s query and body, by operation id.
+        pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
+            match operation {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    };
+    format_file(tokens, "limits")
+}
+
+fn field_tokens(field: &FieldLimits) -> TokenStream {
+    fn opt<T: quote::ToTokens>(v: &Option<T>) -> TokenStream {
+        match v {
+            Some(v) => quote! { Some(#v) },
+            None => quote! { None },
+        }
+    }
+    fn bound(v: &Option<(f64, bool)>) -> TokenStream {
+        match v {
+            Some((value, exclusive)) => quote! { Some(Bound { value: #value, exclusive: #exclusive }) },
+            None => quote! { None },
+        }
+    }
+    let FieldLimits { name, steps, required, nullable, min_length, max_length, minimum, maximum, min_items, max_items, pattern, allowed, uri } = field;
+    let steps = steps.iter().map(|s| match s {
+        Step::Key(k) => quote! { Step::Key(#k) },
+        Step::Each => quote! { Step::Each },
+    });
+    let (min_length, max_length, min_items, max_items) = (opt(min_length), opt(max_length), opt(min_items), opt(max_items));
+    let (minimum, maximum) = (bound(minimum), bound(maximum));
+    let pattern = opt(&pattern.as_deref());
+    quote! {
+        Field {
+            name: #name,
+            steps: &[#(#steps),*],
+            required: #required,
+            nullable: #nullable,
+            min_length: #min_length,
+            max_length: #max_length,
+            minimum: #minimum,
+            maximum: #maximum,
+            min_items: #min_items,
+            max_items: #max_items,
+            pattern: #pattern,
+            allowed: &[#(#allowed),*],
+            uri: #uri,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec(body: Value, params: Value) -> Value {
+        json!({
+            "paths": {"/x": {"post": {"operationId": "create_x", "x-fragment": "openapi/x/post.json", "parameters": params,
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateX"}}}}}}},
+            "components": {"schemas": {"CreateX": body, "Tag": {"type": "string", "enum": ["a", "b"]}}}
+        })
+    }
+
+    #[test]
+    fn body_limits_are_found_at_every_depth() {
+        let body = json!({"type": "object", "required": ["name", "items"], "properties": {
+            "name": {"type": "string", "minLength": 3, "maxLength": 250},
+            "callback": {"type": "string", "format": "uri", "nullable": true},
+            "items": {"type": "array", "maxItems": 5, "items": {"type": "object", "required": ["n"], "properties": {
+                "n": {"type": "integer", "minimum": 0, "exclusiveMaximum": true, "maximum": 10},
+                "tag": {"$ref": "#/components/schemas/Tag"}}}},
+            "plain": {"type": "string"}}});
+        let all = collect(&spec(body, json!([]))).unwrap();
+        let fields: Vec<(String, bool)> = all[0].body.iter().map(|f| (f.name.clone(), f.required)).collect();
+        assert_eq!(fields, [("name".into(), true), ("callback".into(), false), ("items".into(), true), ("items[].n".into(), true), ("items[].tag".into(), false)]);
+        let n = &all[0].body[3];
+        assert_eq!((n.minimum, n.maximum), (Some((0.0, false)), Some((10.0, true))));
+        assert_eq!(n.steps, [Step::Key("items".into()), Step::Each, Step::Key("n".into())]);
+        assert_eq!(all[0].body[4].allowed, ["a", "b"]);
+        assert!(all[0].body[1].uri && all[0].body[1].nullable);
+        assert_eq!(all[0].body_schema.as_deref(), Some("CreateX"));
+    }
+
+    #[test]
+    fn query_limits_include_the_members_of_object_parameters_and_array_items() {
+        let params = json!([
+            {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            {"name": "pagination", "in": "query", "schema": {"type": "object", "properties": {"limit": {"type": "integer", "exclusiveMinimum": 0, "maximum": 1000}}}},
+            {"name": "tags", "in": "query", "required": true, "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}},
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}]);
+        let all = collect(&spec(json!({"type": "object"}), params)).unwrap();
+        let query = &all[0].query;
+        assert_eq!(query.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["pageSize", "limit", "tags"]);
+        assert_eq!(query[1].minimum, Some((0.0, true)), "3.1's numeric exclusiveMinimum");
+        assert!(query[2].required && query[2].allowed == ["a", "b"]);
+    }
+
+    #[test]
+    fn what_the_client_cannot_check_is_an_error_naming_file_and_pointer() {
+        let cases = [
+            (json!({"type": "object", "properties": {"p": {"type": "string", "pattern": "(?<=a)b"}}}), "/components/schemas/CreateX/properties/p/pattern: the client cannot check pattern"),
+            (json!({"type": "object", "properties": {"n": {"type": "number", "multipleOf": 5}}}), "/components/schemas/CreateX/properties/n/multipleOf: the client cannot check `multipleOf`"),
+            (json!({"type": "object", "properties": {"e": {"type": "string", "format": "email"}}}), "/components/schemas/CreateX/properties/e/format: the client cannot check format \"email\""),
+            (json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]}), "/components/schemas/CreateX/anyOf/0: limits inside `anyOf`"),
+        ];
+        for (body, expected) in cases {
+            let err = collect(&spec(body, json!([]))).unwrap_err();
+            assert!(err.0.starts_with(&format!("openapi/x/post.json: {expected}")), "{}", err.0);
+        }
+    }
+
+    #[test]
+    fn recursive_schemas_end() {
+        let body = json!({"type": "object", "properties": {"name": {"type": "string", "maxLength": 9}, "child": {"$ref": "#/components/schemas/CreateX"}}});
+        let all = collect(&spec(body, json!([]))).unwrap();
+        assert_eq!(all[0].body.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["name"]);
+    }
+}
