@@ -51,7 +51,6 @@ impl Paginate for zaia_client::Client {
     {
         Pages::page_numbers(
             Box::new(move |page, size| {
-                let _ = page;
                 let call = filter(self.list_chat_message_follow_ups())
                     .page_number(page)
                     .page_size(size);
@@ -101,7 +100,6 @@ impl Paginate for zaia_client::Client {
     {
         Pages::page_numbers(
             Box::new(move |page, size| {
-                let _ = page;
                 let call = filter(self.list_chats()).page_number(page).page_size(size);
                 Box::pin(async move {
                     crate::pagination::items(call.send().into_result().await)
@@ -124,7 +122,6 @@ impl Paginate for zaia_client::Client {
     {
         Pages::page_numbers(
             Box::new(move |page, size| {
-                let _ = page;
                 let call = filter(self.list_chat_details())
                     .page_number(page)
                     .page_size(size);
