@@ -29,6 +29,20 @@ impl ApiError {
         }
     }
 
+    /// The message (`body.message`).
+    pub fn message(&self) -> &str {
+        &self.body.message
+    }
+
+    /// 404 for a path the spec does not have.
+    pub fn no_such_route(method: &str, path: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NotFoundException", "ROUTE_NOT_FOUND", format!("Cannot {method} {path}"), [
+            "Not found.",
+            "No encontrado.",
+            "Não encontrado.",
+        ])
+    }
+
     /// 401: the key is missing or unknown.
     pub fn unauthorized() -> Self {
         Self::new(

@@ -1,9 +1,12 @@
 //! A stateful fake of the Zaia Public API, for tests and demos without a network or a key.
 //!
-//! It implements the 13 operations of the SDK over in-memory state, with the rules the vendor
-//! documents (limits, 404s, 412s for follow-ups, 401 for a missing or unknown key), and answers
-//! every error with a `KnownException` in enUs, esEs and ptBr. Its responses are checked against
-//! the merged spec's schemas in this crate's contract tests.
+//! It implements the chats, chat messages and follow-ups over in-memory state, with the rules
+//! the vendor documents (404s, 412s for follow-ups, 6-month exports, 401 for a missing or
+//! unknown key), and serves every other operation of the spec from the spec ([`spec`]: its
+//! examples, or values synthesised from the seed). Every request is validated against the spec
+//! first: a malformed one gets a 400 naming the field. Every error is a `KnownException` in
+//! enUs, esEs and ptBr. Its responses are checked against the merged spec's schemas in this
+//! crate's contract tests.
 //!
 //! ```no_run
 //! use zaia_mock::{MockConfig, MockServer, Seed};
@@ -23,6 +26,7 @@
 mod errors;
 mod routes;
 mod seed;
+pub mod spec;
 mod store;
 
 use std::net::SocketAddr;
@@ -62,6 +66,8 @@ pub struct Exchange {
     pub status: u16,
     /// The JSON body answered.
     pub body: serde_json::Value,
+    /// Answered from the spec (no stateful handler for this operation).
+    pub served_from_spec: bool,
 }
 
 pub(crate) struct AppState {

@@ -1,4 +1,6 @@
-//! HTTP: the 13 operations, the key check, and (for contract tests) a record of every exchange.
+//! HTTP: the stateful operations, every other operation of the spec served from the spec, the
+//! key check, validation of every request against the spec, and (for contract tests) a record
+//! of every exchange.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use uuid::Uuid;
 use zaia_models::*;
 
 use crate::errors::ApiError;
+use crate::spec;
 use crate::store::{ChatFilter, FollowUpFilter, page};
 use crate::{AppState, Exchange};
 
@@ -37,6 +40,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/chat-messages/export", post(export_chat_messages))
         .route("/api/v1/chat-message-follow-ups", get(list_follow_ups).post(create_follow_up))
         .route("/api/v1/chat-message-follow-ups/{id}", patch(update_follow_up))
+        .fallback(serve_from_spec)
+        .layer(middleware::from_fn(validate))
         .layer(middleware::from_fn_with_state(state.clone(), authorize))
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .with_state(state)
@@ -58,18 +63,57 @@ async fn record(State(state): Shared, request: Request, next: Next) -> Response 
         return next.run(request).await;
     }
     let method = request.method().to_string();
-    let template = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    let template = spec::spec()
+        .find(&method, request.uri().path())
+        .map(|(op, _)| op.path.clone())
+        .or_else(|| request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()))
+        .unwrap_or_else(|| request.uri().path().to_string());
     let response = next.run(request).await;
+    let served_from_spec = response.extensions().get::<ServedFromSpec>().is_some();
     let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    state.exchanges.lock().unwrap().push(Exchange {
-        method,
-        path: template.unwrap_or_default(),
-        status: parts.status.as_u16(),
-        body,
-    });
+    state.exchanges.lock().unwrap().push(Exchange { method, path: template, status: parts.status.as_u16(), body, served_from_spec });
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The largest request body the mock reads.
+const MAX_REQUEST_BODY: usize = 16 * 1024 * 1024;
+
+/// Every request to an operation of the spec is checked against it first (parameters, body):
+/// a violation is a 400 naming the field, whichever handler would have answered.
+async fn validate(request: Request, next: Next) -> Response {
+    let Some((op, params)) = spec::spec().find(request.method().as_str(), request.uri().path()) else {
+        return next.run(request).await;
+    };
+    let query = Query::new(request.uri().query().map(String::from)).0;
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_REQUEST_BODY).await else {
+        return ApiError::invalid(format!("The request body is larger than {MAX_REQUEST_BODY} bytes.")).into_response();
+    };
+    if let Err(e) = op.validate(&params, &query, &bytes) {
+        return e.into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// Marks a response made from the spec rather than by a stateful handler.
+#[derive(Clone, Copy)]
+struct ServedFromSpec;
+
+/// Operations the mock has no handler for: a schema-valid answer from the spec (its example,
+/// or values synthesised from the seed), the same for the same request.
+async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
+    let (method, path) = (request.method().to_string(), request.uri().path().to_string());
+    match spec::spec().find(&method, &path) {
+        Some((op, _)) => {
+            let (status, body) = op.example_response(state.config.seed.map_or(0, |s| s.seed));
+            let mut response = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), axum::Json(body)).into_response();
+            response.extensions_mut().insert(ServedFromSpec);
+            response
+        }
+        None => ApiError::no_such_route(&method, &path).into_response(),
+    }
 }
 
 /// Query parameters with repeated keys (`chatIds=a&chatIds=b`).

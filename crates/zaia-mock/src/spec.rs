@@ -1,0 +1,467 @@
+//! The merged spec, embedded: which operations exist, what a valid request to each is, and what
+//! a schema-valid answer looks like.
+//!
+//! The stateful handlers serve the operations they know; every other operation of the spec is
+//! served from here (`example`s where the spec has them, otherwise values synthesised
+//! deterministically from the seed). Every request, to either, is validated against the spec
+//! first, as a validating mock does: a malformed request fails in a consumer's tests rather than
+//! in production.
+//!
+//! `src/generated_spec.json` is a copy of `openapi/zaia.json` written by `cargo xtask generate`
+//! (a published crate cannot read outside itself).
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use serde_json::{Map, Value, json};
+
+use crate::errors::ApiError;
+
+const SPEC_TEXT: &str = include_str!("generated_spec.json");
+
+/// The HTTP methods an OpenAPI path item can hold.
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// The spec and what is derived from it once.
+pub struct Spec {
+    doc: Value,
+    operations: Vec<Operation>,
+    /// `components`, as JSON Schema (for the validators' `$ref`s).
+    components: Value,
+    validators: Mutex<HashMap<String, &'static jsonschema::Validator>>,
+}
+
+/// One operation of the spec.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The operation id (`list_chats`).
+    pub id: String,
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path template (`/api/v1/chats/{id}`).
+    pub path: String,
+    segments: Vec<Segment>,
+    op: Value,
+}
+
+#[derive(Debug, Clone)]
+enum Segment {
+    Literal(String),
+    Param(String),
+}
+
+/// The spec the mock was built with.
+pub fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
+    SPEC.get_or_init(|| Spec::new(serde_json::from_str(SPEC_TEXT).expect("the generated spec is JSON")))
+}
+
+impl Spec {
+    fn new(doc: Value) -> Spec {
+        let mut operations = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                if !METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let segments = path
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                        Some(name) => Segment::Param(name.to_string()),
+                        None => Segment::Literal(s.to_string()),
+                    })
+                    .collect();
+                let id = op["operationId"].as_str().unwrap_or_default().to_string();
+                operations.push(Operation { id, method: method.to_uppercase(), path: path.clone(), segments, op: op.clone() });
+            }
+        }
+        // literal segments win over parameters (`/chats/details` before `/chats/{id}`)
+        operations.sort_by_key(|o| o.segments.iter().map(|s| matches!(s, Segment::Param(_))).collect::<Vec<_>>());
+        let components = to_json_schema(&doc["components"]);
+        Spec { doc, operations, components, validators: Mutex::default() }
+    }
+
+    /// The spec itself.
+    pub fn document(&self) -> &Value {
+        &self.doc
+    }
+
+    /// Every operation.
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+
+    /// The operation that `method path` calls, with its path parameters.
+    pub fn find(&self, method: &str, path: &str) -> Option<(&Operation, Vec<(String, String)>)> {
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        self.operations.iter().filter(|o| o.method.eq_ignore_ascii_case(method)).find_map(|o| {
+            if o.segments.len() != parts.len() {
+                return None;
+            }
+            let mut params = Vec::new();
+            for (segment, part) in o.segments.iter().zip(&parts) {
+                match segment {
+                    Segment::Literal(l) if l == part => {}
+                    Segment::Literal(_) => return None,
+                    Segment::Param(name) => params.push((name.clone(), (*part).to_string())),
+                }
+            }
+            Some((o, params))
+        })
+    }
+
+    /// A validator for `schema` (an OpenAPI schema of this spec), built once.
+    pub fn validator(&self, schema: &Value) -> &'static jsonschema::Validator {
+        let key = schema.to_string();
+        let mut cache = self.validators.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(v) = cache.get(&key) {
+            return v;
+        }
+        let mut root = to_json_schema(schema);
+        if let Some(object) = root.as_object_mut() {
+            object.insert("components".into(), self.components.clone());
+        }
+        let validator = jsonschema::options().should_validate_formats(true).build(&root).expect("the spec's schemas compile");
+        // one per distinct schema of the spec, for the life of the process
+        let validator: &'static jsonschema::Validator = Box::leak(Box::new(validator));
+        cache.insert(key, validator);
+        validator
+    }
+
+    fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => self.doc.pointer(r.trim_start_matches('#')).map(|s| self.resolve(s)).unwrap_or(&Value::Null),
+            None => schema,
+        }
+    }
+}
+
+impl Operation {
+    /// The statuses the spec documents for it.
+    pub fn documented_statuses(&self) -> Vec<u16> {
+        self.op["responses"].as_object().into_iter().flatten().filter_map(|(s, _)| s.parse().ok()).collect()
+    }
+
+    /// Whether it documents `status`.
+    pub fn documents(&self, status: u16) -> bool {
+        self.documented_statuses().contains(&status)
+    }
+
+    /// The success status and its body schema.
+    pub fn success(&self) -> (u16, Option<&Value>) {
+        let responses = self.op["responses"].as_object();
+        let found = responses.into_iter().flatten().find(|(s, _)| s.starts_with('2'));
+        match found {
+            Some((status, response)) => (status.parse().unwrap_or(200), response.pointer("/content/application~1json/schema")),
+            None => (200, None),
+        }
+    }
+
+    /// The JSON body schema of a response with `status`.
+    pub fn response_schema(&self, status: u16) -> Option<&Value> {
+        self.op["responses"].get(status.to_string())?.pointer("/content/application~1json/schema")
+    }
+
+    fn parameters(&self) -> impl Iterator<Item = &Value> {
+        self.op["parameters"].as_array().into_iter().flatten()
+    }
+
+    /// Checks a request against the spec: path and query parameters, then the body. The error
+    /// names the field, as the vendor's 400s do.
+    pub fn validate(&self, path_params: &[(String, String)], query: &[(String, String)], body: &[u8]) -> Result<(), ApiError> {
+        let spec = spec();
+        for param in self.parameters() {
+            let name = param["name"].as_str().unwrap_or_default();
+            let schema = &param["schema"];
+            let required = param["required"] == true;
+            let value = match param["in"].as_str() {
+                Some("path") => path_params.iter().find(|(n, _)| n == name).map(|(_, v)| coerce(spec.resolve(schema), v)),
+                Some("query") => query_value(spec, name, schema, query),
+                _ => continue,
+            };
+            match value {
+                None if required => return Err(ApiError::invalid(format!("{name} is required."))),
+                None => {}
+                Some(value) => {
+                    if let Some(error) = spec.validator(schema).iter_errors(&value).next() {
+                        let at = error.instance_path().to_string();
+                        let field = if at.is_empty() { name.to_string() } else { format!("{name}{}", at.replace('/', ".")) };
+                        return Err(ApiError::invalid(format!("{field}: {error}")));
+                    }
+                }
+            }
+        }
+        let Some(schema) = self.op.pointer("/requestBody/content/application~1json/schema") else { return Ok(()) };
+        if body.is_empty() {
+            return match self.op.pointer("/requestBody/required") == Some(&Value::Bool(true)) {
+                true => Err(ApiError::invalid("A request body is required.")),
+                false => Ok(()),
+            };
+        }
+        let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::invalid(format!("Invalid data provided: the body is not JSON: {e}")))?;
+        if let Some(error) = spec.validator(schema).iter_errors(&value).next() {
+            let at = error.instance_path().to_string();
+            let field = at.trim_start_matches('/').replace('/', ".");
+            let field = if field.is_empty() { "body".to_string() } else { field };
+            return Err(ApiError::invalid(format!("{field}: {error}")));
+        }
+        Ok(())
+    }
+
+    /// A valid request to this operation, made from the spec: `(path and query, body)`.
+    pub fn example_request(&self, seed: u64) -> (String, Option<Value>) {
+        let spec = spec();
+        let mut path = self.path.clone();
+        let mut query = Vec::new();
+        for (i, param) in self.parameters().enumerate() {
+            let name = param["name"].as_str().unwrap_or_default();
+            let schema = spec.resolve(&param["schema"]);
+            match param["in"].as_str() {
+                Some("path") => {
+                    let value = synthesize(schema, mix(seed, i as u64));
+                    path = path.replace(&format!("{{{name}}}"), &text(&value));
+                }
+                Some("query") if param["required"] == true => {
+                    let value = synthesize(schema, mix(seed, i as u64));
+                    match value {
+                        Value::Array(items) => query.extend(items.iter().map(|v| (name.to_string(), text(v)))),
+                        Value::Object(members) => query.extend(members.iter().map(|(k, v)| (k.clone(), text(v)))),
+                        other => query.push((name.to_string(), text(&other))),
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !query.is_empty() {
+            let encoded: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>())).collect();
+            path = format!("{path}?{}", encoded.join("&"));
+        }
+        let body = self.op.pointer("/requestBody/content/application~1json/schema").map(|s| synthesize(s, seed));
+        (path, body)
+    }
+
+    /// The answer of an operation served from the spec: its success status and a schema-valid
+    /// body (the spec's example if it has one), the same for the same seed.
+    pub fn example_response(&self, seed: u64) -> (u16, Value) {
+        let (status, schema) = self.success();
+        let example = self.op["responses"][status.to_string()].pointer("/content/application~1json/example").cloned();
+        let body = example.or_else(|| schema.map(|s| synthesize(s, mix(seed, hash(&self.id))))).unwrap_or(Value::Null);
+        (status, body)
+    }
+}
+
+/// The query value of parameter `name`: repeated keys for an array, the members (each under its
+/// own name) for an object, else the first value; typed as the schema says so that `"5"` is
+/// checked as the number 5.
+fn query_value(spec: &Spec, name: &str, schema: &Value, query: &[(String, String)]) -> Option<Value> {
+    let schema = spec.resolve(schema);
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        let members: Map<String, Value> = properties
+            .iter()
+            .filter_map(|(member, s)| query.iter().find(|(k, _)| k == member).map(|(_, v)| (member.clone(), coerce(spec.resolve(s), v))))
+            .collect();
+        return (!members.is_empty()).then_some(Value::Object(members));
+    }
+    let values: Vec<&String> = query.iter().filter(|(k, _)| k == name).map(|(_, v)| v).collect();
+    if values.is_empty() {
+        return None;
+    }
+    if schema.get("type") == Some(&json!("array")) {
+        let items = spec.resolve(&schema["items"]);
+        return Some(Value::Array(values.iter().map(|v| coerce(items, v)).collect()));
+    }
+    Some(coerce(schema, values[0]))
+}
+
+/// A text value typed as `schema` says (left as text when it does not parse, so that the
+/// validator names the mismatch).
+fn coerce(schema: &Value, text: &str) -> Value {
+    let parsed = match schema.get("type").and_then(Value::as_str) {
+        Some("integer") => text.parse::<i64>().ok().map(Value::from),
+        Some("number") => text.parse::<f64>().ok().map(Value::from),
+        Some("boolean") => text.parse::<bool>().ok().map(Value::from),
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| Value::String(text.to_string()))
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A value that satisfies `schema` (an OpenAPI 3.0 schema of the spec), the same for the same
+/// seed: examples first, then the schema's own description of what is allowed.
+pub fn synthesize(schema: &Value, seed: u64) -> Value {
+    synthesize_at(spec(), schema, seed, 0)
+}
+
+fn synthesize_at(spec: &Spec, schema: &Value, seed: u64, depth: usize) -> Value {
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        if depth > 6 {
+            return Value::Null; // a recursive type: stop (only reached through nullable links in practice)
+        }
+        let target = spec.doc.pointer(reference.trim_start_matches('#')).unwrap_or(&Value::Null);
+        return synthesize_at(spec, target, seed, depth + 1);
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array).filter(|v| !v.is_empty()) {
+        return values[(seed % values.len() as u64) as usize].clone();
+    }
+    for keyword in ["oneOf", "anyOf"] {
+        if let Some(first) = schema.get(keyword).and_then(Value::as_array).and_then(|a| a.first()) {
+            return synthesize_at(spec, first, seed, depth + 1);
+        }
+    }
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        // objects merge; anything else (`allOf: [{$ref: SomeEnum}]`) is the value itself
+        let mut merged = Map::new();
+        for (i, part) in parts.iter().enumerate() {
+            match synthesize_at(spec, part, mix(seed, i as u64), depth + 1) {
+                Value::Object(members) => merged.extend(members),
+                other => return other,
+            }
+        }
+        return Value::Object(merged);
+    }
+    let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") | None if schema.get("properties").is_some() => {
+            let members = schema["properties"].as_object().into_iter().flatten();
+            Value::Object(members.map(|(name, s)| (name.clone(), synthesize_at(spec, s, mix(seed, hash(name)), depth + 1))).collect())
+        }
+        Some("object") => json!({}),
+        Some("array") => {
+            let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+            let max = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
+            let n = 2u64.clamp(min, max.max(min));
+            Value::Array((0..n).map(|i| synthesize_at(spec, &schema["items"], mix(seed, i), depth + 1)).collect())
+        }
+        Some("integer") | Some("number") => {
+            let low = bound("minimum").map(|m| if schema["exclusiveMinimum"] == true { m + 1.0 } else { m }).unwrap_or(1.0);
+            let high = bound("maximum").map(|m| if schema["exclusiveMaximum"] == true { m - 1.0 } else { m }).unwrap_or(low + 100.0);
+            let span = (high - low).max(0.0) as u64;
+            let n = low + (seed % (span.min(100) + 1)) as f64;
+            if schema["type"] == "integer" { json!(n as i64) } else { json!(n) }
+        }
+        Some("boolean") => json!(seed.is_multiple_of(2)),
+        _ => Value::String(string(schema, seed)),
+    }
+}
+
+fn string(schema: &Value, seed: u64) -> String {
+    match schema.get("format").and_then(Value::as_str) {
+        Some("uuid") => uuid::Uuid::from_u64_pair(seed, mix(seed, 1)).to_string(),
+        Some("date-time") => (crate::seed::epoch() + chrono::Duration::seconds((seed % 1_000_000) as i64)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        Some("date") => (crate::seed::epoch() + chrono::Duration::days((seed % 1000) as i64)).format("%Y-%m-%d").to_string(),
+        // loopback, so that a synthesised callback never leaves the machine
+        Some("uri" | "url") => format!("https://127.0.0.1:9/example/{}", seed % 10_000),
+        Some("email") => format!("user{}@example.com", seed % 10_000),
+        _ => {
+            let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+            let max = schema.get("maxLength").and_then(Value::as_u64).unwrap_or(64) as usize;
+            let mut s = format!("text-{}", seed % 10_000);
+            while s.chars().count() < min {
+                s.push('x');
+            }
+            s.chars().take(max.max(min)).collect()
+        }
+    }
+}
+
+/// splitmix64 of `a` and `b`: a seed for a part from the seed of the whole.
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// FNV-1a: a stable hash of a name (std's hasher is not stable across releases).
+fn hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// OpenAPI 3.0 schema → JSON Schema: `nullable: true` becomes a `null` alternative.
+pub fn to_json_schema(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut out: Map<String, Value> = map.iter().filter(|(k, _)| *k != "nullable").map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
+            if map.get("nullable") == Some(&json!(true)) {
+                if let Some(Value::String(t)) = out.get("type").cloned() {
+                    out.insert("type".into(), json!([t, "null"]));
+                    if let Some(Value::Array(values)) = out.get_mut("enum") {
+                        values.push(Value::Null);
+                    }
+                } else {
+                    return json!({"anyOf": [{"type": "null"}, Value::Object(out)]});
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_find_their_operation_literals_first() {
+        let spec = spec();
+        let (op, params) = spec.find("GET", "/api/v1/chats/details").unwrap();
+        assert_eq!((op.id.as_str(), params.len()), ("list_chat_details", 0));
+        let (op, params) = spec.find("GET", "/api/v1/chats/abc").unwrap();
+        assert_eq!(op.id, "get_chat");
+        assert_eq!(params, [("id".to_string(), "abc".to_string())]);
+        assert!(spec.find("PUT", "/api/v1/chats/abc").is_none());
+        assert!(spec.find("GET", "/api/v1/nothing").is_none());
+    }
+
+    #[test]
+    fn synthesised_requests_and_answers_are_valid_and_deterministic() {
+        let spec = spec();
+        for op in spec.operations() {
+            let (path, body) = op.example_request(7);
+            let (route, query) = path.split_once('?').unwrap_or((&path, ""));
+            let (_, params) = spec.find(&op.method, route).unwrap();
+            let query: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+            let bytes = body.map(|b| serde_json::to_vec(&b).unwrap()).unwrap_or_default();
+            assert!(op.validate(&params, &query, &bytes).is_ok(), "{}: {:?}", op.id, op.validate(&params, &query, &bytes).err());
+            let (status, answer) = op.example_response(7);
+            let schema = op.response_schema(status).unwrap();
+            let errors: Vec<String> = spec.validator(schema).iter_errors(&answer).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", op.id);
+            assert_eq!(op.example_response(7), (status, answer));
+        }
+    }
+
+    #[test]
+    fn invalid_requests_name_the_field() {
+        let spec = spec();
+        let (op, _) = spec.find("GET", "/api/v1/chats").unwrap();
+        let err = op.validate(&[], &[("pageSize".into(), "500".into())], b"").unwrap_err();
+        assert!(err.message().starts_with("pageSize: 500 is greater than the maximum of 100"), "{}", err.message());
+        let (op, _) = spec.find("GET", "/api/v1/chat-messages").unwrap();
+        assert_eq!(op.validate(&[], &[], b"").unwrap_err().message(), "chatId is required.");
+        let (op, _) = spec.find("POST", "/api/v1/chat-messages").unwrap();
+        let err = op.validate(&[], &[], br#"{"chatId": "x"}"#).unwrap_err();
+        assert!(err.message().contains("chatId") || err.message().starts_with("body: "), "{}", err.message());
+    }
+
+    #[test]
+    fn the_converter_turns_nullable_into_a_null_alternative() {
+        assert_eq!(to_json_schema(&json!({"type": "string", "nullable": true})), json!({"type": ["string", "null"]}));
+        assert_eq!(to_json_schema(&json!({"type": "string", "enum": ["a"], "nullable": true})), json!({"type": ["string", "null"], "enum": ["a", null]}));
+        assert_eq!(to_json_schema(&json!({"nullable": true, "allOf": [{"$ref": "#/x"}]})), json!({"anyOf": [{"type": "null"}, {"allOf": [{"$ref": "#/x"}]}]}));
+        let v = spec().validator(&json!({"$ref": "#/components/schemas/ChatMessageFollowUp"}));
+        assert!(!v.is_valid(&json!({"id": "not-a-uuid"})));
+    }
+}
