@@ -22,8 +22,15 @@ use std::process::ExitCode;
 
 use config::Config;
 
+/// The workspace `cargo xtask` runs in, found at run time from the current directory: a binary
+/// built for one checkout (a shared `CARGO_TARGET_DIR`) must read and write the checkout it is
+/// run in, never the one it was compiled in.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    here.ancestors()
+        .find(|dir| dir.join("xtask").is_dir() && std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]")))
+        .map(Path::to_path_buf)
+        .unwrap_or(here)
 }
 
 fn main() -> ExitCode {
