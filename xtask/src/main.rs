@@ -15,6 +15,8 @@ mod pipeline;
 mod stages;
 
 #[cfg(test)]
+mod new_resource;
+#[cfg(test)]
 mod tests;
 
 use std::path::{Path, PathBuf};

@@ -106,8 +106,8 @@ struct ServedFromSpec;
 async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
     let (method, path) = (request.method().to_string(), request.uri().path().to_string());
     match spec::spec().find(&method, &path) {
-        Some((op, _)) => {
-            let (status, body) = op.example_response(state.config.seed.map_or(0, |s| s.seed));
+        Some((op, params)) => {
+            let (status, body) = op.example_response(state.config.seed.map_or(0, |s| s.seed), &params);
             let mut response = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), axum::Json(body)).into_response();
             response.extensions_mut().insert(ServedFromSpec);
             response

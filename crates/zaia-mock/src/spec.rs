@@ -242,11 +242,22 @@ impl Operation {
     }
 
     /// The answer of an operation served from the spec: its success status and a schema-valid
-    /// body (the spec's example if it has one), the same for the same seed.
-    pub fn example_response(&self, seed: u64) -> (u16, Value) {
+    /// body (the spec's example if it has one), the same for the same seed. An object answer
+    /// echoes the path's parameters where it has members of those names (`GET /things/{id}`
+    /// answers the thing with that `id`).
+    pub fn example_response(&self, seed: u64, path_params: &[(String, String)]) -> (u16, Value) {
         let (status, schema) = self.success();
         let example = self.op["responses"][status.to_string()].pointer("/content/application~1json/example").cloned();
-        let body = example.or_else(|| schema.map(|s| synthesize(s, mix(seed, hash(&self.id))))).unwrap_or(Value::Null);
+        let mut body = example.or_else(|| schema.map(|s| synthesize(s, mix(seed, hash(&self.id))))).unwrap_or(Value::Null);
+        if let Value::Object(members) = &mut body {
+            for (name, value) in path_params {
+                if let Some(member) = members.get_mut(name)
+                    && member.is_string()
+                {
+                    *member = Value::String(value.clone());
+                }
+            }
+        }
         (status, body)
     }
 }
@@ -435,11 +446,11 @@ mod tests {
             let query: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
             let bytes = body.map(|b| serde_json::to_vec(&b).unwrap()).unwrap_or_default();
             assert!(op.validate(&params, &query, &bytes).is_ok(), "{}: {:?}", op.id, op.validate(&params, &query, &bytes).err());
-            let (status, answer) = op.example_response(7);
+            let (status, answer) = op.example_response(7, &params);
             let schema = op.response_schema(status).unwrap();
             let errors: Vec<String> = spec.validator(schema).iter_errors(&answer).map(|e| e.to_string()).collect();
             assert!(errors.is_empty(), "{}: {errors:?}", op.id);
-            assert_eq!(op.example_response(7), (status, answer));
+            assert_eq!(op.example_response(7, &params), (status, answer));
         }
     }
 
