@@ -107,6 +107,19 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
+/// `requests` SDK list calls against the local server, nothing measured: a profiler's workload.
+fn profile(requests: usize) {
+    let base = serve(Catalogue::new(10, Duration::ZERO, false));
+    let rt = runtime();
+    let sdk = client(&base);
+    let size = NonZeroU64::new(10).unwrap();
+    rt.block_on(async {
+        for _ in 0..requests {
+            sdk.list_chats().page_size(size).send().into_result().await.unwrap();
+        }
+    });
+}
+
 /// SDK list call vs a hand-written reqwest + serde_json call of the same endpoint.
 fn overhead(requests: usize) {
     let base = serve(Catalogue::new(10, Duration::ZERO, false));
@@ -286,6 +299,8 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("overhead") => overhead(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20_000)),
         Some("pagination") => pagination(),
+        // N SDK list calls and nothing else: for a profiler (`valgrind --tool=callgrind`, perf)
+        Some("profile") => profile(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(2_000)),
         Some("memory") => memory(),
         Some("memory-child") => memory_child(args[1].parse().unwrap(), args[2].parse().unwrap()),
         Some("all") => {
@@ -293,6 +308,6 @@ fn main() {
             pagination();
             memory();
         }
-        _ => eprintln!("usage: zaia-bench <overhead [requests]|pagination|memory|all>"),
+        _ => eprintln!("usage: zaia-bench <overhead [requests]|pagination|memory|profile [requests]|all>"),
     }
 }

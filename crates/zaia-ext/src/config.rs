@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::body::DEFAULT_MAX_RESPONSE_SIZE;
-use crate::client::ZaiaClient;
+use crate::sdk_client::ZaiaClient;
 use crate::retry::RetryPolicy;
 use crate::retry_budget::{DEFAULT_CAPACITY, RetryBudget};
 use crate::runtime::Runtime;

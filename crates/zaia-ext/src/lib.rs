@@ -35,7 +35,7 @@
 
 mod body;
 mod call;
-mod client;
+mod sdk_client;
 mod config;
 mod error;
 #[allow(clippy::all)]
@@ -50,8 +50,14 @@ mod runtime;
 mod sleep;
 pub mod validate;
 
+/// The API's types (the `zaia-models` crate): request bodies, responses, enums, [`models::Patch`].
+pub use zaia_models as models;
+/// The generated client (the `zaia-client` crate): [`client::Client`], its request builders in
+/// [`client::builder`], [`client::OPERATIONS`].
+pub use zaia_client as client;
+
 pub use body::{DEFAULT_MAX_RESPONSE_SIZE, ERROR_BODY_LIMIT};
-pub use client::ZaiaClient;
+pub use sdk_client::ZaiaClient;
 pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{ClientError, Error, Lang, SendExt, request_id};
 pub use pagination::{Pages, Paginate};

@@ -17,7 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 1. every chat, page by page (lazily: a page is fetched when the last one is used up)
     let chats: Vec<Chat> = client.list_chats_pages(|r| r).page_size(10).items().try_collect().await?;
-    println!("{} chats; the first is {:?}", chats.len(), chats[0].title);
+    println!("{} chats; the first is {}", chats.len(), chats[0].title.as_deref().unwrap_or("(untitled)"));
 
     // 2. one chat's messages, with their senders joined
     let chat = &chats[0];
@@ -35,10 +35,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let cancelled = client.update_chat_message_follow_up().id(follow_up.id).body(cancel).send().into_result().await?;
     println!("follow-up {} is {}", cancelled.id, cancelled.status);
 
-    // 4. an error, in the user's language
+    // 4. an error on purpose (a cancelled follow-up cannot be edited), in the user's language
     let again = UpdateChatMessageFollowUpRequest { message: Some("Hello?".into()), ..Default::default() };
     let error = client.update_chat_message_follow_up().id(follow_up.id).body(again).send().into_result().await.unwrap_err();
-    println!("error: {error}");
+    println!("editing the cancelled follow-up fails, as expected: {error}");
     println!("  en: {}", error.feedback(Lang::EnUs).unwrap_or_default());
     println!("  es: {}", error.feedback(Lang::EsEs).unwrap_or_default());
     println!("  pt: {}", error.feedback(Lang::PtBr).unwrap_or_default());
