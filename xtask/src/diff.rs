@@ -75,6 +75,17 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
             Some((_, old_op)) => d.operation(id, old_op, op),
         }
     }
+    // types come and go with the models crate, whichever operation brought them
+    let names = |spec: &Value| -> BTreeSet<String> {
+        spec.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    };
+    let (old_names, new_names) = (names(old), names(new));
+    for name in old_names.difference(&new_names) {
+        d.add(Severity::Breaking, Scope::Schemas, format!("type removed: {name}"));
+    }
+    for name in new_names.difference(&old_names) {
+        d.add(Severity::Additive, Scope::Schemas, format!("type added: {name}"));
+    }
     let mut changes: Vec<Change> = d.changes.into_iter().collect();
     changes.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.what.cmp(&b.what)));
     changes

@@ -12,6 +12,7 @@ mod config;
 mod error;
 mod output;
 mod pipeline;
+mod release;
 mod stages;
 
 #[cfg(test)]
@@ -43,13 +44,14 @@ fn main() -> ExitCode {
         Some("generate") => generate_all(&root, &configs),
         Some("check") => check_all(&root, &configs),
         Some("diff") => spec_diff(&root, args.get(1).map(String::as_str).unwrap_or("HEAD")),
+        Some("release") => record_release(&root),
         Some("bench") => {
             let iterations = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10);
             bench::run(&root, &Config::zaia(), iterations).map_err(|e| e.to_string())
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <generate|check|diff [REV|FILE]|bench [iterations]>\n\n  generate  regenerate the merged specs and the generated code\n  check     fail if anything generated is stale\n  diff      what the fragments change against the merged spec at REV (default HEAD) or in FILE\n  bench     time the generator (13 and 120 operations)"
+                "usage: cargo xtask <generate|check|diff [REV|FILE]|release|bench [iterations]>\n\n  generate  regenerate the merged specs and the generated code\n  check     fail if anything generated is stale, or the versions do not match the changes since the last release\n  release   record the merged spec and crate versions as the last release (openapi/released.json)\n  diff      what the fragments change against the merged spec at REV (default HEAD) or in FILE\n  bench     time the generator (13 and 120 operations)"
             );
             return ExitCode::from(2);
         }
@@ -90,20 +92,37 @@ fn generate_all(root: &Path, configs: &[Config]) -> Result<(), String> {
 
 fn check_all(root: &Path, configs: &[Config]) -> Result<(), String> {
     let (outputs, _) = outputs(root, configs)?;
+    let stale = output::stale(root, &outputs);
+    if !stale.is_empty() {
+        for (_, diff) in &stale {
+            eprintln!("{diff}");
+        }
+        let names: Vec<_> = stale.iter().map(|(n, _)| n.as_str()).collect();
+        return Err(format!("stale generated files: {}; run `cargo xtask generate`", names.join(", ")));
+    }
     if let Some(spec) = outputs.iter().find(|o| o.path == Path::new(Config::zaia().merged_spec)) {
         let spec: serde_json::Value = serde_json::from_str(&spec.contents).map_err(|e| e.to_string())?;
-        check_versions(&crate_versions(root), spec["info"]["version"].as_str().unwrap_or(""))?;
+        let versions = crate_versions(root);
+        check_versions(&versions, spec["info"]["version"].as_str().unwrap_or(""))?;
+        let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap_or_default();
+        release::check(&release::read(root)?, &spec, &versions, &changelog)?;
     }
-    let stale = output::stale(root, &outputs);
-    if stale.is_empty() {
-        eprintln!("check: {} generated files up to date", outputs.len());
-        return Ok(());
-    }
-    for (_, diff) in &stale {
-        eprintln!("{diff}");
-    }
-    let names: Vec<_> = stale.iter().map(|(n, _)| n.as_str()).collect();
-    Err(format!("stale generated files: {}; run `cargo xtask generate`", names.join(", ")))
+    eprintln!("check: {} generated files up to date; versions in step with the last release", outputs.len());
+    Ok(())
+}
+
+/// `cargo xtask release`: records the merged spec and the crate versions as the last release
+/// (after `check` passed, so versions and CHANGELOG are in order).
+fn record_release(root: &Path) -> Result<(), String> {
+    check_all(root, &Config::all())?;
+    let config = Config::zaia();
+    let text = std::fs::read_to_string(root.join(config.merged_spec)).map_err(|e| e.to_string())?;
+    let spec: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let versions: Vec<(String, String)> = crate_versions(root).into_iter().filter(|(n, _)| n != "zaia-bench").collect();
+    let output = pipeline::Output { path: release::RELEASED.into(), contents: release::baseline(&spec, &versions) };
+    output::write_all(root, &[output]).map_err(|e| e.to_string())?;
+    eprintln!("release: {} records spec {} as released with {}", release::RELEASED, spec["info"]["version"], versions.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join(", "));
+    Ok(())
 }
 
 /// `cargo xtask diff`: the merged spec from today's fragments against an older one.

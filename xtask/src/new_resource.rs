@@ -48,6 +48,11 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     crate::output::write_all(copy_root, &outputs).unwrap();
     let pagination = std::fs::read_to_string(copy_root.join("crates/zaia-ext/src/generated_pagination.rs")).unwrap();
     assert!(pagination.contains("fn list_agents_pages<'a, F>"));
+    // the maintainer's other step, which `cargo xtask check` (not `cargo test`) asks for
+    let spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(copy_root.join(config.merged_spec)).unwrap()).unwrap();
+    let released = crate::release::read(copy_root).unwrap();
+    let err = crate::release::check(&released, &spec, &crate::crate_versions(copy_root), "").unwrap_err();
+    assert!(err.contains("zaia-models is 0.1.0+spec.1.0.0, released as 0.1.0+spec.1.0.0: additive changes need at least 0.1.1"), "{err}");
 
     // what a consumer would write against the regenerated crates
     copy(&root.join(FIXTURES).join("proof.rs"), &copy_root.join("crates/zaia-ext/tests/agents_proof.rs"));
