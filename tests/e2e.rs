@@ -20,11 +20,7 @@ fn client(server: &MockServer) -> Client {
     let mut key = reqwest::header::HeaderValue::from_static(KEY);
     key.set_sensitive(true);
     headers.insert(reqwest::header::AUTHORIZATION, key);
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
+    let http = reqwest::Client::builder().default_headers(headers).timeout(Duration::from_secs(10)).build().unwrap();
     Client::new_with_client(&server.uri(), http, Hooks::default())
 }
 
@@ -181,10 +177,7 @@ async fn list_chat_messages_with_joins_and_limit() {
     assert_eq!(messages[1].chat_message_follow_ups[0].id, id(10));
     assert_eq!(messages[1].sender.as_ref().unwrap()["name"], "Bot");
     let request = received(&server).await;
-    assert_eq!(
-        request.url.query().unwrap(),
-        format!("chatId={}&joins=chat-message-follow-ups&joins=senders&limit=50", id(1))
-    );
+    assert_eq!(request.url.query().unwrap(), format!("chatId={}&joins=chat-message-follow-ups&joins=senders&limit=50", id(1)));
 }
 
 #[tokio::test]

@@ -51,7 +51,11 @@ pub fn synthetic(originals: &[Fragment], operations: usize, config: &Config) -> 
         }
         copy += 1;
     }
-    let config = Config { name_overrides: Box::leak(overrides.into_boxed_slice()), guessed_fields: Box::leak(guessed.into_boxed_slice()), ..config.clone() };
+    let config = Config {
+        name_overrides: Box::leak(overrides.into_boxed_slice()),
+        guessed_fields: Box::leak(guessed.into_boxed_slice()),
+        ..config.clone()
+    };
     (fragments, config)
 }
 

@@ -78,7 +78,10 @@ impl Config {
             merged_spec: "openapi/zaia.json",
             models_out: "crates/zaia-models/src/generated.rs",
             client_out: "crates/zaia-client/src/generated.rs",
-            ext_out: Some(ExtOut { pagination: "crates/zaia-ext/src/generated_pagination.rs", limits: "crates/zaia-ext/src/generated_limits.rs" }),
+            ext_out: Some(ExtOut {
+                pagination: "crates/zaia-ext/src/generated_pagination.rs",
+                limits: "crates/zaia-ext/src/generated_limits.rs",
+            }),
             mock_spec_out: Some("crates/zaia-mock/src/generated_spec.json"),
             page_params: PageParams { number: "pageNumber", size: "pageSize", limit: "limit" },
             models_crate: "::zaia_models",

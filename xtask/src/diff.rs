@@ -215,7 +215,9 @@ impl Differ<'_> {
             (true, false, Direction::Request) => self.add(Severity::Breaking, Scope::Schemas, format!("{at}: no longer nullable")),
             _ => {}
         }
-        let values = |s: &Value| -> BTreeSet<String> { s.get("enum").and_then(Value::as_array).into_iter().flatten().map(|v| v.to_string()).collect() };
+        let values = |s: &Value| -> BTreeSet<String> {
+            s.get("enum").and_then(Value::as_array).into_iter().flatten().map(|v| v.to_string()).collect()
+        };
         let (ov, nv) = (values(o), values(n));
         for added in nv.difference(&ov) {
             // the SDK's enums are open: an unknown value already decodes
@@ -228,7 +230,9 @@ impl Differ<'_> {
             self.schema(oi, ni, dir, &format!("{at}[]"), scope, seen);
         }
         let props = |s: &Value| s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-        let required = |s: &Value| -> BTreeSet<String> { s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect() };
+        let required = |s: &Value| -> BTreeSet<String> {
+            s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect()
+        };
         let (op, np, or, nr) = (props(o), props(n), required(o), required(n));
         for (name, schema) in &np {
             let field = format!("{at}.{name}");
@@ -243,10 +247,18 @@ impl Differ<'_> {
                 }
                 Some(old_schema) => {
                     match (or.contains(name), nr.contains(name), dir) {
-                        (false, true, Direction::Request) => self.add(Severity::Breaking, Scope::Schemas, format!("{field}: made required")),
-                        (false, true, Direction::Response) => self.add(Severity::Additive, Scope::Schemas, format!("{field}: made required")),
-                        (true, false, Direction::Request) => self.add(Severity::Additive, Scope::Schemas, format!("{field}: made optional")),
-                        (true, false, Direction::Response) => self.add(Severity::Breaking, Scope::Schemas, format!("{field}: made optional")),
+                        (false, true, Direction::Request) => {
+                            self.add(Severity::Breaking, Scope::Schemas, format!("{field}: made required"))
+                        }
+                        (false, true, Direction::Response) => {
+                            self.add(Severity::Additive, Scope::Schemas, format!("{field}: made required"))
+                        }
+                        (true, false, Direction::Request) => {
+                            self.add(Severity::Additive, Scope::Schemas, format!("{field}: made optional"))
+                        }
+                        (true, false, Direction::Response) => {
+                            self.add(Severity::Breaking, Scope::Schemas, format!("{field}: made optional"))
+                        }
                         _ => {}
                     }
                     self.schema(old_schema, schema, dir, &field, scope, seen);
@@ -372,14 +384,27 @@ mod tests {
     fn parameters() {
         let p = "/paths/~1things/get/parameters";
         assert_eq!(
-            changed(|s| s.pointer_mut(p).unwrap().as_array_mut().unwrap().push(json!({"name": "r", "in": "query", "required": true, "schema": {"type": "string"}}))),
+            changed(|s| s
+                .pointer_mut(p)
+                .unwrap()
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "r", "in": "query", "required": true, "schema": {"type": "string"}}))),
             [(Breaking, "list_things: parameter added (required): query `r`".to_string())]
         );
         assert_eq!(
-            changed(|s| s.pointer_mut(p).unwrap().as_array_mut().unwrap().push(json!({"name": "r", "in": "query", "schema": {"type": "string"}}))),
+            changed(|s| s
+                .pointer_mut(p)
+                .unwrap()
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "r", "in": "query", "schema": {"type": "string"}}))),
             [(Additive, "list_things: parameter added (optional): query `r`".to_string())]
         );
-        assert_eq!(changed(|s| *s.pointer_mut(p).unwrap() = json!([])), [(Breaking, "list_things: parameter removed: query `q`".to_string())]);
+        assert_eq!(
+            changed(|s| *s.pointer_mut(p).unwrap() = json!([])),
+            [(Breaking, "list_things: parameter removed: query `q`".to_string())]
+        );
         assert_eq!(
             changed(|s| s.pointer_mut(p).unwrap()[0]["required"] = json!(true)),
             [(Breaking, "list_things: parameter made required: query `q`".to_string())]

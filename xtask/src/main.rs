@@ -7,8 +7,8 @@
 
 mod bench;
 mod codegen;
-mod diff;
 mod config;
+mod diff;
 mod error;
 mod output;
 mod pipeline;
@@ -121,7 +121,12 @@ fn record_release(root: &Path) -> Result<(), String> {
     let versions: Vec<(String, String)> = crate_versions(root).into_iter().filter(|(n, _)| n != "zaia-bench").collect();
     let output = pipeline::Output { path: release::RELEASED.into(), contents: release::baseline(&spec, &versions) };
     output::write_all(root, &[output]).map_err(|e| e.to_string())?;
-    eprintln!("release: {} records spec {} as released with {}", release::RELEASED, spec["info"]["version"], versions.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join(", "));
+    eprintln!(
+        "release: {} records spec {} as released with {}",
+        release::RELEASED,
+        spec["info"]["version"],
+        versions.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join(", ")
+    );
     Ok(())
 }
 
@@ -178,7 +183,9 @@ fn crate_versions(root: &Path) -> Vec<(String, String)> {
     for entry in std::fs::read_dir(root.join("crates")).into_iter().flatten().flatten() {
         let Ok(text) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else { continue };
         let field = |key: &str| {
-            text.lines().find_map(|l| l.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim().strip_prefix('"')?.strip_suffix('"').map(String::from))
+            text.lines().find_map(|l| {
+                l.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim().strip_prefix('"')?.strip_suffix('"').map(String::from)
+            })
         };
         if let (Some(name), Some(version)) = (field("name"), field("version")) {
             out.push((name, version));

@@ -53,10 +53,8 @@ mod tests {
     #[test]
     fn writes_only_what_changed_and_check_reports_the_rest() {
         let dir = tempfile::tempdir().unwrap();
-        let outputs = vec![
-            Output { path: "a/x.rs".into(), contents: "one\n".into() },
-            Output { path: "y.json".into(), contents: "{}\n".into() },
-        ];
+        let outputs =
+            vec![Output { path: "a/x.rs".into(), contents: "one\n".into() }, Output { path: "y.json".into(), contents: "{}\n".into() }];
         assert_eq!(stale(dir.path(), &outputs).len(), 2);
         assert_eq!(write_all(dir.path(), &outputs).unwrap(), ["a/x.rs", "y.json"]);
         assert!(stale(dir.path(), &outputs).is_empty());

@@ -109,8 +109,10 @@ fn the_merged_spec_has_every_operation_with_a_readable_id() {
     assert_eq!(count, fragments.len(), "one operation per fragment");
     assert_eq!(spec["openapi"], "3.0.3");
     // no operation keeps the authorization header; the security scheme describes it once
-    assert!(!output("zaia.json").contains(r#""name": "authorization",
-            "in": "header""#));
+    assert!(!output("zaia.json").contains(
+        r#""name": "authorization",
+            "in": "header""#
+    ));
     assert_eq!(spec["components"]["securitySchemes"]["apiKey"]["name"], "authorization");
     // every error response is the one KnownException
     for (_, _, op) in crate::stages::operations(&spec) {
@@ -281,7 +283,12 @@ fn crate_versions_must_name_the_spec_version() {
     let ok = [("zaia-models".to_string(), "0.1.0+spec.1.0.0".to_string()), ("zaia-bench".into(), "0.0.0".into())];
     assert!(crate::check_versions(&ok, "1.0.0").is_ok());
     let err = crate::check_versions(&ok, "1.1.0").unwrap_err();
-    assert!(err.starts_with("the vendor spec is version 1.1.0, but these crate versions do not end in `+spec.1.1.0`: zaia-models 0.1.0+spec.1.0.0;"), "{err}");
+    assert!(
+        err.starts_with(
+            "the vendor spec is version 1.1.0, but these crate versions do not end in `+spec.1.1.0`: zaia-models 0.1.0+spec.1.0.0;"
+        ),
+        "{err}"
+    );
     // the real workspace is in step
     let versions = crate::crate_versions(&workspace());
     assert!(versions.iter().any(|(n, _)| n == "zaia-ext"), "{versions:?}");

@@ -36,7 +36,8 @@ struct Catalogue {
 
 impl Catalogue {
     fn new(total: u64, delay: Duration, prerender: bool) -> Self {
-        let pages_of_100 = if prerender { (0..=total / 100).map(|p| render(p * 100, ((p + 1) * 100).min(total))).collect() } else { Vec::new() };
+        let pages_of_100 =
+            if prerender { (0..=total / 100).map(|p| render(p * 100, ((p + 1) * 100).min(total))).collect() } else { Vec::new() };
         Catalogue { total, delay, pages_of_100 }
     }
 }
@@ -134,7 +135,11 @@ fn overhead(requests: usize) {
     };
     let mut plain_headers = reqwest::header::HeaderMap::new();
     plain_headers.insert("authorization", KEY.parse().unwrap());
-    let plain = zaia_client::Client::new_with_client(&base, reqwest::Client::builder().default_headers(plain_headers).timeout(Duration::from_secs(30)).build().unwrap(), zaia_client::Hooks::default());
+    let plain = zaia_client::Client::new_with_client(
+        &base,
+        reqwest::Client::builder().default_headers(plain_headers).timeout(Duration::from_secs(30)).build().unwrap(),
+        zaia_client::Hooks::default(),
+    );
     let plain_call = || async {
         let chats = plain.list_chats().page_size(size).send().await.unwrap();
         assert_eq!(chats.len(), 10);
@@ -179,9 +184,21 @@ fn overhead(requests: usize) {
     let plain_median = median(&mut plain_blocks);
     let per = |d: Duration, n: usize| d.as_secs_f64() * 1e6 / n as f64;
     println!("per-request overhead, {requests} list calls each, interleaved in blocks of {block}");
-    println!("  baseline reqwest + serde_json  {:>8.1} µs/request (median block {:>6.1} µs/request)", per(raw_total, requests), per(raw_median, block));
-    println!("  zaia-ext list_chats            {:>8.1} µs/request (median block {:>6.1} µs/request)", per(sdk_total, requests), per(sdk_median, block));
-    println!("  generated client alone (no zaia-ext runtime): median block {:>6.1} µs/request, {:.3}× baseline", per(plain_median, block), plain_median.as_secs_f64() / raw_median.as_secs_f64());
+    println!(
+        "  baseline reqwest + serde_json  {:>8.1} µs/request (median block {:>6.1} µs/request)",
+        per(raw_total, requests),
+        per(raw_median, block)
+    );
+    println!(
+        "  zaia-ext list_chats            {:>8.1} µs/request (median block {:>6.1} µs/request)",
+        per(sdk_total, requests),
+        per(sdk_median, block)
+    );
+    println!(
+        "  generated client alone (no zaia-ext runtime): median block {:>6.1} µs/request, {:.3}× baseline",
+        per(plain_median, block),
+        plain_median.as_secs_f64() / raw_median.as_secs_f64()
+    );
     println!(
         "  ratio SDK / baseline           {:>8.3} (totals), {:.3} (median blocks)",
         sdk_total.as_secs_f64() / raw_total.as_secs_f64(),
@@ -223,7 +240,8 @@ fn pagination() {
                     let start = Instant::now();
                     let pages = futures::stream::iter(1..=101u64)
                         .map(|page| {
-                            let request = http.get(format!("{base}/api/v1/chats?pageNumber={page}&pageSize=100")).header("authorization", KEY);
+                            let request =
+                                http.get(format!("{base}/api/v1/chats?pageNumber={page}&pageSize=100")).header("authorization", KEY);
                             async move { request.send().await.unwrap().bytes().await.unwrap().len() }
                         })
                         .buffered(8);

@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 #[allow(unused_imports, clippy::all, missing_docs)]
+#[rustfmt::skip]
 mod generated;
 mod hooks;
 

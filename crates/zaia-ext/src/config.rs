@@ -7,10 +7,10 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::body::DEFAULT_MAX_RESPONSE_SIZE;
-use crate::sdk_client::ZaiaClient;
 use crate::retry::RetryPolicy;
 use crate::retry_budget::{DEFAULT_CAPACITY, RetryBudget};
 use crate::runtime::Runtime;
+use crate::sdk_client::ZaiaClient;
 use crate::sleep::{Sleep, TokioSleep};
 
 /// The production API.
@@ -287,8 +287,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<ZaiaClient, ConfigError> {
         let key = self.api_key.as_ref().ok_or(ConfigError::MissingApiKey)?.header_value()?;
         let base_url = check_base_url(&self.base_url)?;
-        let user_agent = HeaderValue::from_str(&self.user_agent)
-            .map_err(|_| ConfigError::InvalidUserAgent(self.user_agent.clone()))?;
+        let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent(self.user_agent.clone()))?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()

@@ -407,7 +407,12 @@ mod tests {
         assert_eq!(e.to_string(), "404 Not Found: NotFoundException: Chat not found. Try again [CHAT_NOT_FOUND] (request id req-1)");
         assert!(e.is_not_found() && !e.is_retryable() && !e.is_unauthorized());
         assert_eq!(e.code(), Some("CHAT_NOT_FOUND"));
-        let http = Error::Http { status: StatusCode::BAD_GATEWAY, body: "<html>\n bad gateway \n</html>".into(), request_id: None, retry_after: None };
+        let http = Error::Http {
+            status: StatusCode::BAD_GATEWAY,
+            body: "<html>\n bad gateway \n</html>".into(),
+            request_id: None,
+            retry_after: None,
+        };
         assert_eq!(http.to_string(), "502 Bad Gateway: <html> bad gateway </html>");
         assert!(http.is_retryable());
         assert_eq!(Error::invalid("pageSize", "must be 1..=100, got 0").to_string(), "invalid request: pageSize: must be 1..=100, got 0");

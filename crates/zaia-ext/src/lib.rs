@@ -35,12 +35,14 @@
 
 mod body;
 mod call;
-mod sdk_client;
 mod config;
 mod error;
+mod sdk_client;
 #[allow(clippy::all)]
+#[rustfmt::skip]
 mod generated_limits;
 #[allow(clippy::all)]
+#[rustfmt::skip]
 mod generated_pagination;
 pub mod pagination;
 mod redirect;
@@ -50,19 +52,19 @@ mod runtime;
 mod sleep;
 pub mod validate;
 
-/// The API's types (the `zaia-models` crate): request bodies, responses, enums, [`models::Patch`].
-pub use zaia_models as models;
 /// The generated client (the `zaia-client` crate): [`client::Client`], its request builders in
 /// [`client::builder`], [`client::OPERATIONS`].
 pub use zaia_client as client;
+/// The API's types (the `zaia-models` crate): request bodies, responses, enums, [`models::Patch`].
+pub use zaia_models as models;
 
 pub use body::{DEFAULT_MAX_RESPONSE_SIZE, ERROR_BODY_LIMIT};
-pub use sdk_client::ZaiaClient;
 pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, DEFAULT_BASE_URL, USER_AGENT};
 pub use error::{ClientError, Error, Lang, SendExt, request_id};
 pub use pagination::{Pages, Paginate};
 pub use redirect::MAX_REDIRECTS;
 pub use retry::RetryPolicy;
+pub use sdk_client::ZaiaClient;
 pub use sleep::{Sleep, SleepFuture, TokioSleep};
 
 // The READMEs' Rust examples compile as doctests, so they cannot rot.

@@ -45,7 +45,9 @@ impl fmt::Display for RefusedRedirect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RefusedRedirect::TooMany => write!(f, "more than {MAX_REDIRECTS} redirects"),
-            RefusedRedirect::Insecure(host) => write!(f, "refused a redirect to plain http on `{host}` (https is required unless the host is loopback)"),
+            RefusedRedirect::Insecure(host) => {
+                write!(f, "refused a redirect to plain http on `{host}` (https is required unless the host is loopback)")
+            }
             RefusedRedirect::Scheme(scheme) => write!(f, "refused a redirect to a `{scheme}` URL"),
         }
     }

@@ -65,7 +65,12 @@ enum Outcome {
 }
 
 impl Runtime {
-    async fn send_with_retries(&self, http: &reqwest::Client, mut request: reqwest::Request, deadline: Duration) -> reqwest::Result<reqwest::Response> {
+    async fn send_with_retries(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        deadline: Duration,
+    ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
         let may_retry = self.retry.allows(request.method());
         // time spent: attempts as measured, waits as chosen (so an injected sleeper that does

@@ -68,4 +68,3 @@ impl fmt::Debug for ZaiaClient {
         f.debug_struct("ZaiaClient").field("base_url", &self.base_url).field("api_key", &"<redacted>").finish()
     }
 }
-

@@ -258,7 +258,9 @@ fn check_number(field: &'static Field, x: f64, shown: &str) -> Result<(), Invali
         return Ok(());
     }
     let message = match (&field.minimum, &field.maximum) {
-        (Some(lo), Some(hi)) if !lo.exclusive && !hi.exclusive => format!("must be {}..={}, got {shown}", number(lo.value), number(hi.value)),
+        (Some(lo), Some(hi)) if !lo.exclusive && !hi.exclusive => {
+            format!("must be {}..={}, got {shown}", number(lo.value), number(hi.value))
+        }
         _ => {
             let mut parts = Vec::new();
             if let Some(lo) = &field.minimum {
@@ -388,9 +390,7 @@ mod tests {
 
     #[test]
     fn message_limits() {
-        let message = |content: String, external_id: Value| {
-            json!({"chatId": uuid::Uuid::nil(), "chatThreadId": null, "content": content, "externalId": external_id, "senderId": uuid::Uuid::nil(), "role": "user"})
-        };
+        let message = |content: String, external_id: Value| json!({"chatId": uuid::Uuid::nil(), "chatThreadId": null, "content": content, "externalId": external_id, "senderId": uuid::Uuid::nil(), "role": "user"});
         assert_eq!(check_body("create_chat_message", &message("é".repeat(4000), json!("abc"))), Ok(()));
         assert_eq!(check_body("create_chat_message", &message("x".into(), json!(null))), Ok(()), "externalId is nullable");
         let long = message("x".repeat(4001), json!(null));
@@ -406,11 +406,20 @@ mod tests {
 
     #[test]
     fn follow_up_message_and_export_rules() {
-        assert_eq!(check_body("update_chat_message_follow_up", &json!({"message": ""})).unwrap_err().to_string(), "message: must not be empty");
+        assert_eq!(
+            check_body("update_chat_message_follow_up", &json!({"message": ""})).unwrap_err().to_string(),
+            "message: must not be empty"
+        );
         assert_eq!(check_body("update_chat_message_follow_up", &json!({"reason": null})), Ok(()));
-        assert_eq!(check_body("update_chat_message_follow_up", &json!({"status": "sent"})).unwrap_err().to_string(), "status: must be one of cancelled; got \"sent\"");
+        assert_eq!(
+            check_body("update_chat_message_follow_up", &json!({"status": "sent"})).unwrap_err().to_string(),
+            "status: must be one of cancelled; got \"sent\""
+        );
         let http = json!({"callbackUrl": "http://example.com/x", "rangeStart": "2026-01-01T00:00:00Z"});
-        assert_eq!(check_body("export_chat_messages", &http).unwrap_err().to_string(), "callbackUrl: must be an https URL, got scheme `http`");
+        assert_eq!(
+            check_body("export_chat_messages", &http).unwrap_err().to_string(),
+            "callbackUrl: must be an https URL, got scheme `http`"
+        );
         for bad in [" https://e.com/x", "https://e.com/x ", "https:e.com", "https:/e.com", "https://", "HTTP://e.com"] {
             let body = json!({"callbackUrl": bad, "rangeStart": "2026-01-01T00:00:00Z"});
             assert_eq!(check_body("export_chat_messages", &body).unwrap_err().field, "callbackUrl", "{bad:?}");

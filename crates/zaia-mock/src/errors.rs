@@ -36,11 +36,13 @@ impl ApiError {
 
     /// 404 for a path the spec does not have.
     pub fn no_such_route(method: &str, path: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NotFoundException", "ROUTE_NOT_FOUND", format!("Cannot {method} {path}"), [
-            "Not found.",
-            "No encontrado.",
-            "Não encontrado.",
-        ])
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NotFoundException",
+            "ROUTE_NOT_FOUND",
+            format!("Cannot {method} {path}"),
+            ["Not found.", "No encontrado.", "Não encontrado."],
+        )
     }
 
     /// 401: the key is missing or unknown.
@@ -67,20 +69,24 @@ impl ApiError {
 
     /// 404 for a chat.
     pub fn chat_not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NotFoundException", "CHAT_NOT_FOUND", "Chat not found.", [
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NotFoundException",
+            "CHAT_NOT_FOUND",
             "Chat not found.",
-            "Chat no encontrado.",
-            "Chat não encontrado.",
-        ])
+            ["Chat not found.", "Chat no encontrado.", "Chat não encontrado."],
+        )
     }
 
     /// 404 for a channel.
     pub fn channel_not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NotFoundException", "CHANNEL_NOT_FOUND", "Channel or responder not found.", [
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NotFoundException",
+            "CHANNEL_NOT_FOUND",
             "Channel or responder not found.",
-            "Canal o respondedor no encontrado.",
-            "Canal ou respondente não encontrado.",
-        ])
+            ["Channel or responder not found.", "Canal o respondedor no encontrado.", "Canal ou respondente não encontrado."],
+        )
     }
 
     /// 404 for a follow-up.

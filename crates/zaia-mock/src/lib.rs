@@ -103,7 +103,11 @@ impl MockServer {
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = routes::router(state.clone());
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app).with_graceful_shutdown(async { let _ = stopped.await; }).await;
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
         });
         Ok(MockServer { address, state, shutdown: Some(shutdown) })
     }

@@ -199,7 +199,8 @@ impl Operation {
                 false => Ok(()),
             };
         }
-        let value: Value = serde_json::from_slice(body).map_err(|e| ApiError::invalid(format!("Invalid data provided: the body is not JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_slice(body).map_err(|e| ApiError::invalid(format!("Invalid data provided: the body is not JSON: {e}")))?;
         if let Some(error) = spec.validator(schema).iter_errors(&value).next() {
             let at = error.instance_path().to_string();
             let field = at.trim_start_matches('/').replace('/', ".");
@@ -234,7 +235,10 @@ impl Operation {
             }
         }
         if !query.is_empty() {
-            let encoded: Vec<String> = query.iter().map(|(k, v)| format!("{k}={}", url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>())).collect();
+            let encoded: Vec<String> = query
+                .iter()
+                .map(|(k, v)| format!("{k}={}", url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()))
+                .collect();
             path = format!("{path}?{}", encoded.join("&"));
         }
         let body = self.op.pointer("/requestBody/content/application~1json/schema").map(|s| synthesize(s, seed));
@@ -368,7 +372,9 @@ fn synthesize_at(spec: &Spec, schema: &Value, seed: u64, depth: usize) -> Value 
 fn string(schema: &Value, seed: u64) -> String {
     match schema.get("format").and_then(Value::as_str) {
         Some("uuid") => uuid::Uuid::from_u64_pair(seed, mix(seed, 1)).to_string(),
-        Some("date-time") => (crate::seed::epoch() + chrono::Duration::seconds((seed % 1_000_000) as i64)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        Some("date-time") => {
+            (crate::seed::epoch() + chrono::Duration::seconds((seed % 1_000_000) as i64)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        }
         Some("date") => (crate::seed::epoch() + chrono::Duration::days((seed % 1000) as i64)).format("%Y-%m-%d").to_string(),
         // loopback, so that a synthesised callback never leaves the machine
         Some("uri" | "url") => format!("https://127.0.0.1:9/example/{}", seed % 10_000),
@@ -402,7 +408,8 @@ fn hash(name: &str) -> u64 {
 pub fn to_json_schema(v: &Value) -> Value {
     match v {
         Value::Object(map) => {
-            let mut out: Map<String, Value> = map.iter().filter(|(k, _)| *k != "nullable").map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
+            let mut out: Map<String, Value> =
+                map.iter().filter(|(k, _)| *k != "nullable").map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
             if map.get("nullable") == Some(&json!(true)) {
                 if let Some(Value::String(t)) = out.get("type").cloned() {
                     out.insert("type".into(), json!([t, "null"]));
@@ -470,8 +477,14 @@ mod tests {
     #[test]
     fn the_converter_turns_nullable_into_a_null_alternative() {
         assert_eq!(to_json_schema(&json!({"type": "string", "nullable": true})), json!({"type": ["string", "null"]}));
-        assert_eq!(to_json_schema(&json!({"type": "string", "enum": ["a"], "nullable": true})), json!({"type": ["string", "null"], "enum": ["a", null]}));
-        assert_eq!(to_json_schema(&json!({"nullable": true, "allOf": [{"$ref": "#/x"}]})), json!({"anyOf": [{"type": "null"}, {"allOf": [{"$ref": "#/x"}]}]}));
+        assert_eq!(
+            to_json_schema(&json!({"type": "string", "enum": ["a"], "nullable": true})),
+            json!({"type": ["string", "null"], "enum": ["a", null]})
+        );
+        assert_eq!(
+            to_json_schema(&json!({"nullable": true, "allOf": [{"$ref": "#/x"}]})),
+            json!({"anyOf": [{"type": "null"}, {"allOf": [{"$ref": "#/x"}]}]})
+        );
         let v = spec().validator(&json!({"$ref": "#/components/schemas/ChatMessageFollowUp"}));
         assert!(!v.is_valid(&json!({"id": "not-a-uuid"})));
     }

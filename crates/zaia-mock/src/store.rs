@@ -225,9 +225,10 @@ impl Store {
             return Err(ApiError::invalid("content must be at most 4000 characters."));
         }
         if let Some(external) = &body.external_id
-            && !(3..=250).contains(&external.chars().count()) {
-                return Err(ApiError::invalid("externalId must be between 3 and 250 characters."));
-            }
+            && !(3..=250).contains(&external.chars().count())
+        {
+            return Err(ApiError::invalid("externalId must be between 3 and 250 characters."));
+        }
         self.live_chat(body.chat_id)?;
         // keep creation order strict even when two messages share a clock tick
         let created_at = self.messages.last().map_or(now, |m| now.max(m.created_at + chrono::Duration::milliseconds(1)));
@@ -268,7 +269,11 @@ impl Store {
             .map(|m| ChatMessageWithJoins {
                 chat_id: m.chat_id,
                 chat_message_follow_ups: if with_follow_ups {
-                    self.follow_ups.iter().filter(|f| f.trigger_chat_message_id == m.id || f.chat_message_id == Some(m.id)).cloned().collect()
+                    self.follow_ups
+                        .iter()
+                        .filter(|f| f.trigger_chat_message_id == m.id || f.chat_message_id == Some(m.id))
+                        .cloned()
+                        .collect()
                 } else {
                     Vec::new()
                 },
@@ -324,18 +329,25 @@ impl Store {
     }
 
     /// `POST /api/v1/chat-message-follow-ups`
-    pub fn create_follow_up(&mut self, body: CreateChatMessageFollowUpRequest, now: DateTime<Utc>) -> Result<ChatMessageFollowUp, ApiError> {
+    pub fn create_follow_up(
+        &mut self,
+        body: CreateChatMessageFollowUpRequest,
+        now: DateTime<Utc>,
+    ) -> Result<ChatMessageFollowUp, ApiError> {
         if body.message.is_empty() {
             return Err(ApiError::invalid("message must not be empty."));
         }
         self.live_chat(body.chat_id)?;
         let last = self.messages_of(body.chat_id).max_by_key(|m| m.created_at);
         let Some(last) = last.filter(|m| m.role != "user") else {
-            return Err(ApiError::precondition("The chat has no messages or the last message is from the user.", [
-                "A follow-up needs a last message that is not from the user.",
-                "Un seguimiento necesita un último mensaje que no sea del usuario.",
-                "Um acompanhamento precisa de uma última mensagem que não seja do usuário.",
-            ]));
+            return Err(ApiError::precondition(
+                "The chat has no messages or the last message is from the user.",
+                [
+                    "A follow-up needs a last message that is not from the user.",
+                    "Un seguimiento necesita un último mensaje que no sea del usuario.",
+                    "Um acompanhamento precisa de uma última mensagem que não seja do usuário.",
+                ],
+            ));
         };
         let follow_up = ChatMessageFollowUp {
             chat_id: body.chat_id,
@@ -375,11 +387,14 @@ impl Store {
     ) -> Result<ChatMessageFollowUp, ApiError> {
         let follow_up = self.follow_ups.iter_mut().find(|f| f.id == id).ok_or_else(ApiError::follow_up_not_found)?;
         if follow_up.status != ChatMessageFollowUpStatus::Pending {
-            return Err(ApiError::precondition("Only pending follow-ups can be updated.", [
+            return Err(ApiError::precondition(
                 "Only pending follow-ups can be updated.",
-                "Solo se pueden actualizar los seguimientos pendientes.",
-                "Somente acompanhamentos pendentes podem ser atualizados.",
-            ]));
+                [
+                    "Only pending follow-ups can be updated.",
+                    "Solo se pueden actualizar los seguimientos pendientes.",
+                    "Somente acompanhamentos pendentes podem ser atualizados.",
+                ],
+            ));
         }
         if body.message.as_deref() == Some("") {
             return Err(ApiError::invalid("message must not be empty."));

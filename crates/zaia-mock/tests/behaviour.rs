@@ -16,7 +16,14 @@ async fn start(seed: Option<Seed>) -> (MockServer, ZaiaClient) {
 }
 
 fn message(chat: Uuid, role: &str, content: &str) -> CreateChatMessageRequest {
-    CreateChatMessageRequest { chat_id: chat, chat_thread_id: None, content: content.into(), external_id: None, role: role.into(), sender_id: Uuid::from_u128(1) }
+    CreateChatMessageRequest {
+        chat_id: chat,
+        chat_thread_id: None,
+        content: content.into(),
+        external_id: None,
+        role: role.into(),
+        sender_id: Uuid::from_u128(1),
+    }
 }
 
 #[tokio::test]
@@ -27,7 +34,14 @@ async fn a_chat_lives_and_is_removed() {
     let chat = client.create_chat().body(CreateChatRequest { channel_id: channel, owner_id: owner }).send().into_result().await.unwrap();
     assert_eq!(chat.owner_id, Some(owner));
 
-    let renamed = client.update_chat().id(chat.id).body(UpdateChatRequest { title: Patch::Value("Support".into()) }).send().into_result().await.unwrap();
+    let renamed = client
+        .update_chat()
+        .id(chat.id)
+        .body(UpdateChatRequest { title: Patch::Value("Support".into()) })
+        .send()
+        .into_result()
+        .await
+        .unwrap();
     assert_eq!(renamed.title.as_deref(), Some("Support"));
     let cleared = client.update_chat().id(chat.id).body(UpdateChatRequest { title: Patch::Null }).send().into_result().await.unwrap();
     assert_eq!(cleared.title, None);
@@ -67,7 +81,11 @@ async fn last_message_time_filters_chats() {
 async fn messages_list_with_joins_and_limit() {
     let (mock, client) = start(Some(Seed { chats: 1, messages_per_chat: 6, follow_ups_per_chat: 2, seed: 1 })).await;
     let chat = mock.with_store(|s| s.chats[0].id);
-    let all = client.list_chat_messages_pages(chat, |r| r.joins(vec![ChatMessageJoin::ChatMessageFollowUps, ChatMessageJoin::Senders])).collect_all().await.unwrap();
+    let all = client
+        .list_chat_messages_pages(chat, |r| r.joins(vec![ChatMessageJoin::ChatMessageFollowUps, ChatMessageJoin::Senders]))
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 6);
     assert!(all.iter().all(|m| m.sender.is_some()));
     assert_eq!(all.iter().map(|m| m.chat_message_follow_ups.len()).sum::<usize>(), 2);
@@ -83,7 +101,13 @@ async fn messages_list_with_joins_and_limit() {
 async fn follow_ups_follow_the_documented_rules() {
     let (mock, client) = start(None).await;
     let channel = mock.with_store(|s| s.channels[0].id);
-    let chat = client.create_chat().body(CreateChatRequest { channel_id: channel, owner_id: Uuid::from_u128(3) }).send().into_result().await.unwrap();
+    let chat = client
+        .create_chat()
+        .body(CreateChatRequest { channel_id: channel, owner_id: Uuid::from_u128(3) })
+        .send()
+        .into_result()
+        .await
+        .unwrap();
     let due = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
     let request = || CreateChatMessageFollowUpRequest { chat_id: chat.id, due_date: due, message: "Still there?".into() };
 
@@ -103,17 +127,36 @@ async fn follow_ups_follow_the_documented_rules() {
     let unknown_chat = CreateChatMessageFollowUpRequest { chat_id: Uuid::from_u128(77), ..request() };
     assert!(client.create_chat_message_follow_up().body(unknown_chat).send().into_result().await.unwrap_err().is_not_found());
 
-    let edited = UpdateChatMessageFollowUpRequest { message: Some("Any news?".into()), reason: Patch::Value("manual".into()), ..Default::default() };
+    let edited =
+        UpdateChatMessageFollowUpRequest { message: Some("Any news?".into()), reason: Patch::Value("manual".into()), ..Default::default() };
     let edited = client.update_chat_message_follow_up().id(created.id).body(edited).send().into_result().await.unwrap();
     assert_eq!((edited.message.as_str(), edited.reason.as_deref()), ("Any news?", Some("manual")));
-    let cancel = UpdateChatMessageFollowUpRequest { status: Some(ChatMessageFollowUpUpdateStatus::Cancelled), reason: Patch::Null, ..Default::default() };
+    let cancel = UpdateChatMessageFollowUpRequest {
+        status: Some(ChatMessageFollowUpUpdateStatus::Cancelled),
+        reason: Patch::Null,
+        ..Default::default()
+    };
     let cancelled = client.update_chat_message_follow_up().id(created.id).body(cancel).send().into_result().await.unwrap();
     assert_eq!(cancelled.status, ChatMessageFollowUpStatus::Cancelled);
     assert!(cancelled.finished_at.is_some());
     assert_eq!(cancelled.reason, None);
-    let again = client.update_chat_message_follow_up().id(created.id).body(UpdateChatMessageFollowUpRequest::default()).send().into_result().await.unwrap_err();
+    let again = client
+        .update_chat_message_follow_up()
+        .id(created.id)
+        .body(UpdateChatMessageFollowUpRequest::default())
+        .send()
+        .into_result()
+        .await
+        .unwrap_err();
     assert_eq!(again.status().unwrap().as_u16(), 412);
-    let unknown = client.update_chat_message_follow_up().id(Uuid::from_u128(8)).body(UpdateChatMessageFollowUpRequest::default()).send().into_result().await.unwrap_err();
+    let unknown = client
+        .update_chat_message_follow_up()
+        .id(Uuid::from_u128(8))
+        .body(UpdateChatMessageFollowUpRequest::default())
+        .send()
+        .into_result()
+        .await
+        .unwrap_err();
     assert!(unknown.is_not_found());
 }
 
@@ -124,18 +167,18 @@ async fn follow_ups_page_through_a_seeded_dataset_with_every_filter() {
     assert_eq!(all.len(), 60);
     let prefetched = client.list_chat_message_follow_ups_pages(|r| r).page_size(7).prefetch(4).collect_all().await.unwrap();
     assert_eq!(prefetched, all);
-    let pending = client
-        .list_chat_message_follow_ups_pages(|r| r.statuses(vec![ChatMessageFollowUpStatus::Pending]))
-        .collect_all()
-        .await
-        .unwrap();
+    let pending =
+        client.list_chat_message_follow_ups_pages(|r| r.statuses(vec![ChatMessageFollowUpStatus::Pending])).collect_all().await.unwrap();
     assert_eq!(pending.len(), 20);
-    let (chat, trigger) = mock.with_store(|s| (s.chats[3].id, s.follow_ups.iter().find(|f| f.chat_id == s.chats[3].id).unwrap().trigger_chat_message_id));
+    let (chat, trigger) =
+        mock.with_store(|s| (s.chats[3].id, s.follow_ups.iter().find(|f| f.chat_id == s.chats[3].id).unwrap().trigger_chat_message_id));
     let of_chat = client.list_chat_message_follow_ups_pages(move |r| r.chat_ids(vec![chat])).collect_all().await.unwrap();
     assert_eq!(of_chat.len(), 3);
-    let by_trigger = client.list_chat_message_follow_ups_pages(move |r| r.trigger_chat_message_ids(vec![trigger])).collect_all().await.unwrap();
+    let by_trigger =
+        client.list_chat_message_follow_ups_pages(move |r| r.trigger_chat_message_ids(vec![trigger])).collect_all().await.unwrap();
     assert_eq!(by_trigger.len(), 3);
-    let by_message = client.list_chat_message_follow_ups_pages(|r| r.chat_message_ids(vec![Uuid::from_u128(1)])).collect_all().await.unwrap();
+    let by_message =
+        client.list_chat_message_follow_ups_pages(|r| r.chat_message_ids(vec![Uuid::from_u128(1)])).collect_all().await.unwrap();
     assert!(by_message.is_empty());
     let chats: Vec<Chat> = client.list_chats_pages(|r| r).page_size(6).items().try_collect().await.unwrap();
     assert_eq!(chats.len(), 20);
@@ -153,7 +196,8 @@ async fn exports_check_the_range_and_post_to_the_callback() {
         range_start: Some(start),
     };
     // over six months: refused by the mock
-    let too_long = client.export_chat_messages().body(request(start, start + chrono::Months::new(7))).send().into_result().await.unwrap_err();
+    let too_long =
+        client.export_chat_messages().body(request(start, start + chrono::Months::new(7))).send().into_result().await.unwrap_err();
     assert_eq!(too_long.status().unwrap().as_u16(), 400);
     assert_eq!(too_long.exception().unwrap().message, "The export period exceeds the maximum of 6 months.");
 

@@ -70,9 +70,14 @@ impl Driver {
 
 #[tokio::test]
 async fn every_response_matches_the_spec_and_every_documented_status_is_exercised() {
-    let mock = MockServer::start(MockConfig { seed: Some(Seed { chats: 3, ..Seed::default() }), record: true, allow_loopback_callbacks: true, ..MockConfig::default() })
-        .await
-        .unwrap();
+    let mock = MockServer::start(MockConfig {
+        seed: Some(Seed { chats: 3, ..Seed::default() }),
+        record: true,
+        allow_loopback_callbacks: true,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
     let d = Driver { http: reqwest::Client::new(), base: mock.base_url(), key: mock.api_key().to_string() };
     let missing = Uuid::from_u128(404);
     let (channel, chat, last_message) = mock.with_store(|s| {
@@ -105,7 +110,10 @@ async fn every_response_matches_the_spec_and_every_documented_status_is_exercise
     let mut elsewhere = message("Hi");
     elsewhere["chatId"] = json!(missing);
     assert_eq!(d.call("POST", "/api/v1/chat-messages", Some(elsewhere)).await.0, 404);
-    assert_eq!(d.call("GET", &format!("/api/v1/chat-messages?chatId={chat}&joins=chat-message-follow-ups&joins=senders&limit=50"), None).await.0, 200);
+    assert_eq!(
+        d.call("GET", &format!("/api/v1/chat-messages?chatId={chat}&joins=chat-message-follow-ups&joins=senders&limit=50"), None).await.0,
+        200
+    );
     assert_eq!(d.call("GET", &format!("/api/v1/chat-messages?chatId={chat}"), None).await.0, 200);
     assert_eq!(d.call("GET", &format!("/api/v1/chat-messages?chatId={missing}"), None).await.0, 404);
     let export = |start: &str| json!({"rangeStart": start, "rangeEnd": "2026-03-01T00:00:00Z", "callbackUrl": "https://127.0.0.1:9/hook"});
@@ -150,19 +158,24 @@ async fn every_response_matches_the_spec_and_every_documented_status_is_exercise
     let spec = spec();
     let documented = documented(spec);
     let exchanges = mock.exchanges();
-    let from_spec: BTreeSet<(String, String)> = exchanges.iter().filter(|e| e.served_from_spec).map(|e| (e.path.clone(), e.method.clone())).collect();
+    let from_spec: BTreeSet<(String, String)> =
+        exchanges.iter().filter(|e| e.served_from_spec).map(|e| (e.path.clone(), e.method.clone())).collect();
     let mut seen = BTreeSet::new();
     for exchange in exchanges {
         let key = (exchange.path.clone(), exchange.method.clone(), exchange.status);
         assert!(documented.contains(&key), "undocumented answer: {key:?} {}", exchange.body);
-        let schema = &spec["paths"][&exchange.path][exchange.method.to_lowercase()]["responses"][exchange.status.to_string()]["content"]["application/json"]["schema"];
-        let errors: Vec<String> = validator(schema).iter_errors(&exchange.body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let schema = &spec["paths"][&exchange.path][exchange.method.to_lowercase()]["responses"][exchange.status.to_string()]["content"]["application/json"]
+            ["schema"];
+        let errors: Vec<String> =
+            validator(schema).iter_errors(&exchange.body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "{key:?}: {errors:?}\n{}", exchange.body);
         seen.insert(key);
     }
     let expected: BTreeSet<_> = documented
         .into_iter()
-        .filter(|(path, method, status)| !from_spec.contains(&(path.clone(), method.clone())) || *status < 300 || *status == 400 || *status == 401)
+        .filter(|(path, method, status)| {
+            !from_spec.contains(&(path.clone(), method.clone())) || *status < 300 || *status == 400 || *status == 401
+        })
         .collect();
     let missing: Vec<_> = expected.difference(&seen).collect();
     assert!(missing.is_empty(), "documented but never exercised: {missing:?}");

@@ -21,6 +21,7 @@ mod patch;
 pub mod support;
 
 #[allow(clippy::all, missing_docs)]
+#[rustfmt::skip]
 mod generated;
 
 pub use generated::*;

@@ -25,11 +25,8 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
         settings.with_inner_type(inner).with_hooks(HooksMode::Expected);
     }
     for (name, schema) in component_schemas(spec) {
-        let impls: Vec<TypeImpl> = if open_enum::string_enum_values(schema).is_some() {
-            vec![TypeImpl::Display, TypeImpl::FromStr]
-        } else {
-            vec![]
-        };
+        let impls: Vec<TypeImpl> =
+            if open_enum::string_enum_values(schema).is_some() { vec![TypeImpl::Display, TypeImpl::FromStr] } else { vec![] };
         settings.with_replacement(name, format!("{}::{name}", config.models_crate), impls.into_iter());
     }
     let api = to_openapi(spec, "merged spec")?;

@@ -42,7 +42,21 @@ pub enum Step {
 
 impl FieldLimits {
     fn checks_something(&self) -> bool {
-        let FieldLimits { name: _, steps: _, required, nullable: _, min_length, max_length, minimum, maximum, min_items, max_items, pattern, allowed, uri } = self;
+        let FieldLimits {
+            name: _,
+            steps: _,
+            required,
+            nullable: _,
+            min_length,
+            max_length,
+            minimum,
+            maximum,
+            min_items,
+            max_items,
+            pattern,
+            allowed,
+            uri,
+        } = self;
         *required
             || min_length.is_some()
             || max_length.is_some()
@@ -73,8 +87,26 @@ const TYPED_FORMATS: &[&str] = &["uuid", "date-time", "date", "int32", "int64", 
 /// Keywords that say nothing a client must check (documentation, defaults, types the
 /// generated code already enforces).
 const NOT_LIMITS: &[&str] = &[
-    "type", "description", "title", "default", "example", "examples", "deprecated", "readOnly", "writeOnly", "properties",
-    "items", "required", "nullable", "$ref", "allOf", "oneOf", "anyOf", "additionalProperties", "externalDocs", "xml",
+    "type",
+    "description",
+    "title",
+    "default",
+    "example",
+    "examples",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "properties",
+    "items",
+    "required",
+    "nullable",
+    "$ref",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "additionalProperties",
+    "externalDocs",
+    "xml",
     "discriminator",
 ];
 
@@ -98,7 +130,8 @@ pub fn collect(spec: &Value) -> Result<Vec<OperationLimits>> {
         }
         if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
             let pointer = format!("{op_pointer}/requestBody/content/application~1json/schema");
-            limits.body_schema = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).map(String::from);
+            limits.body_schema =
+                schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).map(String::from);
             walker.body(schema, &pointer, Vec::new(), String::new(), true, &mut Vec::new(), &mut limits.body)?;
         }
         all.push(limits);
@@ -160,8 +193,16 @@ impl Walker<'_> {
     }
 
     /// A body schema and everything below it.
-    #[allow(clippy::too_many_arguments)]
-    fn body(&self, schema: &Value, pointer: &str, steps: Vec<Step>, name: String, required: bool, refs: &mut Vec<String>, out: &mut Vec<FieldLimits>) -> Result<()> {
+    fn body(
+        &self,
+        schema: &Value,
+        pointer: &str,
+        steps: Vec<Step>,
+        name: String,
+        required: bool,
+        refs: &mut Vec<String>,
+        out: &mut Vec<FieldLimits>,
+    ) -> Result<()> {
         if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
             if refs.iter().any(|r| r == reference) {
                 return Ok(()); // a recursive type: its limits are already being collected
@@ -320,7 +361,21 @@ fn field_tokens(field: &FieldLimits) -> TokenStream {
             None => quote! { None },
         }
     }
-    let FieldLimits { name, steps, required, nullable, min_length, max_length, minimum, maximum, min_items, max_items, pattern, allowed, uri } = field;
+    let FieldLimits {
+        name,
+        steps,
+        required,
+        nullable,
+        min_length,
+        max_length,
+        minimum,
+        maximum,
+        min_items,
+        max_items,
+        pattern,
+        allowed,
+        uri,
+    } = field;
     let steps = steps.iter().map(|s| match s {
         Step::Key(k) => quote! { Step::Key(#k) },
         Step::Each => quote! { Step::Each },
@@ -371,7 +426,16 @@ mod tests {
             "plain": {"type": "string"}}});
         let all = collect(&spec(body, json!([]))).unwrap();
         let fields: Vec<(String, bool)> = all[0].body.iter().map(|f| (f.name.clone(), f.required)).collect();
-        assert_eq!(fields, [("name".into(), true), ("callback".into(), false), ("items".into(), true), ("items[].n".into(), true), ("items[].tag".into(), false)]);
+        assert_eq!(
+            fields,
+            [
+                ("name".into(), true),
+                ("callback".into(), false),
+                ("items".into(), true),
+                ("items[].n".into(), true),
+                ("items[].tag".into(), false)
+            ]
+        );
         let n = &all[0].body[3];
         assert_eq!((n.minimum, n.maximum), (Some((0.0, false)), Some((10.0, true))));
         assert_eq!(n.steps, [Step::Key("items".into()), Step::Each, Step::Key("n".into())]);
@@ -397,10 +461,22 @@ mod tests {
     #[test]
     fn what_the_client_cannot_check_is_an_error_naming_file_and_pointer() {
         let cases = [
-            (json!({"type": "object", "properties": {"p": {"type": "string", "pattern": "(?<=a)b"}}}), "/components/schemas/CreateX/properties/p/pattern: the client cannot check pattern"),
-            (json!({"type": "object", "properties": {"n": {"type": "number", "multipleOf": 5}}}), "/components/schemas/CreateX/properties/n/multipleOf: the client cannot check `multipleOf`"),
-            (json!({"type": "object", "properties": {"e": {"type": "string", "format": "email"}}}), "/components/schemas/CreateX/properties/e/format: the client cannot check format \"email\""),
-            (json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]}), "/components/schemas/CreateX/anyOf/0: limits inside `anyOf`"),
+            (
+                json!({"type": "object", "properties": {"p": {"type": "string", "pattern": "(?<=a)b"}}}),
+                "/components/schemas/CreateX/properties/p/pattern: the client cannot check pattern",
+            ),
+            (
+                json!({"type": "object", "properties": {"n": {"type": "number", "multipleOf": 5}}}),
+                "/components/schemas/CreateX/properties/n/multipleOf: the client cannot check `multipleOf`",
+            ),
+            (
+                json!({"type": "object", "properties": {"e": {"type": "string", "format": "email"}}}),
+                "/components/schemas/CreateX/properties/e/format: the client cannot check format \"email\"",
+            ),
+            (
+                json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]}),
+                "/components/schemas/CreateX/anyOf/0: limits inside `anyOf`",
+            ),
         ];
         for (body, expected) in cases {
             let err = collect(&spec(body, json!([]))).unwrap_err();

@@ -6,8 +6,8 @@
 pub mod client;
 pub mod limits;
 pub mod models;
-pub mod pagination;
 pub mod open_enum;
+pub mod pagination;
 pub mod patch_fields;
 
 use serde_json::Value;

@@ -28,7 +28,9 @@ pub enum Shape {
     PageNumber,
     /// `Some((object parameter, its component))` when the limit is a member of it
     /// (`pagination: ChatMessagePagination {limit}`).
-    Limit { object: Option<(String, String)> },
+    Limit {
+        object: Option<(String, String)>,
+    },
 }
 
 /// A list with a stream.
@@ -180,8 +182,16 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
         let setters = args.iter().map(|(name, _)| quote! { .#name(#name.clone()) });
         let (min, max, default, size_name) = (list.size_min, list.size_max, list.size_default, &list.size_name);
         let (what, kind) = match &list.shape {
-            Shape::PageNumber => (format!("every page, `{size_name}` {min}..={max} items each ({default} unless [`Pages::page_size`] says otherwise)"), quote! { page_numbers }),
-            Shape::Limit { .. } => (format!("the one page it has: up to `{size_name}` items, {min}..={max} ({default} unless [`Pages::page_size`] says otherwise)"), quote! { single_page }),
+            Shape::PageNumber => (
+                format!("every page, `{size_name}` {min}..={max} items each ({default} unless [`Pages::page_size`] says otherwise)"),
+                quote! { page_numbers },
+            ),
+            Shape::Limit { .. } => (
+                format!(
+                    "the one page it has: up to `{size_name}` items, {min}..={max} ({default} unless [`Pages::page_size`] says otherwise)"
+                ),
+                quote! { single_page },
+            ),
         };
         let doc = format!("`{} {}`: {what}.", list.method, list.path);
         // a single-page list has no page number to send
@@ -283,8 +293,17 @@ mod tests {
         let spec = list(json!([{"name": "cursor", "in": "query", "schema": {"type": "string"}}]));
         let (lists, notes) = collect(&spec, &Config::zaia());
         assert!(lists.is_empty());
-        assert_eq!(notes, ["pagination: list_things (GET /api/v1/things) gets no `list_things_pages` stream: no `pageNumber` + `pageSize` and no `limit` parameter"]);
-        let unbounded = list(json!([{"name": "pageNumber", "in": "query", "schema": {"type": "integer"}}, {"name": "pageSize", "in": "query", "schema": {"type": "integer"}}]));
-        assert!(collect(&unbounded, &Config::zaia()).1[0].ends_with("`pageSize` has no maximum: a stream would not know how much to ask for"));
+        assert_eq!(
+            notes,
+            [
+                "pagination: list_things (GET /api/v1/things) gets no `list_things_pages` stream: no `pageNumber` + `pageSize` and no `limit` parameter"
+            ]
+        );
+        let unbounded = list(
+            json!([{"name": "pageNumber", "in": "query", "schema": {"type": "integer"}}, {"name": "pageSize", "in": "query", "schema": {"type": "integer"}}]),
+        );
+        assert!(
+            collect(&unbounded, &Config::zaia()).1[0].ends_with("`pageSize` has no maximum: a stream would not know how much to ask for")
+        );
     }
 }

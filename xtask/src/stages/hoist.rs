@@ -256,7 +256,13 @@ fn merge_docs(a: &Value, b: &Value) -> Value {
             let mut merged = serde_json::Map::new();
             for key in first.keys().chain(second.keys().filter(|k| !first.contains_key(*k))) {
                 let value = match (x.get(key), y.get(key)) {
-                    (Some(p), Some(q)) if DOC_KEYS.contains(&key.as_str()) => if text(p) <= text(q) { p.clone() } else { q.clone() },
+                    (Some(p), Some(q)) if DOC_KEYS.contains(&key.as_str()) => {
+                        if text(p) <= text(q) {
+                            p.clone()
+                        } else {
+                            q.clone()
+                        }
+                    }
                     (Some(p), Some(q)) => merge_docs(p, q),
                     (Some(p), None) | (None, Some(p)) => p.clone(),
                     (None, None) => continue,
@@ -348,10 +354,21 @@ mod tests {
         let names: Vec<_> = doc["components"]["schemas"].as_object().unwrap().keys().cloned().collect();
         assert_eq!(
             names,
-            ["CreateThingRequest", "DeleteThingResponse", "KnownException", "KnownExceptionCta", "KnownExceptionCtaType", "Thing", "ThingStatus"]
+            [
+                "CreateThingRequest",
+                "DeleteThingResponse",
+                "KnownException",
+                "KnownExceptionCta",
+                "KnownExceptionCtaType",
+                "Thing",
+                "ThingStatus"
+            ]
         );
         let list = &doc["paths"]["/api/v1/things"]["get"];
-        assert_eq!(list["responses"]["200"]["content"]["application/json"]["schema"]["items"], json!({"$ref": "#/components/schemas/Thing"}));
+        assert_eq!(
+            list["responses"]["200"]["content"]["application/json"]["schema"]["items"],
+            json!({"$ref": "#/components/schemas/Thing"})
+        );
         // the filter and the property share one enum
         assert_eq!(list["parameters"][0]["schema"]["items"], json!({"$ref": "#/components/schemas/ThingStatus"}));
         // a nullable property keeps its nullability at the use site
@@ -362,7 +379,10 @@ mod tests {
         assert_eq!(doc["components"]["schemas"]["ThingStatus"], json!({"type": "string", "enum": ["a", "b"]}));
         let post = &doc["paths"]["/api/v1/things"]["post"];
         for status in ["400", "404"] {
-            assert_eq!(post["responses"][status]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/KnownException"}));
+            assert_eq!(
+                post["responses"][status]["content"]["application/json"]["schema"],
+                json!({"$ref": "#/components/schemas/KnownException"})
+            );
         }
     }
 
@@ -391,7 +411,8 @@ mod tests {
     #[test]
     fn one_name_for_two_different_schemas_is_an_error_naming_both_places() {
         let mut doc = fixture();
-        doc["paths"]["/api/v1/things"]["post"]["responses"]["201"] = body(json!({"type": "object", "properties": {"id": {"type": "integer"}}}));
+        doc["paths"]["/api/v1/things"]["post"]["responses"]["201"] =
+            body(json!({"type": "object", "properties": {"id": {"type": "integer"}}}));
         let err = hoist(doc, &Config::zaia()).unwrap_err();
         assert!(
             err.0.starts_with(
@@ -404,7 +425,8 @@ mod tests {
     #[test]
     fn error_bodies_of_several_shapes_become_one_union_per_operation() {
         let config = Config { error_bodies: ErrorBodies::UnionPerOperation, ..Config::odyssey() };
-        let shape = |p: Value| json!({"description": "no", "content": {"application/json": {"schema": {"type": "object", "properties": p}}}});
+        let shape =
+            |p: Value| json!({"description": "no", "content": {"application/json": {"schema": {"type": "object", "properties": p}}}});
         let doc = json!({"paths": {"/api/things": {"get": {"operationId": "get_things", "responses": {
             "200": body(json!({"type": "object", "properties": {"data": {"type": "array"}}})),
             "400": shape(json!({"error": {"type": "string"}})),

@@ -55,12 +55,7 @@ pub fn load_dir(root: &Path, dir: &str) -> Result<Vec<Fragment>> {
 pub fn parse_fragment(name: &str, text: &str) -> Result<Fragment> {
     let doc: Value = match serde_json::from_str(text) {
         Ok(doc) => doc,
-        Err(e) => fail!(
-            "{name}:{}:{}: invalid JSON: {}",
-            e.line(),
-            e.column(),
-            strip_position(&e.to_string())
-        ),
+        Err(e) => fail!("{name}:{}:{}: invalid JSON: {}", e.line(), e.column(), strip_position(&e.to_string())),
     };
     let Some(obj) = doc.as_object() else {
         fail!("{name}: not an OpenAPI document: the top level is not an object");

@@ -32,13 +32,16 @@ pub fn merge(fragments: &[Fragment]) -> Result<Value> {
         if doc["openapi"] != merged["openapi"] {
             fail!(
                 "{name}: /openapi is {} but {} says {}; all fragments must use one OpenAPI version",
-                doc["openapi"], first.name, merged["openapi"]
+                doc["openapi"],
+                first.name,
+                merged["openapi"]
             );
         }
         if let Some(info) = doc.get("info")
-            && info != &merged["info"] {
-                fail!("{name}: /info differs from {info_from}; fragments of one API share one info block");
-            }
+            && info != &merged["info"]
+        {
+            fail!("{name}: /info differs from {info_from}; fragments of one API share one info block");
+        }
         for server in doc.get("servers").and_then(Value::as_array).into_iter().flatten() {
             if !servers.contains(server) {
                 servers.push(server.clone());
@@ -59,9 +62,10 @@ pub fn merge(fragments: &[Fragment]) -> Result<Value> {
                     None => {
                         let mut value = value.clone();
                         if super::METHODS.contains(&key.as_str())
-                            && let Some(op) = value.as_object_mut() {
-                                op.insert(SOURCE_KEY.into(), Value::String(name.into()));
-                            }
+                            && let Some(op) = value.as_object_mut()
+                        {
+                            op.insert(SOURCE_KEY.into(), Value::String(name.into()));
+                        }
                         target.insert(key.clone(), value);
                     }
                     Some(existing) => {
@@ -157,10 +161,7 @@ mod tests {
         let a = fragment("openapi/a.json", doc(json!({"/things": {"get": op("list")}})));
         let b = fragment("openapi/b.json", doc(json!({"/things": {"get": op("something else")}})));
         let err = merge(&[a, b]).unwrap_err();
-        assert_eq!(
-            err.0,
-            "openapi/b.json: /paths/~1things/get: `GET /things` is also defined, with other content, in openapi/a.json"
-        );
+        assert_eq!(err.0, "openapi/b.json: /paths/~1things/get: `GET /things` is also defined, with other content, in openapi/a.json");
     }
 
     #[test]

@@ -196,8 +196,7 @@ fn union_of_supersets(alternatives: &[Value]) -> Option<Map<String, Value>> {
         }
     }
     let required_in = |a: &Value, k: &str| a.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|x| x == k));
-    let required: Vec<Value> =
-        properties.keys().filter(|k| alternatives.iter().all(|a| required_in(a, k))).map(|k| json!(k)).collect();
+    let required: Vec<Value> = properties.keys().filter(|k| alternatives.iter().all(|a| required_in(a, k))).map(|k| json!(k)).collect();
     let mut merged = Map::new();
     merged.insert("type".into(), json!("object"));
     merged.insert("properties".into(), Value::Object(properties));
@@ -335,10 +334,10 @@ mod tests {
     fn supersets_of_one_base_collapse_into_one_object() {
         let base = json!({"id": {"type": "string"}});
         let doc = json!({"paths": {"/x": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {
-            "type": "array", "items": {"anyOf": [
-                {"type": "object", "properties": base, "required": ["id"]},
-                {"type": "object", "properties": {"id": {"type": "string"}, "joined": {"type": "array"}}, "required": ["id", "joined"]}
-            ]}}}}}}}}}});
+        "type": "array", "items": {"anyOf": [
+            {"type": "object", "properties": base, "required": ["id"]},
+            {"type": "object", "properties": {"id": {"type": "string"}, "joined": {"type": "array"}}, "required": ["id", "joined"]}
+        ]}}}}}}}}}});
         let doc = collapse_superset_any_of(doc);
         let items = &doc["paths"]["/x"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"];
         assert_eq!(
@@ -375,7 +374,8 @@ mod tests {
     fn guessed_fields_become_optional_and_stale_entries_are_reported() {
         let doc = json!({"components": {"schemas": {"Chat": {"properties": {"channelId": {}, "ownerId": {}, "responderId": {}, "id": {}},
             "required": ["id", "channelId", "ownerId", "responderId"]}, "ChatDetails": {"properties": {"workspaceId": {}}, "required": ["workspaceId"]}}}});
-        let config = Config { guessed_fields: &[("Chat", "channelId"), ("Chat", "ownerId"), ("ChatDetails", "workspaceId")], ..Config::zaia() };
+        let config =
+            Config { guessed_fields: &[("Chat", "channelId"), ("Chat", "ownerId"), ("ChatDetails", "workspaceId")], ..Config::zaia() };
         let doc = relax_guessed_fields(doc, &config).unwrap();
         assert_eq!(doc["components"]["schemas"]["Chat"]["required"], json!(["id", "responderId"]));
         assert_eq!(doc["components"]["schemas"]["ChatDetails"]["required"], json!([]));

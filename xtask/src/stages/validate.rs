@@ -121,7 +121,10 @@ mod tests {
             {"name": "pagination", "in": "query", "style": "deepObject", "schema": {"type": "object"}}
         ], "responses": {}}}}});
         let err = check_parameter_styles(&doc).unwrap_err();
-        assert!(err.0.starts_with("f.json: /paths/~1a/get/parameters/1: parameter `pagination` (in query) uses style `deepObject`"), "{err}");
+        assert!(
+            err.0.starts_with("f.json: /paths/~1a/get/parameters/1: parameter `pagination` (in query) uses style `deepObject`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -232,7 +232,8 @@ pub fn in_child() -> bool {
 /// state of their own (the TLS provider, tracing's callsite cache), and fails if it fails.
 pub fn run_child(test: &str) {
     let exe = std::env::current_exe().unwrap();
-    let output = std::process::Command::new(exe).args(["--exact", test, "--nocapture", "--test-threads=1"]).env(CHILD_MARKER, "1").output().unwrap();
+    let output =
+        std::process::Command::new(exe).args(["--exact", test, "--nocapture", "--test-threads=1"]).env(CHILD_MARKER, "1").output().unwrap();
     let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "child {test} failed:\n{text}");
     assert!(text.contains("1 passed"), "the child ran its test:\n{text}");

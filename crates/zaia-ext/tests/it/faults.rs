@@ -1,11 +1,8 @@
 //! Failures: retries, Retry-After, broken connections, bad bodies, timeouts, error decoding.
 
-
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
 
 use crate::common::*;
 use serde_json::json;
@@ -227,7 +224,8 @@ async fn documented_and_undocumented_errors_carry_the_known_exception() {
 
 #[tokio::test]
 async fn the_request_id_is_exposed_on_success() {
-    let server = serve("GET", "/api/v1/chats", ResponseTemplate::new(200).insert_header("x-request-id", "req-ok").set_body_json(json!([]))).await;
+    let server =
+        serve("GET", "/api/v1/chats", ResponseTemplate::new(200).insert_header("x-request-id", "req-ok").set_body_json(json!([]))).await;
     let response = client(&server).list_chats().send().into_result().await.unwrap();
     assert_eq!(zaia_ext::request_id(response.headers()).as_deref(), Some("req-ok"));
 }

@@ -15,9 +15,12 @@ const HTML: &str = "<html><body><h1>502 Bad Gateway</h1></body></html>";
 #[tokio::test]
 async fn every_error_status_keeps_its_status_and_request_id_whatever_the_body() {
     let bodies = [HTML, "", r#"{"message":"Not Found","error":"Not Found","statusCode":404}"#, "{\"name\": 1"];
-    for (status, documented) in [("404 Not Found", true), ("401 Unauthorized", true), ("502 Bad Gateway", false), ("418 I'm a teapot", false)] {
+    for (status, documented) in
+        [("404 Not Found", true), ("401 Unauthorized", true), ("502 Bad Gateway", false), ("418 I'm a teapot", false)]
+    {
         for body in bodies {
-            let server = raw_server(move |_, _| Reply::http(status, &[("x-request-id", "req-7"), ("content-type", "text/html")], body)).await;
+            let server =
+                raw_server(move |_, _| Reply::http(status, &[("x-request-id", "req-7"), ("content-type", "text/html")], body)).await;
             let sleeper = Recorder::default();
             let client = raw_client(&server, &sleeper).retry_policy(RetryPolicy::none()).build().unwrap();
             let err = client.get_chat().id(Uuid::nil()).send().into_result().await.unwrap_err();
@@ -71,7 +74,10 @@ async fn a_body_cut_mid_way_is_retried_for_a_get() {
 async fn a_body_cut_that_persists_is_a_retryable_transport_error_with_its_status() {
     let server = raw_server(|_, _| Reply::cut(1000, 10)).await;
     let sleeper = Recorder::default();
-    let client = raw_client(&server, &sleeper).retry_policy(RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(1)).max_retries(3)).build().unwrap();
+    let client = raw_client(&server, &sleeper)
+        .retry_policy(RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(1)).max_retries(3))
+        .build()
+        .unwrap();
     let err = client.list_chats().send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.is_retryable());
@@ -116,7 +122,10 @@ async fn a_retry_after_longer_than_the_policy_accepts_ends_the_retries_and_is_ex
 #[tokio::test]
 async fn a_short_retry_after_is_honoured_exactly() {
     let page = chats_json(0..1);
-    let server = raw_server(move |n, _| if n == 0 { Reply::http("503 Service Unavailable", &[("retry-after", "7")], "") } else { Reply::http("200 OK", &[], &page) }).await;
+    let server = raw_server(move |n, _| {
+        if n == 0 { Reply::http("503 Service Unavailable", &[("retry-after", "7")], "") } else { Reply::http("200 OK", &[], &page) }
+    })
+    .await;
     let sleeper = Recorder::default();
     raw_client(&server, &sleeper).build().unwrap().list_chats().send().into_result().await.unwrap();
     assert_eq!(sleeper.delays(), [Duration::from_secs(7)]);
@@ -168,12 +177,20 @@ async fn the_retry_budget_is_shared_by_clones_and_stops_retry_storms() {
     let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
     let switch = failing.clone();
     let server = raw_server(move |_, _| {
-        if switch.load(std::sync::atomic::Ordering::SeqCst) { Reply::http("503 Service Unavailable", &[], "") } else { Reply::http("200 OK", &[], &page) }
+        if switch.load(std::sync::atomic::Ordering::SeqCst) {
+            Reply::http("503 Service Unavailable", &[], "")
+        } else {
+            Reply::http("200 OK", &[], &page)
+        }
     })
     .await;
     let sleeper = Recorder::default();
     // 12 tokens: two retries of a 503 (5 each)
-    let client = raw_client(&server, &sleeper).retry_budget(12).retry_policy(RetryPolicy::default().max_retries(5).delays(Duration::from_millis(1), Duration::from_millis(1))).build().unwrap();
+    let client = raw_client(&server, &sleeper)
+        .retry_budget(12)
+        .retry_policy(RetryPolicy::default().max_retries(5).delays(Duration::from_millis(1), Duration::from_millis(1)))
+        .build()
+        .unwrap();
     let clone = client.clone();
     client.list_chats().send().into_result().await.unwrap_err();
     assert_eq!(server.connections(), 3, "1 attempt + the 2 retries the budget paid for");
@@ -194,7 +211,11 @@ async fn the_retry_budget_is_shared_by_clones_and_stops_retry_storms() {
 async fn a_prefetching_stream_against_a_failing_server_is_held_by_the_budget() {
     let server = raw_server(|_, _| Reply::http("500 Internal Server Error", &[], "")).await;
     let sleeper = Recorder::default();
-    let client = raw_client(&server, &sleeper).retry_budget(50).retry_policy(RetryPolicy::default().max_retries(10).delays(Duration::from_millis(1), Duration::from_millis(1))).build().unwrap();
+    let client = raw_client(&server, &sleeper)
+        .retry_budget(50)
+        .retry_policy(RetryPolicy::default().max_retries(10).delays(Duration::from_millis(1), Duration::from_millis(1)))
+        .build()
+        .unwrap();
     for _ in 0..5 {
         let mut pages = client.list_chats_pages(|r| r).page_size(10).prefetch(8).pages();
         assert!(pages.next().await.unwrap().is_err());
@@ -228,7 +249,10 @@ async fn paginated_runs_survive_a_flaky_server() {
     })
     .await;
     let sleeper = Recorder::default();
-    let client = raw_client(&server, &sleeper).retry_policy(RetryPolicy::default().max_retries(10).delays(Duration::from_millis(1), Duration::from_millis(1))).build().unwrap();
+    let client = raw_client(&server, &sleeper)
+        .retry_policy(RetryPolicy::default().max_retries(10).delays(Duration::from_millis(1), Duration::from_millis(1)))
+        .build()
+        .unwrap();
     let expected: Vec<u128> = (0..TOTAL as u128).collect();
     let mut failed = 0;
     for _ in 0..1000 {
@@ -265,7 +289,15 @@ async fn redirects_have_a_hop_limit_and_drop_the_key_on_another_host() {
     })
     .await;
     let sleeper = Recorder::default();
-    let err = raw_client(&server, &sleeper).retry_policy(RetryPolicy::none()).build().unwrap().list_chats().send().into_result().await.unwrap_err();
+    let err = raw_client(&server, &sleeper)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .list_chats()
+        .send()
+        .into_result()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains(&format!("more than {} redirects", zaia_ext::MAX_REDIRECTS)), "{err}");
     assert_eq!(server.connections(), zaia_ext::MAX_REDIRECTS + 1);
 

@@ -1,7 +1,5 @@
 //! Tracing, headers on the wire, and secrets kept out of every text.
 
-
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -72,7 +70,15 @@ async fn spans_and_the_key() {
     assert_eq!(chat.id, id);
     let log = captured.text();
     assert!(log.contains("zaia.request"), "{log}");
-    for field in ["operation=\"get_chat\"", "method=GET", "path=\"/api/v1/chats/{id}\"", "attempt=2", "status=200", "request_id=\"req-abc\"", "elapsed_ms="] {
+    for field in [
+        "operation=\"get_chat\"",
+        "method=GET",
+        "path=\"/api/v1/chats/{id}\"",
+        "attempt=2",
+        "status=200",
+        "request_id=\"req-abc\"",
+        "elapsed_ms=",
+    ] {
         assert!(log.contains(field), "missing {field} in:\n{log}");
     }
     assert!(log.contains("retrying"), "{log}");
@@ -93,7 +99,11 @@ async fn spans_and_the_key() {
 #[tokio::test]
 async fn the_key_is_added_to_a_callers_own_http_client() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/api/v1/chats")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/chats"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
     let own = reqwest::Client::builder().build().unwrap();
     let client = ClientBuilder::new().api_key(KEY).base_url(server.uri()).user_agent("my-app/1").http_client(own).build().unwrap();
     client.list_chats().send().into_result().await.unwrap();

@@ -1,7 +1,5 @@
 //! Pagination streams against a page server on 127.0.0.1.
 
-
-
 use std::time::Duration;
 
 use crate::common::*;
@@ -98,13 +96,9 @@ async fn an_error_ends_the_stream_after_every_earlier_item() {
         let mut pages = ChatPages::new(100);
         pages.failing_page = Some(3);
         let server = serve(&pages).await;
-        let client = zaia_ext::ClientBuilder::new()
-            .api_key(KEY)
-            .base_url(server.uri())
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .unwrap();
-        let results: Vec<Result<zaia_models::Chat, Error>> = client.list_chats_pages(|r| r).page_size(10).prefetch(window).items().collect().await;
+        let client = zaia_ext::ClientBuilder::new().api_key(KEY).base_url(server.uri()).retry_policy(RetryPolicy::none()).build().unwrap();
+        let results: Vec<Result<zaia_models::Chat, Error>> =
+            client.list_chats_pages(|r| r).page_size(10).prefetch(window).items().collect().await;
         assert_eq!(results.len(), 21, "window {window}: 20 items, then the error, then the end");
         let items: Vec<u128> = results[..20].iter().map(|r| r.as_ref().unwrap().id.as_u128()).collect();
         assert_eq!(items, (0..20).collect::<Vec<_>>());

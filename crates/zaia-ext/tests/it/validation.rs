@@ -1,9 +1,7 @@
 //! Invalid input is refused before anything is sent, with the field named.
 
-
-
-use chrono::{TimeZone, Utc};
 use crate::common::*;
+use chrono::{TimeZone, Utc};
 use uuid::Uuid;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use zaia_ext::{Error, SendExt};
@@ -41,16 +39,27 @@ async fn invalid_requests_are_refused_before_sending() {
     assert_eq!(field(client.create_chat_message().body(message(&long, None)).send().into_result().await.unwrap_err()), "content");
     assert_eq!(field(client.create_chat_message().body(message("hi", Some("ab"))).send().into_result().await.unwrap_err()), "externalId");
     let long_id = "x".repeat(251);
-    assert_eq!(field(client.create_chat_message().body(message("hi", Some(&long_id))).send().into_result().await.unwrap_err()), "externalId");
+    assert_eq!(
+        field(client.create_chat_message().body(message("hi", Some(&long_id))).send().into_result().await.unwrap_err()),
+        "externalId"
+    );
 
     let follow_up = CreateChatMessageFollowUpRequest { chat_id: Uuid::nil(), due_date: Utc::now(), message: String::new() };
     assert_eq!(field(client.create_chat_message_follow_up().body(follow_up).send().into_result().await.unwrap_err()), "message");
     let update = UpdateChatMessageFollowUpRequest { message: Some(String::new()), ..Default::default() };
-    assert_eq!(field(client.update_chat_message_follow_up().id(Uuid::nil()).body(update).send().into_result().await.unwrap_err()), "message");
+    assert_eq!(
+        field(client.update_chat_message_follow_up().id(Uuid::nil()).body(update).send().into_result().await.unwrap_err()),
+        "message"
+    );
 
     let jan = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let feb = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
-    let export = |url: &str, start, end: Patch<_>| ExportChatMessagesRequest { callback_url: url.into(), language: None, range_end: end, range_start: Some(start) };
+    let export = |url: &str, start, end: Patch<_>| ExportChatMessagesRequest {
+        callback_url: url.into(),
+        language: None,
+        range_end: end,
+        range_start: Some(start),
+    };
     let insecure = export("http://hooks.example.com/x", jan, Patch::Absent);
     let err = client.export_chat_messages().body(insecure).send().into_result().await.unwrap_err();
     assert_eq!(err.to_string(), "invalid request: callbackUrl: must be an https URL, got scheme `http`");
