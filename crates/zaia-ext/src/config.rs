@@ -100,6 +100,8 @@ pub enum ConfigError {
     },
     /// reqwest could not build its client.
     Http(reqwest::Error),
+    /// The blocking client could not start its runtime.
+    Runtime(std::io::Error),
 }
 
 impl fmt::Display for ConfigError {
@@ -113,6 +115,7 @@ impl fmt::Display for ConfigError {
                 write!(f, "refusing base URL `{url}`: plain http is allowed only for loopback hosts; use https")
             }
             ConfigError::Http(e) => write!(f, "could not build the HTTP client: {e}"),
+            ConfigError::Runtime(e) => write!(f, "could not start the blocking client's runtime: {e}"),
         }
     }
 }
@@ -307,6 +310,14 @@ impl ClientBuilder {
             max_response_size: self.max_response_size,
         };
         Ok(ZaiaClient::new(&base_url, http, runtime))
+    }
+}
+
+#[cfg(feature = "blocking")]
+impl ClientBuilder {
+    /// Checks the configuration and builds a [blocking client](crate::blocking::ZaiaClient).
+    pub fn build_blocking(self) -> Result<crate::blocking::ZaiaClient, ConfigError> {
+        crate::blocking::ZaiaClient::new(self.build()?)
     }
 }
 

@@ -33,6 +33,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod body;
 mod call;
 mod config;

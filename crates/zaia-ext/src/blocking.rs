@@ -1,0 +1,119 @@
+//! A blocking client, for scripts and synchronous code (feature `blocking`).
+//!
+//! The same operations, errors, retries, limits and tracing as [`crate::ZaiaClient`], with no
+//! runtime for the caller to set up: each blocking client owns a small tokio runtime and runs
+//! every call on it to completion. Every generated operation is reached through
+//! [`ZaiaClient::send`], with the same request builders; paginated lists become iterators.
+//!
+//! ```no_run
+//! use zaia_ext::Paginate;
+//! use zaia_ext::blocking::ZaiaClient;
+//!
+//! # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ZaiaClient::from_env()?; // ZAIA_API_KEY, optional ZAIA_BASE_URL
+//! for chat in client.items(|c| c.list_chats_pages(|r| r)) {
+//!     let chat = chat?;
+//!     let details = client.send(|c| c.get_chat_details().id(chat.id).send())?;
+//!     println!("{} {:?}", chat.id, details.title);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Do not call it from inside an async runtime (tokio refuses to block a runtime thread); use
+//! the async [`crate::ZaiaClient`] there.
+
+use std::fmt;
+use std::future::Future;
+
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use progenitor_client::ResponseValue;
+
+use crate::config::{ClientBuilder, ConfigError};
+use crate::error::{ClientError, Error, SendExt};
+use crate::pagination::Pages;
+
+/// A blocking Zaia client. Cheap to share by reference; calls from several threads take turns.
+pub struct ZaiaClient {
+    inner: crate::ZaiaClient,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl ZaiaClient {
+    /// Runs calls of an async client to completion on a runtime of its own.
+    pub fn new(client: crate::ZaiaClient) -> Result<Self, ConfigError> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(ConfigError::Runtime)?;
+        Ok(ZaiaClient { inner: client, runtime })
+    }
+
+    /// A client configured from `ZAIA_API_KEY` and `ZAIA_BASE_URL`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        ClientBuilder::from_env()?.build_blocking()
+    }
+
+    /// One call of any operation, built on the async client with the generated builders:
+    /// `client.send(|c| c.get_chat().id(id).send())`.
+    ///
+    /// ```no_run
+    /// # fn demo(client: &zaia_ext::blocking::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// let chats = client.send(|c| c.list_chats().send())?;
+    /// println!("{} chats on the first page", chats.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn send<'a, T, F>(&'a self, call: impl FnOnce(&'a crate::ZaiaClient) -> F) -> Result<ResponseValue<T>, Error>
+    where
+        F: Future<Output = Result<ResponseValue<T>, ClientError>>,
+    {
+        self.runtime.block_on(call(&self.inner).into_result())
+    }
+
+    /// The items of a paginated list, as an iterator (pages are fetched as it goes, with the
+    /// stream's settings: `page_size`, `prefetch`, ...).
+    ///
+    /// ```no_run
+    /// use zaia_ext::Paginate;
+    /// # fn demo(client: &zaia_ext::blocking::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// let ids: Vec<uuid::Uuid> = client.items(|c| c.list_chats_pages(|r| r).page_size(50)).map(|chat| chat.map(|c| c.id)).collect::<Result<_, _>>()?;
+    /// # let _ = ids; Ok(()) }
+    /// ```
+    pub fn items<'a, T: Send + 'a>(&'a self, list: impl FnOnce(&'a crate::ZaiaClient) -> Pages<'a, T>) -> Items<'a, T> {
+        Items { stream: list(&self.inner).items(), runtime: &self.runtime }
+    }
+
+    /// The pages of a paginated list, as an iterator.
+    pub fn pages<'a, T: Send + 'a>(&'a self, list: impl FnOnce(&'a crate::ZaiaClient) -> Pages<'a, T>) -> Items<'a, Vec<T>> {
+        Items { stream: list(&self.inner).pages(), runtime: &self.runtime }
+    }
+
+    /// The async client underneath (its base URL, its generated client).
+    pub fn as_async(&self) -> &crate::ZaiaClient {
+        &self.inner
+    }
+}
+
+impl fmt::Debug for ZaiaClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::ZaiaClient").field("inner", &self.inner).finish()
+    }
+}
+
+/// What [`ZaiaClient::items`] and [`ZaiaClient::pages`] return: a blocking iterator over a
+/// stream. An error ends it, after every item before it.
+pub struct Items<'a, T> {
+    stream: BoxStream<'a, Result<T, Error>>,
+    runtime: &'a tokio::runtime::Runtime,
+}
+
+impl<T> Iterator for Items<'_, T> {
+    type Item = Result<T, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.runtime.block_on(self.stream.next())
+    }
+}
+
+impl<T> fmt::Debug for Items<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Items")
+    }
+}
