@@ -107,6 +107,10 @@ const _: () = {
 impl Client {
     /**Retrieves multiple chat message follow-ups.
 
+Documented responses:
+- `200`: Retrieves all chat message follow-ups for the specified filters.
+- `401`: Unauthorized.
+
 Sends a `GET` request to `/api/v1/chat-message-follow-ups`
 
 Arguments:
@@ -132,6 +136,12 @@ let response = client.list_chat_message_follow_ups()
     }
     /**Creates a chat message follow-up.
 
+Documented responses:
+- `201`: The chat message follow-up was created.
+- `401`: Unauthorized.
+- `404`: The chat was not found.
+- `412`: The chat has no messages or the last message is from the user.
+
 Sends a `POST` request to `/api/v1/chat-message-follow-ups`
 
 ```ignore
@@ -146,6 +156,12 @@ let response = client.create_chat_message_follow_up()
         builder::CreateChatMessageFollowUp::new(self)
     }
     /**Updates a chat message follow-up.
+
+Documented responses:
+- `200`: The chat message follow-up was updated.
+- `401`: Unauthorized.
+- `404`: The chat message follow-up was not found.
+- `412`: Only pending follow-ups can be updated.
 
 Sends a `PATCH` request to `/api/v1/chat-message-follow-ups/{id}`
 
@@ -165,6 +181,11 @@ let response = client.update_chat_message_follow_up()
         builder::UpdateChatMessageFollowUp::new(self)
     }
     /**Retrieves multiple chat messages.
+
+Documented responses:
+- `200`: Retrieves all chat messages for the specified chat.
+- `401`: Unauthorized.
+- `404`: Chat not found.
 
 Sends a `GET` request to `/api/v1/chat-messages`
 
@@ -189,6 +210,12 @@ let response = client.list_chat_messages()
     }
     /**Creates a new chat message.
 
+Documented responses:
+- `200`: The chat message was created.
+- `400`: Invalid data provided.
+- `401`: You are not authorized to create the chat message.
+- `404`: Chat not found.
+
 Sends a `POST` request to `/api/v1/chat-messages`
 
 ```ignore
@@ -202,6 +229,10 @@ let response = client.create_chat_message()
     }
     /**Exports chat messages for a given period.
 
+Documented responses:
+- `200`: Export started. A POST will be made to callbackUrl when ready.
+- `400`: The export period exceeds the maximum of 6 months.
+
 Sends a `POST` request to `/api/v1/chat-messages/export`
 
 ```ignore
@@ -214,6 +245,10 @@ let response = client.export_chat_messages()
         builder::ExportChatMessages::new(self)
     }
     /**Retrieves multiple chats.
+
+Documented responses:
+- `200`: Retrieves all chats for the workspace.
+- `401`: Unauthorized.
 
 Sends a `GET` request to `/api/v1/chats`
 
@@ -242,6 +277,12 @@ let response = client.list_chats()
     }
     /**Creates a chat.
 
+Documented responses:
+- `200`: The chat was created.
+- `400`: Invalid data provided.
+- `401`: Unauthorized.
+- `404`: Channel or responder not found.
+
 Sends a `POST` request to `/api/v1/chats`
 
 ```ignore
@@ -254,6 +295,10 @@ let response = client.create_chat()
         builder::CreateChat::new(self)
     }
     /**Retrieves multiple chats with details.
+
+Documented responses:
+- `200`: Retrieves all chats for the workspace.
+- `401`: Unauthorized.
 
 Sends a `GET` request to `/api/v1/chats/details`
 
@@ -272,6 +317,11 @@ let response = client.list_chat_details()
     }
     /**Retrieves a chat.
 
+Documented responses:
+- `200`: Retrieves a chat.
+- `401`: Unauthorized.
+- `404`: Chat not found.
+
 Sends a `GET` request to `/api/v1/chats/{id}`
 
 Arguments:
@@ -287,6 +337,11 @@ let response = client.get_chat()
     }
     /**Removes a chat.
 
+Documented responses:
+- `200`: The chat was removed.
+- `401`: Unauthorized.
+- `404`: Chat not found.
+
 Sends a `DELETE` request to `/api/v1/chats/{id}`
 
 Arguments:
@@ -301,6 +356,11 @@ let response = client.delete_chat()
         builder::DeleteChat::new(self)
     }
     /**Updates a chat.
+
+Documented responses:
+- `200`: The chat was updated.
+- `401`: Unauthorized.
+- `404`: The chat was not found.
 
 Sends a `PATCH` request to `/api/v1/chats/{id}`
 
@@ -318,6 +378,11 @@ let response = client.update_chat()
         builder::UpdateChat::new(self)
     }
     /**Retrieves a chat with details.
+
+Documented responses:
+- `200`: Retrieves a chat.
+- `401`: Unauthorized.
+- `404`: Chat not found.
 
 Sends a `GET` request to `/api/v1/chats/{id}/details`
 

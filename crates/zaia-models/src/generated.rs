@@ -2,7 +2,7 @@
 
 /// The version of the vendor's spec these types were generated from (`info.version`).
 pub const SPEC_VERSION: &str = "1.0.0";
-///`Chat`
+///The items of `list_chats` (200); returned by `create_chat` (200); returned by `get_chat` (200); returned by `update_chat` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Chat {
     ///A UUID v4 string that identifies an entity.
@@ -40,7 +40,7 @@ pub struct Chat {
     )]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
-///`ChatDetails`
+///The items of `list_chat_details` (200); returned by `get_chat_details` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatDetails {
     ///The channel ID associated with the chat.
@@ -189,7 +189,7 @@ pub struct ChatDetails {
     )]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
-///`ChatMessage`
+///Returned by `create_chat_message` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatMessage {
     ///The chat ID associated with the message.
@@ -230,7 +230,7 @@ pub struct ChatMessage {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///`ChatMessageFollowUp`
+///The items of `list_chat_message_follow_ups` (200); returned by `create_chat_message_follow_up` (201); returned by `update_chat_message_follow_up` (200); the type of `ChatMessageWithJoins.chatMessageFollowUps`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatMessageFollowUp {
     ///The id of the chat this follow-up belongs to.
@@ -267,7 +267,7 @@ pub struct ChatMessageFollowUp {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///`ChatMessagePagination`
+///Parameter `pagination` of `list_chat_messages`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatMessagePagination {
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 250>")]
@@ -280,7 +280,7 @@ impl ::std::default::Default for ChatMessagePagination {
         }
     }
 }
-///`ChatMessageWithJoins`
+///The items of `list_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatMessageWithJoins {
     ///The chat ID associated with the message.
@@ -331,7 +331,7 @@ pub struct ChatMessageWithJoins {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
-///`CreateChatMessageFollowUpRequest`
+///The body of `create_chat_message_follow_up`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateChatMessageFollowUpRequest {
     ///The id of the chat this follow-up belongs to.
@@ -343,7 +343,7 @@ pub struct CreateChatMessageFollowUpRequest {
     ///The follow-up message content.
     pub message: ::std::string::String,
 }
-///`CreateChatMessageRequest`
+///The body of `create_chat_message`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateChatMessageRequest {
     ///The chat ID associated with the message.
@@ -368,7 +368,7 @@ pub struct CreateChatMessageRequest {
     #[serde(rename = "senderId")]
     pub sender_id: ::uuid::Uuid,
 }
-///`CreateChatRequest`
+///The body of `create_chat`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateChatRequest {
     ///A UUID v4 string that identifies an entity.
@@ -383,7 +383,7 @@ pub struct CreateChatRequest {
 pub struct DeleteChatResponse {
     pub message: ::std::string::String,
 }
-///`ExportChatMessagesRequest`
+///The body of `export_chat_messages`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ExportChatMessagesRequest {
     ///A safe callback URL that must be HTTPS and point to a public server.
@@ -405,7 +405,7 @@ pub struct ExportChatMessagesRequest {
     )]
     pub range_start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
-///`ExportChatMessagesResponse`
+///Returned by `export_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ExportChatMessagesResponse {
     pub message: ::std::string::String,
@@ -441,7 +441,7 @@ pub struct KnownExceptionFeedback {
     #[serde(rename = "ptBr", skip_serializing_if = "::std::option::Option::is_none")]
     pub pt_br: ::std::option::Option<::std::string::String>,
 }
-///`UpdateChatMessageFollowUpRequest`
+///The body of `update_chat_message_follow_up`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UpdateChatMessageFollowUpRequest {
     ///The id of the chat this follow-up belongs to.
@@ -479,7 +479,7 @@ pub struct UpdateChatMessageFollowUpRequest {
     )]
     pub trigger_chat_message_id: ::std::option::Option<::uuid::Uuid>,
 }
-///`UpdateChatRequest`
+///The body of `update_chat`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UpdateChatRequest {
     #[serde(rename = "title", default, skip_serializing_if = "crate::Patch::is_absent")]
@@ -713,7 +713,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessageFollowUpStatus {
             )
     }
 }
-///`ChatMessageFollowUpUpdateStatus`
+///The type of `UpdateChatMessageFollowUpRequest.status`.
 ///
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -786,7 +786,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessageFollowUpUpdateStatus {
             )
     }
 }
-///`ChatMessageJoin`
+///Parameter `joins` of `list_chat_messages`.
 ///
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -862,7 +862,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessageJoin {
             )
     }
 }
-///`KnownExceptionCtaType`
+///The type of `KnownExceptionCta.type`.
 ///
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -933,7 +933,7 @@ impl<'de> ::serde::Deserialize<'de> for KnownExceptionCtaType {
             )
     }
 }
-///`Language`
+///The type of `ExportChatMessagesRequest.language`.
 ///
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

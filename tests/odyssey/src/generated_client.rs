@@ -97,6 +97,13 @@ impl Client {
 
 This endpoint retrieves messages from a specified conversation within a workspace. The request must include a valid API key and user ID.
 
+Documented responses:
+- `200`: Successfully retrieved chat messages.
+- `400`: Invalid query parameters.
+- `403`: Invalid API key.
+- `404`: Conversation or workspace not found.
+- `500`: Internal server error.
+
 Sends a `GET` request to `/api/chat/messages`
 
 Arguments:

@@ -2,13 +2,13 @@
 
 /// The version of the vendor's spec these types were generated from (`info.version`).
 pub const SPEC_VERSION: &str = "1.0.0";
-///`ChatMessages`
+///Returned by `get_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ChatMessages {
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub data: ::std::vec::Vec<ChatMessagesData>,
 }
-///`ChatMessagesData`
+///The type of `ChatMessages.data`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ChatMessagesData {
     ///The timestamp when the message was created.
@@ -42,7 +42,7 @@ pub struct ChatMessagesData {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
-///`ChatMessagesDataFollowUp`
+///The type of `ChatMessagesData.followUps`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ChatMessagesDataFollowUp {
     ///The ID of the follow-up question.
@@ -52,7 +52,7 @@ pub struct ChatMessagesDataFollowUp {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-///`ChatMessagesDataSourceSnip`
+///The type of `ChatMessagesData.sourceSnips`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ChatMessagesDataSourceSnip {
     ///The ID of the source snippet.
@@ -62,7 +62,7 @@ pub struct ChatMessagesDataSourceSnip {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-///`GetChatMessagesError`
+///Returned by `get_chat_messages` (400); returned by `get_chat_messages` (403); returned by `get_chat_messages` (404); returned by `get_chat_messages` (500).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum GetChatMessagesError {
@@ -98,7 +98,7 @@ pub struct GetChatMessagesError403 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<GetChatMessagesError403Error>,
 }
-///`GetChatMessagesError403Error`
+///The type of `GetChatMessagesError403.error`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct GetChatMessagesError403Error {
     ///Detailed error message indicating that the API key is invalid.

@@ -43,7 +43,81 @@ pub fn codegen_spec(spec: &Value) -> Value {
     if let Some(paths) = spec.get_mut("paths") {
         strip(paths);
     }
+    document_statuses(&mut spec);
+    document_types(&mut spec);
     spec
+}
+
+/// Each operation's docs end with its documented responses, so a reader of the client sees
+/// what each status means without opening the spec.
+fn document_statuses(spec: &mut Value) {
+    crate::stages::for_each_operation_mut(spec, |_, _, op| {
+        let mut lines = Vec::new();
+        for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+            let text = response.get("description").and_then(Value::as_str).unwrap_or("").trim();
+            lines.push(format!("- `{status}`: {text}"));
+        }
+        if lines.is_empty() {
+            return;
+        }
+        let base = op.get("description").and_then(Value::as_str).unwrap_or("").trim_end().to_string();
+        let statuses = format!("Documented responses:\n{}", lines.join("\n"));
+        op["description"] = Value::String(if base.is_empty() { statuses } else { format!("{base}\n\n{statuses}") });
+    });
+}
+
+/// A component the vendor gave no description gets one that says where the API uses it
+/// (`Returned by get_chat, create_chat; items of list_chats.`), instead of only its name.
+fn document_types(spec: &mut Value) {
+    use std::collections::BTreeMap;
+    let mut uses: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let target = |schema: &Value| -> Option<(String, bool)> {
+        let (reference, items) = match schema.pointer("/items/$ref") {
+            Some(r) => (r, true),
+            None => (schema.get("$ref")?, false),
+        };
+        Some((reference.as_str()?.strip_prefix("#/components/schemas/")?.to_string(), items))
+    };
+    for (_, _, op) in crate::stages::operations(spec) {
+        let id = op["operationId"].as_str().unwrap_or_default();
+        if let Some((name, _)) = op.pointer("/requestBody/content/application~1json/schema").and_then(target) {
+            uses.entry(name).or_default().push(format!("the body of `{id}`"));
+        }
+        for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+            if let Some((name, items)) = response.pointer("/content/application~1json/schema").and_then(target) {
+                let what = if items { format!("the items of `{id}` ({status})") } else { format!("returned by `{id}` ({status})") };
+                uses.entry(name).or_default().push(what);
+            }
+        }
+        for param in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+            if let Some((name, _)) = param.get("schema").and_then(target) {
+                uses.entry(name).or_default().push(format!("parameter `{}` of `{id}`", param["name"].as_str().unwrap_or_default()));
+            }
+        }
+    }
+    let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (owner, schema) in schemas.iter() {
+        for (property, child) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            if let Some((name, _)) = target(child) {
+                members.entry(name).or_default().push(format!("`{owner}.{property}`"));
+            }
+        }
+    }
+    for (name, schema) in schemas.iter_mut() {
+        if schema.get("description").is_some() {
+            continue;
+        }
+        let mut parts: Vec<String> = uses.remove(name).unwrap_or_default();
+        if let Some(owners) = members.remove(name) {
+            parts.push(format!("the type of {}", owners.join(", ")));
+        }
+        if !parts.is_empty() {
+            let mut text = parts.join("; ");
+            text[..1].make_ascii_uppercase();
+            schema["description"] = Value::String(format!("{text}."));
+        }
+    }
 }
 
 /// Parses the spec as progenitor's `openapiv3::OpenAPI`, naming the JSON pointer on failure.
