@@ -74,6 +74,7 @@ pub(crate) struct AppState {
     config: MockConfig,
     store: Mutex<Store>,
     exchanges: Mutex<Vec<Exchange>>,
+    #[cfg(feature = "callbacks")]
     http: reqwest::Client,
 }
 
@@ -96,8 +97,13 @@ impl MockServer {
         if let Some(seed) = config.seed {
             seed::fill(&mut store, seed);
         }
-        let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().map_err(std::io::Error::other)?;
-        let state = Arc::new(AppState { config, store: Mutex::new(store), exchanges: Mutex::default(), http });
+        let state = Arc::new(AppState {
+            config,
+            store: Mutex::new(store),
+            exchanges: Mutex::default(),
+            #[cfg(feature = "callbacks")]
+            http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().map_err(std::io::Error::other)?,
+        });
         let listener = tokio::net::TcpListener::bind(address).await?;
         let address = listener.local_addr()?;
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -207,15 +207,20 @@ async fn export_chat_messages(State(state): Shared, bytes: Bytes) -> Answer<Expo
     let request: ExportChatMessagesRequest = body(&bytes)?;
     let messages = state.store.lock().unwrap().export(&request, now(), state.config.allow_loopback_callbacks)?;
     // the vendor POSTs the result when ready; its payload is not documented, so this one is
-    // the mock's own: {status, rangeStart, chatMessages}
-    let payload = serde_json::json!({"status": "completed", "rangeStart": request.range_start, "chatMessages": messages});
-    let http = state.http.clone();
-    let url = request.callback_url.clone();
-    tokio::spawn(async move {
-        if let Err(e) = http.post(&url).json(&payload).send().await {
-            tracing::warn!(error = %e, "export callback failed");
-        }
-    });
+    // the mock's own: {status, rangeStart, chatMessages} (feature `callbacks`)
+    #[cfg(feature = "callbacks")]
+    {
+        let payload = serde_json::json!({"status": "completed", "rangeStart": request.range_start, "chatMessages": messages});
+        let http = state.http.clone();
+        let url = request.callback_url.clone();
+        tokio::spawn(async move {
+            if let Err(e) = http.post(&url).json(&payload).send().await {
+                tracing::warn!(error = %e, "export callback failed");
+            }
+        });
+    }
+    #[cfg(not(feature = "callbacks"))]
+    let _ = messages;
     ok(ExportChatMessagesResponse { message: "Export started. A POST will be made to callbackUrl when ready.".into() })
 }
 
