@@ -144,6 +144,13 @@ fn overhead(requests: usize) {
         let chats = plain.list_chats().page_size(size).send().await.unwrap();
         assert_eq!(chats.len(), 10);
     };
+    // the client as most programs build it: the default retry policy (a GET may be retried, so
+    // each body is read inside the retry loop)
+    let retrying = ZaiaClient::builder().api_key(KEY).base_url(&base).build().unwrap();
+    let retrying_call = || async {
+        let chats = retrying.list_chats().page_size(size).send().into_result().await.unwrap();
+        assert_eq!(chats.len(), 10);
+    };
     let raw_call = || async {
         let response = http.get(&url).query(&[("pageSize", "10")]).header("authorization", KEY).send().await.unwrap();
         assert!(response.status().is_success());
@@ -151,7 +158,7 @@ fn overhead(requests: usize) {
         assert_eq!(chats.len(), 10);
     };
     let block = 50;
-    let (mut sdk_blocks, mut raw_blocks, mut plain_blocks) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut sdk_blocks, mut raw_blocks, mut plain_blocks, mut retrying_blocks) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     rt.block_on(async {
         // warm up connections and caches
         for _ in 0..500 {
@@ -172,6 +179,11 @@ fn overhead(requests: usize) {
                 plain_call().await;
             }
             plain_blocks.push(start.elapsed());
+            let start = Instant::now();
+            for _ in 0..block {
+                retrying_call().await;
+            }
+            retrying_blocks.push(start.elapsed());
         }
     });
     let total = |b: &[Duration]| b.iter().sum::<Duration>();
@@ -182,6 +194,7 @@ fn overhead(requests: usize) {
     let (sdk_total, raw_total) = (total(&sdk_blocks), total(&raw_blocks));
     let (sdk_median, raw_median) = (median(&mut sdk_blocks), median(&mut raw_blocks));
     let plain_median = median(&mut plain_blocks);
+    let retrying_median = median(&mut retrying_blocks);
     let per = |d: Duration, n: usize| d.as_secs_f64() * 1e6 / n as f64;
     println!("per-request overhead, {requests} list calls each, interleaved in blocks of {block}");
     println!(
@@ -198,6 +211,11 @@ fn overhead(requests: usize) {
         "  generated client alone (no zaia-ext runtime): median block {:>6.1} µs/request, {:.3}× baseline",
         per(plain_median, block),
         plain_median.as_secs_f64() / raw_median.as_secs_f64()
+    );
+    println!(
+        "  zaia-ext, default retry policy: median block {:>6.1} µs/request, {:.3}× baseline",
+        per(retrying_median, block),
+        retrying_median.as_secs_f64() / raw_median.as_secs_f64()
     );
     println!(
         "  ratio SDK / baseline           {:>8.3} (totals), {:.3} (median blocks)",

@@ -13,6 +13,11 @@ use std::sync::Arc;
 use progenitor_client::{ClientHooks, OperationInfo};
 
 /// One operation of the API, as listed in [`crate::OPERATIONS`].
+///
+/// ```
+/// let op = zaia_client::Operation::find("get_chat").unwrap();
+/// assert_eq!((op.method, op.path), ("GET", "/api/v1/chats/{id}"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Operation {
     /// The operation id, which is also the client's method name (`list_chats`).
@@ -25,17 +30,44 @@ pub struct Operation {
 
 impl Operation {
     /// Looks an operation up by id.
+    ///
+    /// ```
+    /// assert!(zaia_client::Operation::find("list_chats").is_some());
+    /// assert!(zaia_client::Operation::find("no_such_operation").is_none());
+    /// ```
     pub fn find(id: &str) -> Option<&'static Operation> {
         crate::OPERATIONS.iter().find(|op| op.id == id)
     }
 }
 
 /// A boxed future returned by an [`Executor`].
+///
+/// ```
+/// let send: fn(&reqwest::Client, reqwest::Request) -> zaia_client::ExecFuture<'_> = |http, request| Box::pin(http.execute(request));
+/// # let _ = send;
+/// ```
 pub type ExecFuture<'a> = Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
 
 /// Prepares and sends each request on behalf of the generated client.
 ///
 /// Without an executor the client sends requests as built, with `reqwest::Client::execute`.
+///
+/// ```
+/// use zaia_client::{ExecFuture, Executor, Hooks, Operation};
+///
+/// /// Sends every request as built, and counts them.
+/// struct Counting(std::sync::atomic::AtomicUsize);
+///
+/// impl Executor for Counting {
+///     fn execute<'a>(&'a self, http: &'a reqwest::Client, request: reqwest::Request, _: Operation) -> ExecFuture<'a> {
+///         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+///         Box::pin(http.execute(request))
+///     }
+/// }
+///
+/// let client = zaia_client::Client::new_with_client("https://api.endless.zaia.app", reqwest::Client::new(), Hooks::with_executor(Counting(Default::default())));
+/// # let _ = client;
+/// ```
 pub trait Executor: Send + Sync + 'static {
     /// Runs before anything is sent: adds headers, checks the request. An `Err` is returned to
     /// the caller as `Error::InvalidRequest` and nothing is sent.
@@ -49,6 +81,11 @@ pub trait Executor: Send + Sync + 'static {
 }
 
 /// The client's inner value: which [`Executor`] runs its requests.
+///
+/// ```
+/// let plain = zaia_client::Client::new_with_client("http://127.0.0.1:8080", reqwest::Client::new(), zaia_client::Hooks::default());
+/// # let _ = plain;
+/// ```
 #[derive(Clone, Default)]
 pub struct Hooks {
     executor: Option<Arc<dyn Executor>>,

@@ -25,8 +25,8 @@
 use std::fmt;
 use std::future::Future;
 
-use futures::StreamExt;
-use futures::stream::BoxStream;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use progenitor_client::ResponseValue;
 
 use crate::config::{ClientBuilder, ConfigError};
@@ -34,6 +34,11 @@ use crate::error::{ClientError, Error, SendExt};
 use crate::pagination::Pages;
 
 /// A blocking Zaia client. Cheap to share by reference; calls from several threads take turns.
+///
+/// ```
+/// let client = zaia_ext::ClientBuilder::new().api_key("k").build_blocking().unwrap();
+/// assert_eq!(client.as_async().base_url(), zaia_ext::DEFAULT_BASE_URL);
+/// ```
 pub struct ZaiaClient {
     inner: crate::ZaiaClient,
     runtime: tokio::runtime::Runtime,
@@ -41,12 +46,23 @@ pub struct ZaiaClient {
 
 impl ZaiaClient {
     /// Runs calls of an async client to completion on a runtime of its own.
+    ///
+    /// ```
+    /// let client = zaia_ext::ZaiaClient::builder().api_key("k").build().unwrap();
+    /// let blocking = zaia_ext::blocking::ZaiaClient::new(client).unwrap();
+    /// # let _ = blocking;
+    /// ```
     pub fn new(client: crate::ZaiaClient) -> Result<Self, ConfigError> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(ConfigError::Runtime)?;
         Ok(ZaiaClient { inner: client, runtime })
     }
 
     /// A client configured from `ZAIA_API_KEY` and `ZAIA_BASE_URL`.
+    ///
+    /// ```
+    /// let client = zaia_ext::blocking::ZaiaClient::from_env();
+    /// # let _ = client;
+    /// ```
     pub fn from_env() -> Result<Self, ConfigError> {
         ClientBuilder::from_env()?.build_blocking()
     }
@@ -81,11 +97,26 @@ impl ZaiaClient {
     }
 
     /// The pages of a paginated list, as an iterator.
+    ///
+    /// ```no_run
+    /// use zaia_ext::Paginate;
+    /// # fn demo(client: &zaia_ext::blocking::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// for page in client.pages(|c| c.list_chats_pages(|r| r).page_size(100)) {
+    ///     println!("{} chats", page?.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn pages<'a, T: Send + 'a>(&'a self, list: impl FnOnce(&'a crate::ZaiaClient) -> Pages<'a, T>) -> Items<'a, Vec<T>> {
         Items { stream: list(&self.inner).pages(), runtime: &self.runtime }
     }
 
     /// The async client underneath (its base URL, its generated client).
+    ///
+    /// ```
+    /// let client = zaia_ext::ClientBuilder::new().api_key("k").build_blocking().unwrap();
+    /// let async_client: &zaia_ext::ZaiaClient = client.as_async();
+    /// # let _ = async_client;
+    /// ```
     pub fn as_async(&self) -> &crate::ZaiaClient {
         &self.inner
     }
@@ -99,6 +130,13 @@ impl fmt::Debug for ZaiaClient {
 
 /// What [`ZaiaClient::items`] and [`ZaiaClient::pages`] return: a blocking iterator over a
 /// stream. An error ends it, after every item before it.
+///
+/// ```no_run
+/// use zaia_ext::Paginate;
+/// # fn demo(client: &zaia_ext::blocking::ZaiaClient) -> Result<(), zaia_ext::Error> {
+/// let first_ten: Vec<_> = client.items(|c| c.list_chats_pages(|r| r)).take(10).collect::<Result<_, _>>()?;
+/// # let _ = first_ten; Ok(()) }
+/// ```
 pub struct Items<'a, T> {
     stream: BoxStream<'a, Result<T, Error>>,
     runtime: &'a tokio::runtime::Runtime,

@@ -17,10 +17,22 @@ use reqwest::{StatusCode, Version};
 
 /// The default limit on a success body: 32 MiB. The largest documented answer (1,000 chat
 /// messages of up to 4,000 characters) is well under it.
+///
+/// ```
+/// assert_eq!(zaia_ext::DEFAULT_MAX_RESPONSE_SIZE, 32 * 1024 * 1024);
+/// ```
 pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
 
 /// How much of an error body is read and kept: error bodies are small JSON documents; a
 /// gateway's HTML page or a runaway body needs no more than its start to be diagnosed.
+///
+/// ```
+/// # fn show(error: &zaia_ext::Error) {
+/// if let zaia_ext::Error::Http { body, .. } = error {
+///     assert!(body.len() <= zaia_ext::ERROR_BODY_LIMIT);
+/// }
+/// # }
+/// ```
 pub const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
 /// A response's status line and headers.

@@ -14,12 +14,36 @@ use crate::sdk_client::ZaiaClient;
 use crate::sleep::{Sleep, TokioSleep};
 
 /// The production API.
+///
+/// ```
+/// let client = zaia_ext::ClientBuilder::new().api_key("k").build().unwrap();
+/// assert_eq!(client.base_url(), zaia_ext::DEFAULT_BASE_URL);
+/// ```
 pub const DEFAULT_BASE_URL: &str = "https://api.endless.zaia.app";
 /// The `user-agent` sent unless the caller sets another.
+///
+/// ```
+/// assert!(zaia_ext::USER_AGENT.starts_with("zaia-rust/"));
+/// ```
 pub const USER_AGENT: &str = concat!("zaia-rust/", env!("CARGO_PKG_VERSION"));
 /// The environment variable holding the API key.
+///
+/// ```
+/// let builder = zaia_ext::ClientBuilder::from_vars(|name| (name == zaia_ext::API_KEY_VAR).then(|| "k".to_string()));
+/// assert!(builder.is_ok());
+/// ```
 pub const API_KEY_VAR: &str = "ZAIA_API_KEY";
 /// The environment variable that overrides the base URL.
+///
+/// ```
+/// use zaia_ext::{API_KEY_VAR, BASE_URL_VAR, ClientBuilder};
+/// let vars = |name: &str| match name {
+///     API_KEY_VAR => Some("k".to_string()),
+///     BASE_URL_VAR => Some("http://127.0.0.1:8080".to_string()),
+///     _ => None,
+/// };
+/// assert_eq!(ClientBuilder::from_vars(vars).unwrap().build().unwrap().base_url(), "http://127.0.0.1:8080");
+/// ```
 pub const BASE_URL_VAR: &str = "ZAIA_BASE_URL";
 
 /// An API key. Sent as given in the `authorization` header; never shown by `Debug`.
@@ -33,6 +57,11 @@ pub struct ApiKey(String);
 
 impl ApiKey {
     /// Wraps a key.
+    ///
+    /// ```
+    /// let key = zaia_ext::ApiKey::new("sk-123");
+    /// assert_eq!(format!("{key:?}"), "ApiKey(<redacted>)");
+    /// ```
     pub fn new(key: impl Into<String>) -> Self {
         ApiKey(key.into())
     }
@@ -190,16 +219,32 @@ impl fmt::Debug for ClientBuilder {
 impl ClientBuilder {
     /// Defaults: production base URL, 10 s connect timeout, 30 s per attempt, 60 s per call,
     /// 2 retries, a retry budget of 500 tokens, responses up to 32 MiB.
+    ///
+    /// ```
+    /// let builder = zaia_ext::ClientBuilder::new();
+    /// assert!(builder.build().is_err(), "a key is required");
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// A builder set from `ZAIA_API_KEY` (required) and `ZAIA_BASE_URL` (optional).
+    ///
+    /// ```
+    /// if std::env::var_os(zaia_ext::API_KEY_VAR).is_none() {
+    ///     assert!(zaia_ext::ClientBuilder::from_env().is_err());
+    /// }
+    /// ```
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
     /// [`from_env`](Self::from_env) with another source of variables (for tests, config files).
+    ///
+    /// ```
+    /// let err = zaia_ext::ClientBuilder::from_vars(|_| None).unwrap_err();
+    /// assert!(matches!(err, zaia_ext::ConfigError::MissingApiKey));
+    /// ```
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let key = var(API_KEY_VAR).filter(|k| !k.trim().is_empty()).ok_or(ConfigError::MissingApiKey)?;
         ApiKey::new(key.as_str()).header_value()?;
@@ -211,24 +256,44 @@ impl ClientBuilder {
     }
 
     /// The API key, sent as given in the `authorization` header.
+    ///
+    /// ```
+    /// let client = zaia_ext::ClientBuilder::new().api_key("sk-123").build().unwrap();
+    /// assert!(!format!("{client:?}").contains("sk-123"));
+    /// ```
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(ApiKey::new(key));
         self
     }
 
     /// The base URL (default [`DEFAULT_BASE_URL`]). Must be https unless the host is loopback.
+    ///
+    /// ```
+    /// let client = zaia_ext::ClientBuilder::new().api_key("k").base_url("http://localhost:8080/").build().unwrap();
+    /// assert_eq!(client.base_url(), "http://localhost:8080");
+    /// ```
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
     }
 
     /// How long to wait for a connection (default 10 s). Ignored with [`http_client`](Self::http_client).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// zaia_ext::ClientBuilder::new().api_key("k").connect_timeout(Duration::from_secs(3)).build().unwrap();
+    /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
     /// How long one attempt may take, headers and body (default 30 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// zaia_ext::ClientBuilder::new().api_key("k").timeout(Duration::from_secs(10)).build().unwrap();
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -237,6 +302,11 @@ impl ClientBuilder {
     /// How long one call may take in all: every attempt and every wait between them (default
     /// 60 s). A retry that could not finish in time is not started. One call can set its own
     /// with [`SendExt::within`](crate::SendExt::within).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// zaia_ext::ClientBuilder::new().api_key("k").operation_timeout(Duration::from_secs(20)).build().unwrap();
+    /// ```
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.operation_timeout = timeout;
         self
@@ -246,6 +316,10 @@ impl ClientBuilder {
     /// [`DEFAULT_MAX_RESPONSE_SIZE`](crate::DEFAULT_MAX_RESPONSE_SIZE)). A larger one fails
     /// with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) once the limit is
     /// reached, without reading the rest. Error bodies are read up to 16 KiB.
+    ///
+    /// ```
+    /// zaia_ext::ClientBuilder::new().api_key("k").max_response_size(4 * 1024 * 1024).build().unwrap();
+    /// ```
     pub fn max_response_size(mut self, bytes: u64) -> Self {
         self.max_response_size = bytes;
         self
@@ -254,6 +328,11 @@ impl ClientBuilder {
     /// The size of the retry budget shared by this client and its clones (default 500 tokens;
     /// see [`retry_budget`](crate::retry_budget)). 0 turns off retries after 408, 429, 5xx
     /// and timeouts.
+    ///
+    /// ```
+    /// // a client that never retries after 408, 429, 5xx or timeouts
+    /// zaia_ext::ClientBuilder::new().api_key("k").retry_budget(0).build().unwrap();
+    /// ```
     pub fn retry_budget(mut self, tokens: u32) -> Self {
         self.retry_budget = tokens;
         self
@@ -261,18 +340,30 @@ impl ClientBuilder {
 
     /// What the client waits with between retries (default `tokio::time::sleep`). Tests pass
     /// one that records the delays instead of spending them.
+    ///
+    /// ```
+    /// zaia_ext::ClientBuilder::new().api_key("k").sleeper(zaia_ext::TokioSleep).build().unwrap();
+    /// ```
     pub fn sleeper(mut self, sleeper: impl Sleep) -> Self {
         self.sleeper = Arc::new(sleeper);
         self
     }
 
     /// The `user-agent` header (default `zaia-rust/<version>`).
+    ///
+    /// ```
+    /// zaia_ext::ClientBuilder::new().api_key("k").user_agent("my-app/1.0").build().unwrap();
+    /// ```
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
         self.user_agent = agent.into();
         self
     }
 
     /// How failed requests are retried (default [`RetryPolicy::default`]).
+    ///
+    /// ```
+    /// zaia_ext::ClientBuilder::new().api_key("k").retry_policy(zaia_ext::RetryPolicy::default().max_retries(4)).build().unwrap();
+    /// ```
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -281,12 +372,22 @@ impl ClientBuilder {
     /// Sends requests with the caller's own `reqwest::Client` (proxies, TLS roots, pools...).
     /// The key and user agent are still added to every request, and the timeouts and size
     /// limit still hold; its redirect policy is the caller's.
+    ///
+    /// ```
+    /// let own = reqwest::Client::builder().build().unwrap();
+    /// zaia_ext::ClientBuilder::new().api_key("k").http_client(own).build().unwrap();
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
     /// Checks the configuration and builds the client.
+    ///
+    /// ```
+    /// let err = zaia_ext::ClientBuilder::new().api_key("k").base_url("http://api.example.com").build().unwrap_err();
+    /// assert!(err.to_string().contains("plain http"));
+    /// ```
     pub fn build(self) -> Result<ZaiaClient, ConfigError> {
         let key = self.api_key.as_ref().ok_or(ConfigError::MissingApiKey)?.header_value()?;
         let base_url = check_base_url(&self.base_url)?;
@@ -316,6 +417,12 @@ impl ClientBuilder {
 #[cfg(feature = "blocking")]
 impl ClientBuilder {
     /// Checks the configuration and builds a [blocking client](crate::blocking::ZaiaClient).
+    ///
+    /// ```no_run
+    /// let client = zaia_ext::ClientBuilder::new().api_key("k").build_blocking().unwrap();
+    /// let chats = client.send(|c| c.list_chats().send()).unwrap();
+    /// # let _ = chats;
+    /// ```
     pub fn build_blocking(self) -> Result<crate::blocking::ZaiaClient, ConfigError> {
         crate::blocking::ZaiaClient::new(self.build()?)
     }

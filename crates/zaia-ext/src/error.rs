@@ -13,6 +13,13 @@ use crate::body::BodyFailure;
 use crate::call::{self, CallOptions};
 
 /// What the generated client returns on failure.
+///
+/// ```no_run
+/// # async fn demo(client: &zaia_ext::ZaiaClient) {
+/// let raw: Result<_, zaia_ext::ClientError> = client.list_chats().send().await;
+/// # let _ = raw;
+/// # }
+/// ```
 pub type ClientError = progenitor_client::Error<KnownException>;
 
 /// Headers that may carry the server's request id, in the order they are looked at.
@@ -120,6 +127,15 @@ pub enum Error {
 
 impl Error {
     /// Converts the generated client's error, reading the body of unexpected responses.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &zaia_ext::ZaiaClient) {
+    /// if let Err(raw) = client.list_chats().send().await {
+    ///     let error = zaia_ext::Error::from_client(raw).await;
+    ///     println!("{error}");
+    /// }
+    /// # }
+    /// ```
     pub async fn from_client(error: ClientError) -> Error {
         match error {
             ClientError::ErrorResponse(response) => {
@@ -139,6 +155,13 @@ impl Error {
     }
 
     /// A non-success response: `Api` when its body is a `KnownException`, `Http` otherwise.
+    ///
+    /// ```no_run
+    /// # async fn demo(response: reqwest::Response) {
+    /// let error = zaia_ext::Error::from_response(response).await;
+    /// println!("{:?}", error.status());
+    /// # }
+    /// ```
     pub async fn from_response(response: reqwest::Response) -> Error {
         let status = response.status();
         let headers = response.headers().clone();
@@ -168,6 +191,11 @@ impl Error {
     }
 
     /// A client-side validation failure on `field`.
+    ///
+    /// ```
+    /// let error = zaia_ext::Error::invalid("content", "too long");
+    /// assert_eq!(error.to_string(), "invalid request: content: too long");
+    /// ```
     pub fn invalid(field: &str, message: impl Into<String>) -> Error {
         Error::InvalidRequest { field: Some(field.to_string()), message: message.into() }
     }
@@ -181,6 +209,10 @@ impl Error {
     }
 
     /// The HTTP status, for errors that come from a response.
+    ///
+    /// ```
+    /// assert_eq!(zaia_ext::Error::invalid("x", "y").status(), None);
+    /// ```
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api { status, .. } | Error::Http { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
@@ -193,26 +225,45 @@ impl Error {
     }
 
     /// 404.
+    ///
+    /// ```
+    /// assert!(!zaia_ext::Error::invalid("x", "y").is_not_found());
+    /// ```
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
     /// 401 (the key is missing, wrong or revoked).
+    ///
+    /// ```
+    /// assert!(!zaia_ext::Error::invalid("x", "y").is_unauthorized());
+    /// ```
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(StatusCode::UNAUTHORIZED)
     }
 
     /// 429.
+    ///
+    /// ```
+    /// assert!(!zaia_ext::Error::invalid("x", "y").is_rate_limited());
+    /// ```
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
     /// Whether trying again later may succeed: timeouts, broken connections (also mid-body),
     /// 408, 429 and 5xx.
+    ///
+    /// ```
+    /// assert!(!zaia_ext::Error::invalid("x", "y").is_retryable(), "a refused request fails the same way again");
+    /// ```
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout(_) => true,
-            Error::Transport(e) => matches!(BodyFailure::find(e), Some(BodyFailure::Cut { .. })) || crate::retry::is_retryable_error(e),
+            // a reqwest decode error is a body that could not be read (JSON is decoded elsewhere)
+            Error::Transport(e) => {
+                matches!(BodyFailure::find(e), Some(BodyFailure::Cut { .. })) || e.is_decode() || crate::retry::is_retryable_error(e)
+            }
             Error::Api { status, .. } | Error::Http { status, .. } => crate::retry::is_retryable_status(*status),
             Error::ResponseTooLarge { .. } | Error::Decode { .. } | Error::InvalidRequest { .. } => false,
         }
@@ -221,6 +272,10 @@ impl Error {
     /// How long the server asked to wait before trying again (`Retry-After`), when it did.
     /// A wait longer than the [`RetryPolicy`](crate::RetryPolicy) accepts ends the retries at
     /// once and shows up here.
+    ///
+    /// ```
+    /// assert_eq!(zaia_ext::Error::invalid("x", "y").retry_after(), None);
+    /// ```
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::Api { retry_after, .. } | Error::Http { retry_after, .. } => *retry_after,
@@ -229,6 +284,10 @@ impl Error {
     }
 
     /// The vendor's error body, for `Api` errors.
+    ///
+    /// ```
+    /// assert!(zaia_ext::Error::invalid("x", "y").exception().is_none());
+    /// ```
     pub fn exception(&self) -> Option<&KnownException> {
         match self {
             Error::Api { exception, .. } => Some(exception),
@@ -237,11 +296,19 @@ impl Error {
     }
 
     /// The vendor's error code (`exception.code`).
+    ///
+    /// ```
+    /// assert_eq!(zaia_ext::Error::invalid("x", "y").code(), None);
+    /// ```
     pub fn code(&self) -> Option<&str> {
         self.exception()?.code.as_deref()
     }
 
     /// The server's request id, if it sent one.
+    ///
+    /// ```
+    /// assert_eq!(zaia_ext::Error::invalid("x", "y").request_id(), None);
+    /// ```
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api { request_id, .. } | Error::Http { request_id, .. } => request_id.as_deref(),
@@ -251,6 +318,10 @@ impl Error {
 
     /// The vendor's message for end users in `lang`; falls back to English, then to the
     /// exception's own message. `None` for errors that are not `Api` errors.
+    ///
+    /// ```
+    /// assert_eq!(zaia_ext::Error::invalid("x", "y").feedback(zaia_ext::Lang::EsEs), None);
+    /// ```
     pub fn feedback(&self, lang: Lang) -> Option<&str> {
         let e = self.exception()?;
         let f = &e.feedback;

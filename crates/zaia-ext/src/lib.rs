@@ -1,5 +1,9 @@
 //! The handwritten layer of the Zaia SDK: what makes the generated client pleasant and safe.
 //!
+//! **Start here:** add `zaia-ext` and `tokio` to Cargo.toml (this crate re-exports the types as
+//! [`models`] and the generated client as [`client`]), build a [`ZaiaClient`], call any
+//! operation as a method; `blocking::ZaiaClient` (feature `blocking`) for synchronous code.
+//!
 //! ```no_run
 //! use futures::TryStreamExt;
 //! use zaia_ext::{Lang, Paginate, SendExt, ZaiaClient};

@@ -31,8 +31,8 @@
 
 use std::ops::RangeInclusive;
 
-use futures::future::BoxFuture;
-use futures::stream::{self, BoxStream, FuturesOrdered, StreamExt, TryStreamExt};
+use futures_util::future::BoxFuture;
+use futures_util::stream::{self, BoxStream, FuturesOrdered, StreamExt, TryStreamExt};
 use progenitor_client::ResponseValue;
 
 use crate::error::Error;
@@ -40,9 +40,20 @@ use crate::error::Error;
 pub use crate::generated_pagination::Paginate;
 
 /// One page request: `(page number, page size) → items`.
+///
+/// ```
+/// let fetch: zaia_ext::pagination::FetchPage<'_, u32> = Box::new(|_page, _size| Box::pin(async { Ok(vec![1, 2]) }));
+/// # let _ = fetch;
+/// ```
 pub type FetchPage<'a, T> = Box<dyn Fn(u64, u64) -> BoxFuture<'a, Result<Vec<T>, Error>> + Send + Sync + 'a>;
 
 /// The page-size parameter of a list, as its schema documents it.
+///
+/// ```
+/// use zaia_ext::pagination::PageSize;
+/// let size = PageSize { name: "pageSize", default: 100, range: 1..=100 };
+/// assert!(size.range.contains(&size.default));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageSize {
     /// Its wire name (`pageSize`, `limit`), for error messages.
@@ -101,36 +112,87 @@ impl<'a, T: Send + 'a> Pages<'a, T> {
     }
 
     /// A page-number list: pages 1, 2, ... until a short one.
+    ///
+    /// ```
+    /// use zaia_ext::pagination::{PageSize, Pages};
+    /// # futures::executor::block_on(async {
+    /// let pages: Pages<'_, u64> = Pages::page_numbers(
+    ///     Box::new(|page, size| Box::pin(async move { Ok(((page - 1) * size..(page * size).min(7)).collect()) })),
+    ///     PageSize { name: "pageSize", default: 5, range: 1..=10 },
+    /// );
+    /// assert_eq!(pages.collect_all().await.unwrap(), (0..7).collect::<Vec<_>>());
+    /// # });
+    /// ```
     pub fn page_numbers(fetch: FetchPage<'a, T>, size: PageSize) -> Self {
         Pages { fetch, page_size: size.default, size, first_page: 1, window: 1, single_page: false }
     }
 
     /// A list with only a limit: the one page there is, of up to `page_size` items (a full
     /// page logs a warning, since the API offers no way past it).
+    ///
+    /// ```
+    /// use zaia_ext::pagination::{PageSize, Pages};
+    /// # futures::executor::block_on(async {
+    /// let list: Pages<'_, u32> = Pages::single_page(Box::new(|_, limit| Box::pin(async move { Ok((0..limit as u32).take(3).collect()) })), PageSize { name: "limit", default: 250, range: 1..=1000 });
+    /// assert_eq!(list.collect_all().await.unwrap(), [0, 1, 2]);
+    /// # });
+    /// ```
     pub fn single_page(fetch: FetchPage<'a, T>, size: PageSize) -> Self {
         Pages { single_page: true, ..Pages::page_numbers(fetch, size) }
     }
 
     /// Items per request. Out of range, the stream yields one `InvalidRequest` error and sends
     /// nothing.
+    ///
+    /// ```no_run
+    /// use zaia_ext::Paginate;
+    /// # async fn demo(client: zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// let chats = client.list_chats_pages(|r| r).page_size(50).collect_all().await?;
+    /// # let _ = chats; Ok(()) }
+    /// ```
     pub fn page_size(mut self, size: u64) -> Self {
         self.page_size = size;
         self
     }
 
     /// Starts at this page number (default 1).
+    ///
+    /// ```no_run
+    /// use zaia_ext::Paginate;
+    /// # async fn demo(client: zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// let later = client.list_chats_pages(|r| r).start_page(3).collect_all().await?;
+    /// # let _ = later; Ok(()) }
+    /// ```
     pub fn start_page(mut self, page: u64) -> Self {
         self.first_page = page.max(1);
         self
     }
 
     /// Keeps up to `window` page requests in flight (1, the default, is lazy).
+    ///
+    /// ```no_run
+    /// use zaia_ext::Paginate;
+    /// # async fn demo(client: zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// let all = client.list_chat_details_pages(|r| r).prefetch(4).collect_all().await?;
+    /// # let _ = all; Ok(()) }
+    /// ```
     pub fn prefetch(mut self, window: usize) -> Self {
         self.window = window.max(1);
         self
     }
 
     /// The stream of pages, in order.
+    ///
+    /// ```no_run
+    /// use futures::StreamExt;
+    /// use zaia_ext::Paginate;
+    /// # async fn demo(client: zaia_ext::ZaiaClient) {
+    /// let mut pages = client.list_chats_pages(|r| r).pages();
+    /// while let Some(page) = pages.next().await {
+    ///     println!("{} chats", page.map(|p| p.len()).unwrap_or(0));
+    /// }
+    /// # }
+    /// ```
     pub fn pages(self) -> BoxStream<'a, Result<Vec<T>, Error>> {
         let invalid = (!self.size.range.contains(&self.page_size)).then(|| {
             let (lo, hi) = (self.size.range.start(), self.size.range.end());
@@ -141,6 +203,17 @@ impl<'a, T: Send + 'a> Pages<'a, T> {
     }
 
     /// The stream of items, in order.
+    ///
+    /// ```no_run
+    /// use futures::TryStreamExt;
+    /// use zaia_ext::Paginate;
+    /// # async fn demo(client: zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// let mut chats = client.list_chats_pages(|r| r).items();
+    /// while let Some(chat) = chats.try_next().await? {
+    ///     println!("{}", chat.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn items(self) -> BoxStream<'a, Result<T, Error>> {
         self.pages()
             .flat_map(|page| match page {
@@ -151,6 +224,13 @@ impl<'a, T: Send + 'a> Pages<'a, T> {
     }
 
     /// Every item of every page.
+    ///
+    /// ```no_run
+    /// use zaia_ext::Paginate;
+    /// # async fn demo(client: zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// let follow_ups = client.list_chat_message_follow_ups_pages(|r| r).collect_all().await?;
+    /// # let _ = follow_ups; Ok(()) }
+    /// ```
     pub async fn collect_all(self) -> Result<Vec<T>, Error> {
         self.items().try_collect().await
     }

@@ -9,6 +9,10 @@ use std::fmt;
 use crate::config::is_loopback;
 
 /// Redirects followed in one request at most.
+///
+/// ```
+/// assert_eq!(zaia_ext::MAX_REDIRECTS, 5);
+/// ```
 pub const MAX_REDIRECTS: usize = 5;
 
 pub(crate) fn policy() -> reqwest::redirect::Policy {

@@ -53,17 +53,31 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// A policy that never retries.
+    ///
+    /// ```
+    /// assert_eq!(zaia_ext::RetryPolicy::none().max_retries, 0);
+    /// ```
     pub fn none() -> Self {
         RetryPolicy { max_retries: 0, ..Self::default() }
     }
 
     /// Sets the number of retries.
+    ///
+    /// ```
+    /// assert_eq!(zaia_ext::RetryPolicy::default().max_retries(5).max_retries, 5);
+    /// ```
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
         self
     }
 
     /// Sets the first delay and the cap of computed delays.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let policy = zaia_ext::RetryPolicy::default().delays(Duration::from_millis(100), Duration::from_secs(2));
+    /// assert!(policy.delay(10) <= Duration::from_secs(2));
+    /// ```
     pub fn delays(mut self, base: Duration, max: Duration) -> Self {
         self.base_delay = base;
         self.max_delay = max;
@@ -71,18 +85,33 @@ impl RetryPolicy {
     }
 
     /// Whether POST and PATCH are retried too.
+    ///
+    /// ```
+    /// assert!(zaia_ext::RetryPolicy::default().retry_non_idempotent(true).allows(&reqwest::Method::POST));
+    /// ```
     pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
         self.retry_non_idempotent = yes;
         self
     }
 
     /// Whether requests with this method may be retried.
+    ///
+    /// ```
+    /// let policy = zaia_ext::RetryPolicy::default();
+    /// assert!(policy.allows(&reqwest::Method::GET) && !policy.allows(&reqwest::Method::POST));
+    /// ```
     pub fn allows(&self, method: &Method) -> bool {
         let idempotent = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::DELETE | Method::PUT);
         idempotent || self.retry_non_idempotent
     }
 
     /// The delay before retry number `retry` (0 for the first retry), jittered.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let first = zaia_ext::RetryPolicy::default().delay(0);
+    /// assert!(first >= Duration::from_millis(250) && first <= Duration::from_millis(500));
+    /// ```
     pub fn delay(&self, retry: u32) -> Duration {
         let full = self.base_delay.saturating_mul(2u32.saturating_pow(retry.min(30))).min(self.max_delay);
         let half = full / 2;
@@ -93,6 +122,13 @@ impl RetryPolicy {
     /// the computed one. `None` when the server asks for longer than `max_retry_after`:
     /// retrying sooner would only be refused again, so the call ends with the server's answer
     /// (and its wait in [`Error::retry_after`](crate::Error::retry_after)).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let policy = zaia_ext::RetryPolicy::default();
+    /// assert_eq!(policy.delay_for(0, Some(Duration::from_secs(3))), Some(Duration::from_secs(3)));
+    /// assert_eq!(policy.delay_for(0, Some(Duration::from_secs(3600))), None, "longer than max_retry_after");
+    /// ```
     pub fn delay_for(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
         match retry_after {
             Some(wait) if wait > self.max_retry_after => None,

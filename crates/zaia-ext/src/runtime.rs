@@ -60,6 +60,8 @@ impl Executor for Runtime {
 // allocation per request for nothing
 #[allow(clippy::large_enum_variant)]
 enum Outcome {
+    /// A success handed on unread (see where it is made).
+    Untouched(reqwest::Response),
     Read(Read),
     Failed(reqwest::Error),
 }
@@ -72,7 +74,7 @@ impl Runtime {
         deadline: Duration,
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
-        let may_retry = self.retry.allows(request.method());
+        let may_retry = self.retry.allows(request.method()) && self.retry.max_retries > 0;
         // time spent: attempts as measured, waits as chosen (so an injected sleeper that does
         // not really wait still moves the deadline)
         let mut spent = Duration::ZERO;
@@ -86,6 +88,17 @@ impl Runtime {
             span.record("attempt", retry + 1);
             let started = Instant::now();
             let outcome = match http.execute(request).await {
+                // a request that is never retried (POST, or a policy without retries), and a
+                // success whose declared length is within the limit: nothing to retry, nothing
+                // to judge, so it goes to the decoder as it came (hyper stops a body at its
+                // declared length; a cut surfaces there, as a retryable transport error)
+                Ok(response)
+                    if !may_retry
+                        && response.status().is_success()
+                        && response.content_length().is_some_and(|n| n <= self.max_response_size) =>
+                {
+                    Outcome::Untouched(response)
+                }
                 Ok(response) => Outcome::Read(body::read(response, self.max_response_size).await),
                 Err(e) => Outcome::Failed(e),
             };
@@ -116,12 +129,17 @@ impl Runtime {
                 }
                 _ => {
                     span.record("elapsed_ms", spent.as_millis() as u64);
-                    if let Outcome::Read(Read::Complete(head, _)) = &outcome {
-                        span.record("status", head.status.as_u16());
-                        if let Some(id) = crate::error::request_id(&head.headers) {
+                    let answered = match &outcome {
+                        Outcome::Read(Read::Complete(head, _)) => Some((head.status, &head.headers)),
+                        Outcome::Untouched(response) => Some((response.status(), response.headers())),
+                        _ => None,
+                    };
+                    if let Some((status, headers)) = answered {
+                        span.record("status", status.as_u16());
+                        if let Some(id) = crate::error::request_id(headers) {
                             span.record("request_id", id.as_str());
                         }
-                        if head.status.is_success() {
+                        if status.is_success() {
                             self.budget.release(if retry == 0 { SUCCESS_REFUND } else { acquired });
                         }
                     }
@@ -156,6 +174,7 @@ impl Runtime {
 /// went wrong (see [`crate::body`]).
 fn finish(outcome: Outcome) -> reqwest::Result<reqwest::Response> {
     match outcome {
+        Outcome::Untouched(response) => Ok(response),
         Outcome::Failed(e) => Err(e),
         Outcome::Read(Read::Complete(head, bytes)) => {
             if head.status.is_success() || serde_json::from_slice::<KnownException>(&bytes).is_ok() {

@@ -35,21 +35,42 @@ impl ZaiaClient {
     }
 
     /// A builder with the defaults.
+    ///
+    /// ```
+    /// let client = zaia_ext::ZaiaClient::builder().api_key("k").build().unwrap();
+    /// # let _ = client;
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
 
     /// A client configured from `ZAIA_API_KEY` and `ZAIA_BASE_URL`.
+    ///
+    /// ```
+    /// let client = zaia_ext::ZaiaClient::from_env();
+    /// # let _ = client;
+    /// ```
     pub fn from_env() -> Result<Self, ConfigError> {
         ClientBuilder::from_env()?.build()
     }
 
     /// The base URL requests go to.
+    ///
+    /// ```
+    /// let client = zaia_ext::ZaiaClient::builder().api_key("k").build().unwrap();
+    /// assert_eq!(client.base_url(), "https://api.endless.zaia.app");
+    /// ```
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
     /// The generated client.
+    ///
+    /// ```
+    /// let client = zaia_ext::ZaiaClient::builder().api_key("k").build().unwrap();
+    /// let generated: &zaia_ext::client::Client = client.generated();
+    /// # let _ = generated;
+    /// ```
     pub fn generated(&self) -> &zaia_client::Client {
         &self.inner
     }

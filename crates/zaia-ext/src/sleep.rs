@@ -33,9 +33,21 @@ pub trait Sleep: Send + Sync + 'static {
 }
 
 /// What [`Sleep::sleep`] returns.
+///
+/// ```
+/// let wait: zaia_ext::SleepFuture = Box::pin(async {});
+/// # let _ = wait;
+/// ```
 pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// The default: `tokio::time::sleep`.
+///
+/// ```
+/// use zaia_ext::Sleep;
+/// # async fn demo() {
+/// zaia_ext::TokioSleep.sleep(std::time::Duration::from_millis(1)).await;
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TokioSleep;
 

@@ -21,6 +21,12 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 /// The documented limits of one operation (generated).
+///
+/// ```
+/// let limits = zaia_ext::validate::limits("create_chat_message").unwrap();
+/// assert_eq!(limits.body_schema, Some("CreateChatMessageRequest"));
+/// assert!(limits.body.iter().any(|f| f.name == "content"));
+/// ```
 #[derive(Debug)]
 pub struct Limits {
     /// The component the JSON body is, for the rules of [`DESCRIBED`].
@@ -32,6 +38,12 @@ pub struct Limits {
 }
 
 /// A step from a value to a field inside it.
+///
+/// ```
+/// let limits = zaia_ext::validate::limits("create_chat_message").unwrap();
+/// let content = limits.body.iter().find(|f| f.name == "content").unwrap();
+/// assert!(matches!(content.steps, [zaia_ext::validate::Step::Key("content")]));
+/// ```
 #[derive(Debug)]
 pub enum Step {
     /// An object's member.
@@ -41,6 +53,12 @@ pub enum Step {
 }
 
 /// A numeric bound.
+///
+/// ```
+/// let limits = zaia_ext::validate::limits("list_chats").unwrap();
+/// let size = limits.query.iter().find(|f| f.name == "pageSize").unwrap();
+/// assert!(size.minimum.as_ref().is_some_and(|b| b.value == 1.0 && !b.exclusive));
+/// ```
 #[derive(Debug)]
 pub struct Bound {
     /// The bound.
@@ -50,6 +68,12 @@ pub struct Bound {
 }
 
 /// The limits of one field (generated).
+///
+/// ```
+/// let limits = zaia_ext::validate::limits("create_chat_message").unwrap();
+/// let external = limits.body.iter().find(|f| f.name == "externalId").unwrap();
+/// assert_eq!((external.min_length, external.max_length, external.nullable), (Some(3), Some(250), true));
+/// ```
 #[derive(Debug)]
 pub struct Field {
     /// The field as messages name it: `content`, `items[].name`, `pageSize`.
@@ -81,6 +105,12 @@ pub struct Field {
 }
 
 /// A broken limit: the field and what is wrong with it.
+///
+/// ```
+/// let url = "https://x/api/v1/chats?pageSize=0".parse().unwrap();
+/// let invalid = zaia_ext::validate::check(&reqwest::Request::new(reqwest::Method::GET, url), "list_chats").unwrap_err();
+/// assert_eq!(invalid.field, "pageSize");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invalid {
     /// The field's wire name.
@@ -325,6 +355,11 @@ fn check_absolute_url(field: &'static str, raw: &str) -> Result<(), Invalid> {
 }
 
 /// A rule the vendor states in a description rather than a schema keyword.
+///
+/// ```
+/// let rule = &zaia_ext::validate::DESCRIBED[0];
+/// assert_eq!((rule.schema, rule.field), ("ExportChatMessagesRequest", "callbackUrl"));
+/// ```
 pub struct Described {
     /// The request body component it is about.
     pub schema: &'static str,
@@ -343,6 +378,10 @@ impl std::fmt::Debug for Described {
 }
 
 /// Every described rule, in one place.
+///
+/// ```
+/// assert!(zaia_ext::validate::DESCRIBED.iter().all(|rule| !rule.says.is_empty()));
+/// ```
 pub const DESCRIBED: &[Described] = &[
     Described {
         schema: "ExportChatMessagesRequest",

@@ -6,6 +6,11 @@ use axum::response::{IntoResponse, Response};
 use zaia_models::{KnownException, KnownExceptionFeedback};
 
 /// An error the mock answers with.
+///
+/// ```
+/// let error = zaia_mock::ApiError::invalid("content: too long.");
+/// assert_eq!((error.status.as_u16(), error.message()), (400, "content: too long."));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     /// The HTTP status.
@@ -30,11 +35,19 @@ impl ApiError {
     }
 
     /// The message (`body.message`).
+    ///
+    /// ```
+    /// assert_eq!(zaia_mock::ApiError::chat_not_found().message(), "Chat not found.");
+    /// ```
     pub fn message(&self) -> &str {
         &self.body.message
     }
 
     /// 404 for a path the spec does not have.
+    ///
+    /// ```
+    /// assert_eq!(zaia_mock::ApiError::no_such_route("GET", "/x").status.as_u16(), 404);
+    /// ```
     pub fn no_such_route(method: &str, path: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
@@ -46,6 +59,10 @@ impl ApiError {
     }
 
     /// 401: the key is missing or unknown.
+    ///
+    /// ```
+    /// assert_eq!(zaia_mock::ApiError::unauthorized().status.as_u16(), 401);
+    /// ```
     pub fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
@@ -57,6 +74,10 @@ impl ApiError {
     }
 
     /// 400 with what is wrong.
+    ///
+    /// ```
+    /// assert_eq!(zaia_mock::ApiError::invalid("bad").status.as_u16(), 400);
+    /// ```
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
@@ -68,6 +89,10 @@ impl ApiError {
     }
 
     /// 404 for a chat.
+    ///
+    /// ```
+    /// assert_eq!(zaia_mock::ApiError::chat_not_found().body.code.as_deref(), Some("CHAT_NOT_FOUND"));
+    /// ```
     pub fn chat_not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
@@ -79,6 +104,10 @@ impl ApiError {
     }
 
     /// 404 for a channel.
+    ///
+    /// ```
+    /// assert_eq!(zaia_mock::ApiError::channel_not_found().status.as_u16(), 404);
+    /// ```
     pub fn channel_not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
@@ -90,6 +119,10 @@ impl ApiError {
     }
 
     /// 404 for a follow-up.
+    ///
+    /// ```
+    /// assert_eq!(zaia_mock::ApiError::follow_up_not_found().status.as_u16(), 404);
+    /// ```
     pub fn follow_up_not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
@@ -101,6 +134,10 @@ impl ApiError {
     }
 
     /// 412 for a follow-up that cannot be created or changed.
+    ///
+    /// ```
+    /// assert_eq!(zaia_mock::ApiError::precondition("No.", ["No.", "No.", "Não."]).status.as_u16(), 412);
+    /// ```
     pub fn precondition(message: &str, feedback: [&str; 3]) -> Self {
         Self::new(StatusCode::PRECONDITION_FAILED, "PreconditionFailedException", "PRECONDITION_FAILED", message, feedback)
     }

@@ -1,5 +1,8 @@
 //! A stateful fake of the Zaia Public API, for tests and demos without a network or a key.
 //!
+//! **Start here:** `MockServer::start(MockConfig::default())` in a test, then point a client at
+//! `mock.base_url()` with `mock.api_key()` (example below).
+//!
 //! It implements the chats, chat messages and follow-ups over in-memory state, with the rules
 //! the vendor documents (404s, 412s for follow-ups, 6-month exports, 401 for a missing or
 //! unknown key), and serves every other operation of the spec from the spec ([`spec`]: its
@@ -25,9 +28,9 @@
 
 mod errors;
 mod routes;
-mod seed;
+pub mod seed;
 pub mod spec;
-mod store;
+pub mod store;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -37,6 +40,11 @@ pub use seed::{Seed, epoch};
 pub use store::{Channel, Store};
 
 /// How the mock behaves.
+///
+/// ```
+/// let config = zaia_mock::MockConfig { seed: Some(zaia_mock::Seed::default()), record: true, ..Default::default() };
+/// assert_eq!(config.api_keys, ["test-key"]);
+/// ```
 #[derive(Debug, Clone)]
 pub struct MockConfig {
     /// Keys accepted in the `authorization` header (default: `test-key`).
@@ -56,6 +64,16 @@ impl Default for MockConfig {
 }
 
 /// One request and the mock's answer, as recorded.
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// let mock = zaia_mock::MockServer::start(zaia_mock::MockConfig { record: true, ..Default::default() }).await?;
+/// // ... requests ...
+/// for exchange in mock.exchanges() {
+///     println!("{} {} → {}", exchange.method, exchange.path, exchange.status);
+/// }
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exchange {
     /// `GET`, `POST`, ...
@@ -79,6 +97,13 @@ pub(crate) struct AppState {
 }
 
 /// A running mock. Stops when dropped.
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// let mock = zaia_mock::MockServer::start(Default::default()).await?;
+/// println!("serving {} with key {}", mock.base_url(), mock.api_key());
+/// # Ok(()) }
+/// ```
 pub struct MockServer {
     address: SocketAddr,
     state: Arc<AppState>,
@@ -87,11 +112,27 @@ pub struct MockServer {
 
 impl MockServer {
     /// Starts on `127.0.0.1` at a free port, on the current tokio runtime.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mock = zaia_mock::MockServer::start(Default::default()).await?;
+    /// assert!(mock.base_url().starts_with("http://127.0.0.1:"));
+    /// # Ok::<(), std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
         Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
     }
 
     /// Starts on `address`.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mock = zaia_mock::MockServer::bind(([127, 0, 0, 1], 0).into(), Default::default()).await?;
+    /// assert!(mock.address().ip().is_loopback());
+    /// # Ok::<(), std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub async fn bind(address: SocketAddr, config: MockConfig) -> std::io::Result<MockServer> {
         let mut store = Store::new();
         if let Some(seed) = config.seed {
@@ -119,26 +160,68 @@ impl MockServer {
     }
 
     /// `http://127.0.0.1:<port>`
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mock = zaia_mock::MockServer::start(Default::default()).await?;
+    /// let client = zaia_ext::ClientBuilder::new().api_key(mock.api_key()).base_url(mock.base_url()).build().unwrap();
+    /// # let _ = client;
+    /// # Ok::<(), std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub fn base_url(&self) -> String {
         format!("http://{}", self.address)
     }
 
     /// The address it listens on.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mock = zaia_mock::MockServer::start(Default::default()).await?;
+    /// assert_ne!(mock.address().port(), 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub fn address(&self) -> SocketAddr {
         self.address
     }
 
     /// The first accepted key.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mock = zaia_mock::MockServer::start(Default::default()).await?;
+    /// assert_eq!(mock.api_key(), "test-key");
+    /// # Ok::<(), std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub fn api_key(&self) -> &str {
         self.state.config.api_keys.first().map_or("", String::as_str)
     }
 
     /// Every exchange so far (with [`MockConfig::record`]).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mock = zaia_mock::MockServer::start(Default::default()).await?;
+    /// assert!(mock.exchanges().is_empty(), "recording is off by default");
+    /// # Ok::<(), std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.state.exchanges.lock().unwrap().clone()
     }
 
     /// Reads or changes the state directly (to arrange a test).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mock = zaia_mock::MockServer::start(zaia_mock::MockConfig { seed: Some(Default::default()), ..Default::default() }).await?;
+    /// let chats = mock.with_store(|store| store.chats.len());
+    /// assert!(chats > 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
     pub fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
         f(&mut self.state.store.lock().unwrap())
     }

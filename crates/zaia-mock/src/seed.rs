@@ -7,6 +7,13 @@ use zaia_models::*;
 use crate::store::Store;
 
 /// How much data to make.
+///
+/// ```
+/// use zaia_mock::{Seed, Store};
+/// let mut store = Store::new();
+/// zaia_mock::seed::fill(&mut store, Seed::default());
+/// assert_eq!(store.chats.len(), Seed::default().chats);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seed {
     /// Makes the ids; the same value gives the same data.
@@ -44,11 +51,22 @@ impl Ids {
 }
 
 /// When the seeded history starts.
+///
+/// ```
+/// assert!(zaia_mock::seed::epoch() < chrono::Utc::now());
+/// ```
 pub fn epoch() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap()
 }
 
 /// Fills `store` with the dataset `seed` describes.
+///
+/// ```
+/// use zaia_mock::{Seed, Store};
+/// let mut store = Store::new();
+/// zaia_mock::seed::fill(&mut store, Seed::default());
+/// assert!(!store.messages.is_empty());
+/// ```
 pub fn fill(store: &mut Store, seed: Seed) {
     let mut ids = Ids(seed.seed);
     let statuses = ChatMessageFollowUpStatus::KNOWN;

@@ -23,6 +23,11 @@ const SPEC_TEXT: &str = include_str!("generated_spec.json");
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// The spec and what is derived from it once.
+///
+/// ```
+/// let spec = zaia_mock::spec::spec();
+/// assert!(spec.operations().iter().any(|op| op.id == "list_chats"));
+/// ```
 pub struct Spec {
     doc: Value,
     operations: Vec<Operation>,
@@ -32,6 +37,11 @@ pub struct Spec {
 }
 
 /// One operation of the spec.
+///
+/// ```
+/// let (op, params) = zaia_mock::spec::spec().find("GET", "/api/v1/chats/abc").unwrap();
+/// assert_eq!((op.id.as_str(), params[0].1.as_str()), ("get_chat", "abc"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// The operation id (`list_chats`).
@@ -51,6 +61,10 @@ enum Segment {
 }
 
 /// The spec the mock was built with.
+///
+/// ```
+/// assert_eq!(zaia_mock::spec::spec().document()["openapi"], "3.0.3");
+/// ```
 pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| Spec::new(serde_json::from_str(SPEC_TEXT).expect("the generated spec is JSON")))
@@ -83,16 +97,28 @@ impl Spec {
     }
 
     /// The spec itself.
+    ///
+    /// ```
+    /// assert!(zaia_mock::spec::spec().document()["paths"].is_object());
+    /// ```
     pub fn document(&self) -> &Value {
         &self.doc
     }
 
     /// Every operation.
+    ///
+    /// ```
+    /// assert!(!zaia_mock::spec::spec().operations().is_empty());
+    /// ```
     pub fn operations(&self) -> &[Operation] {
         &self.operations
     }
 
     /// The operation that `method path` calls, with its path parameters.
+    ///
+    /// ```
+    /// assert!(zaia_mock::spec::spec().find("DELETE", "/api/v1/nothing").is_none());
+    /// ```
     pub fn find(&self, method: &str, path: &str) -> Option<(&Operation, Vec<(String, String)>)> {
         let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         self.operations.iter().filter(|o| o.method.eq_ignore_ascii_case(method)).find_map(|o| {
@@ -112,6 +138,11 @@ impl Spec {
     }
 
     /// A validator for `schema` (an OpenAPI schema of this spec), built once.
+    ///
+    /// ```
+    /// let v = zaia_mock::spec::spec().validator(&serde_json::json!({"$ref": "#/components/schemas/Chat"}));
+    /// assert!(!v.is_valid(&serde_json::json!({"id": 1})));
+    /// ```
     pub fn validator(&self, schema: &Value) -> &'static jsonschema::Validator {
         let key = schema.to_string();
         let mut cache = self.validators.lock().unwrap_or_else(|e| e.into_inner());
@@ -139,16 +170,31 @@ impl Spec {
 
 impl Operation {
     /// The statuses the spec documents for it.
+    ///
+    /// ```
+    /// let (op, _) = zaia_mock::spec::spec().find("GET", "/api/v1/chats").unwrap();
+    /// assert!(op.documented_statuses().contains(&200));
+    /// ```
     pub fn documented_statuses(&self) -> Vec<u16> {
         self.op["responses"].as_object().into_iter().flatten().filter_map(|(s, _)| s.parse().ok()).collect()
     }
 
     /// Whether it documents `status`.
+    ///
+    /// ```
+    /// let (op, _) = zaia_mock::spec::spec().find("GET", "/api/v1/chats").unwrap();
+    /// assert!(op.documents(401));
+    /// ```
     pub fn documents(&self, status: u16) -> bool {
         self.documented_statuses().contains(&status)
     }
 
     /// The success status and its body schema.
+    ///
+    /// ```
+    /// let (op, _) = zaia_mock::spec::spec().find("GET", "/api/v1/chats").unwrap();
+    /// assert_eq!(op.success().0, 200);
+    /// ```
     pub fn success(&self) -> (u16, Option<&Value>) {
         let responses = self.op["responses"].as_object();
         let found = responses.into_iter().flatten().find(|(s, _)| s.starts_with('2'));
@@ -159,6 +205,11 @@ impl Operation {
     }
 
     /// The JSON body schema of a response with `status`.
+    ///
+    /// ```
+    /// let (op, _) = zaia_mock::spec::spec().find("GET", "/api/v1/chats").unwrap();
+    /// assert!(op.response_schema(200).is_some());
+    /// ```
     pub fn response_schema(&self, status: u16) -> Option<&Value> {
         self.op["responses"].get(status.to_string())?.pointer("/content/application~1json/schema")
     }
@@ -169,6 +220,11 @@ impl Operation {
 
     /// Checks a request against the spec: path and query parameters, then the body. The error
     /// names the field, as the vendor's 400s do.
+    ///
+    /// ```
+    /// let (op, _) = zaia_mock::spec::spec().find("GET", "/api/v1/chats").unwrap();
+    /// assert!(op.validate(&[], &[("pageSize".into(), "500".into())], b"").is_err());
+    /// ```
     pub fn validate(&self, path_params: &[(String, String)], query: &[(String, String)], body: &[u8]) -> Result<(), ApiError> {
         let spec = spec();
         for param in self.parameters() {
@@ -211,6 +267,12 @@ impl Operation {
     }
 
     /// A valid request to this operation, made from the spec: `(path and query, body)`.
+    ///
+    /// ```
+    /// let (op, _) = zaia_mock::spec::spec().find("GET", "/api/v1/chat-messages").unwrap();
+    /// let (path, body) = op.example_request(1);
+    /// assert!(path.starts_with("/api/v1/chat-messages?chatId=") && body.is_none());
+    /// ```
     pub fn example_request(&self, seed: u64) -> (String, Option<Value>) {
         let spec = spec();
         let mut path = self.path.clone();
@@ -249,6 +311,12 @@ impl Operation {
     /// body (the spec's example if it has one), the same for the same seed. An object answer
     /// echoes the path's parameters where it has members of those names (`GET /things/{id}`
     /// answers the thing with that `id`).
+    ///
+    /// ```
+    /// let (op, params) = zaia_mock::spec::spec().find("GET", "/api/v1/chats/abc").unwrap();
+    /// let (status, body) = op.example_response(1, &params);
+    /// assert_eq!((status, body["id"].as_str()), (200, Some("abc")));
+    /// ```
     pub fn example_response(&self, seed: u64, path_params: &[(String, String)]) -> (u16, Value) {
         let (status, schema) = self.success();
         let example = self.op["responses"][status.to_string()].pointer("/content/application~1json/example").cloned();
@@ -310,6 +378,11 @@ fn text(value: &Value) -> String {
 
 /// A value that satisfies `schema` (an OpenAPI 3.0 schema of the spec), the same for the same
 /// seed: examples first, then the schema's own description of what is allowed.
+///
+/// ```
+/// let value = zaia_mock::spec::synthesize(&serde_json::json!({"type": "string", "format": "uuid"}), 3);
+/// assert!(value.as_str().unwrap().parse::<uuid::Uuid>().is_ok());
+/// ```
 pub fn synthesize(schema: &Value, seed: u64) -> Value {
     synthesize_at(spec(), schema, seed, 0)
 }
@@ -405,6 +478,11 @@ fn hash(name: &str) -> u64 {
 }
 
 /// OpenAPI 3.0 schema → JSON Schema: `nullable: true` becomes a `null` alternative.
+///
+/// ```
+/// let schema = zaia_mock::spec::to_json_schema(&serde_json::json!({"type": "string", "nullable": true}));
+/// assert_eq!(schema, serde_json::json!({"type": ["string", "null"]}));
+/// ```
 pub fn to_json_schema(v: &Value) -> Value {
     match v {
         Value::Object(map) => {

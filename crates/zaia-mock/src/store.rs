@@ -9,6 +9,13 @@ use crate::errors::ApiError;
 
 /// A channel chats are created on (the API has no channel operations in this SDK; the mock
 /// seeds them).
+///
+/// ```
+/// use zaia_mock::{Seed, Store};
+/// let mut store = Store::new();
+/// zaia_mock::seed::fill(&mut store, Seed::default());
+/// assert!(!store.channels.is_empty());
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Channel {
     /// Its id.
@@ -22,6 +29,14 @@ pub struct Channel {
 }
 
 /// Everything the mock knows.
+///
+/// ```
+/// use zaia_mock::{Seed, Store};
+/// let mut store = Store::new();
+/// zaia_mock::seed::fill(&mut store, Seed::default());
+/// let chat = store.chats[0].id;
+/// assert_eq!(store.get_chat(chat).unwrap().id, chat);
+/// ```
 #[derive(Debug, Default)]
 pub struct Store {
     /// Channels, by creation.
@@ -37,6 +52,11 @@ pub struct Store {
 }
 
 /// Page-number pagination as the vendor does it: 1-based, size 1..=100.
+///
+/// ```
+/// let page = zaia_mock::store::page((0..25).collect(), Some(3), Some(10)).unwrap();
+/// assert_eq!(page, (20..25).collect::<Vec<_>>());
+/// ```
 pub fn page<T: Clone>(items: Vec<T>, number: Option<u64>, size: Option<u64>) -> Result<Vec<T>, ApiError> {
     let number = number.unwrap_or(1);
     let size = size.unwrap_or(10);
@@ -51,6 +71,14 @@ pub fn page<T: Clone>(items: Vec<T>, number: Option<u64>, size: Option<u64>) -> 
 }
 
 /// Filters of `GET /api/v1/chats`.
+///
+/// ```
+/// use zaia_mock::{Seed, Store};
+/// let mut store = Store::new();
+/// zaia_mock::seed::fill(&mut store, Seed::default());
+/// let all = store.list_chats(&zaia_mock::store::ChatFilter::default());
+/// assert_eq!(all.len(), store.chats.len());
+/// ```
 #[derive(Debug, Default, Clone)]
 pub struct ChatFilter {
     /// `channelIds`
@@ -66,6 +94,14 @@ pub struct ChatFilter {
 }
 
 /// Filters of `GET /api/v1/chat-message-follow-ups`.
+///
+/// ```
+/// use zaia_mock::{Seed, Store};
+/// let mut store = Store::new();
+/// zaia_mock::seed::fill(&mut store, Seed::default());
+/// let all = store.list_follow_ups(&zaia_mock::store::FollowUpFilter::default());
+/// assert_eq!(all.len(), store.follow_ups.len());
+/// ```
 #[derive(Debug, Default, Clone)]
 pub struct FollowUpFilter {
     /// `chatIds`
@@ -80,6 +116,10 @@ pub struct FollowUpFilter {
 
 impl Store {
     /// An empty store with one channel of each type.
+    ///
+    /// ```
+    /// assert!(zaia_mock::Store::new().chats.is_empty());
+    /// ```
     pub fn new() -> Self {
         let mut store = Store { workspace_id: Uuid::from_u128(0x5a1a_0000_0000_0000_0000_0000_0000_0001), ..Default::default() };
         for (i, channel_type) in ChannelType::KNOWN.iter().enumerate() {
@@ -110,6 +150,15 @@ impl Store {
     }
 
     /// `POST /api/v1/chats`
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let body = zaia_models::CreateChatRequest { channel_id: store.channels[0].id, owner_id: uuid::Uuid::nil() };
+    /// let chat = store.create_chat(body, chrono::Utc::now()).unwrap();
+    /// assert_eq!(store.get_chat(chat.id).unwrap().id, chat.id);
+    /// ```
     pub fn create_chat(&mut self, body: CreateChatRequest, now: DateTime<Utc>) -> Result<Chat, ApiError> {
         let channel = self.channel(Some(body.channel_id)).ok_or_else(ApiError::channel_not_found)?;
         let chat = Chat {
@@ -128,11 +177,25 @@ impl Store {
     }
 
     /// `GET /api/v1/chats/{id}`
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// assert!(store.get_chat(uuid::Uuid::nil()).is_err());
+    /// ```
     pub fn get_chat(&self, id: Uuid) -> Result<Chat, ApiError> {
         self.live_chat(id).cloned()
     }
 
     /// `GET /api/v1/chats`, before pagination.
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// assert!(!store.list_chats(&Default::default()).is_empty());
+    /// ```
     pub fn list_chats(&self, filter: &ChatFilter) -> Vec<Chat> {
         self.chats
             .iter()
@@ -154,6 +217,15 @@ impl Store {
     }
 
     /// `PATCH /api/v1/chats/{id}`
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let id = store.chats[0].id;
+    /// let body = zaia_models::UpdateChatRequest { title: zaia_models::Patch::Value("Renamed".into()) };
+    /// assert_eq!(store.update_chat(id, body, chrono::Utc::now()).unwrap().title.as_deref(), Some("Renamed"));
+    /// ```
     pub fn update_chat(&mut self, id: Uuid, body: UpdateChatRequest, now: DateTime<Utc>) -> Result<Chat, ApiError> {
         self.live_chat(id)?;
         let chat = self.chats.iter_mut().find(|c| c.id == id).expect("checked above");
@@ -167,6 +239,15 @@ impl Store {
     }
 
     /// `DELETE /api/v1/chats/{id}`: a soft removal; the chat disappears from every read.
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let id = store.chats[0].id;
+    /// store.delete_chat(id, chrono::Utc::now()).unwrap();
+    /// assert!(store.get_chat(id).is_err());
+    /// ```
     pub fn delete_chat(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<DeleteChatResponse, ApiError> {
         self.live_chat(id)?;
         let chat = self.chats.iter_mut().find(|c| c.id == id).expect("checked above");
@@ -176,6 +257,14 @@ impl Store {
     }
 
     /// The details row of a chat.
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let chat = store.chats[0].clone();
+    /// assert_eq!(store.details(&chat).id, chat.id);
+    /// ```
     pub fn details(&self, chat: &Chat) -> ChatDetails {
         let channel = self.channel(chat.channel_id);
         let mut messages: Vec<&ChatMessage> = self.messages_of(chat.id).collect();
@@ -215,11 +304,27 @@ impl Store {
     }
 
     /// `GET /api/v1/chats/{id}/details`
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let id = store.chats[0].id;
+    /// assert_eq!(store.get_chat_details(id).unwrap().id, id);
+    /// ```
     pub fn get_chat_details(&self, id: Uuid) -> Result<ChatDetails, ApiError> {
         Ok(self.details(self.live_chat(id)?))
     }
 
     /// `POST /api/v1/chat-messages`
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let body = zaia_models::CreateChatMessageRequest { chat_id: store.chats[0].id, chat_thread_id: None, content: "Hi".into(), external_id: None, role: "user".into(), sender_id: uuid::Uuid::nil() };
+    /// assert_eq!(store.create_message(body, chrono::Utc::now()).unwrap().content, "Hi");
+    /// ```
     pub fn create_message(&mut self, body: CreateChatMessageRequest, now: DateTime<Utc>) -> Result<ChatMessage, ApiError> {
         if body.content.chars().count() > 4000 {
             return Err(ApiError::invalid("content must be at most 4000 characters."));
@@ -249,6 +354,15 @@ impl Store {
     }
 
     /// `GET /api/v1/chat-messages`
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let chat = store.chats[0].id;
+    /// let messages = store.list_messages(chat, None, &[], 250).unwrap();
+    /// assert_eq!(messages.len(), Seed::default().messages_per_chat);
+    /// ```
     pub fn list_messages(
         &self,
         chat_id: Uuid,
@@ -292,6 +406,14 @@ impl Store {
     }
 
     /// `POST /api/v1/chat-messages/export`: checks the request; returns the messages to send.
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let body = zaia_models::ExportChatMessagesRequest { callback_url: "http://hooks.example.com".into(), language: None, range_end: zaia_models::Patch::Absent, range_start: Some(chrono::Utc::now()) };
+    /// assert!(store.export(&body, chrono::Utc::now(), false).is_err(), "https only");
+    /// ```
     pub fn export(&self, body: &ExportChatMessagesRequest, now: DateTime<Utc>, allow_loopback: bool) -> Result<Vec<ChatMessage>, ApiError> {
         let start = body.range_start.ok_or_else(|| ApiError::invalid("rangeStart is required."))?;
         let end = match &body.range_end {
@@ -329,6 +451,14 @@ impl Store {
     }
 
     /// `POST /api/v1/chat-message-follow-ups`
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let body = zaia_models::CreateChatMessageFollowUpRequest { chat_id: uuid::Uuid::nil(), due_date: chrono::Utc::now(), message: "Hi?".into() };
+    /// assert!(store.create_follow_up(body, chrono::Utc::now()).is_err(), "no such chat");
+    /// ```
     pub fn create_follow_up(
         &mut self,
         body: CreateChatMessageFollowUpRequest,
@@ -367,6 +497,13 @@ impl Store {
     }
 
     /// `GET /api/v1/chat-message-follow-ups`, before pagination.
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// assert!(!store.list_follow_ups(&Default::default()).is_empty());
+    /// ```
     pub fn list_follow_ups(&self, filter: &FollowUpFilter) -> Vec<ChatMessageFollowUp> {
         self.follow_ups
             .iter()
@@ -379,6 +516,14 @@ impl Store {
     }
 
     /// `PATCH /api/v1/chat-message-follow-ups/{id}`: only pending follow-ups change.
+    ///
+    /// ```
+    /// use zaia_mock::{Seed, Store};
+    /// let mut store = Store::new();
+    /// zaia_mock::seed::fill(&mut store, Seed::default());
+    /// let body = zaia_models::UpdateChatMessageFollowUpRequest::default();
+    /// assert!(store.update_follow_up(uuid::Uuid::nil(), body, chrono::Utc::now()).is_err());
+    /// ```
     pub fn update_follow_up(
         &mut self,
         id: Uuid,

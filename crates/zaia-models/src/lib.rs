@@ -1,5 +1,16 @@
 //! Data types of the Zaia Public API.
 //!
+//! **Start here:** most programs depend on `zaia-ext` only and reach these types as
+//! `zaia_ext::models`. Build a request body with its struct (optional fields default), read a
+//! response's fields directly:
+//!
+//! ```
+//! use zaia_models::{Patch, UpdateChatMessageFollowUpRequest};
+//! // clear `reason`, leave every other field as it is
+//! let body = UpdateChatMessageFollowUpRequest { reason: Patch::Null, ..Default::default() };
+//! assert_eq!(serde_json::to_value(&body).unwrap(), serde_json::json!({"reason": null}));
+//! ```
+//!
 //! Every type in this crate is generated from the vendor's OpenAPI spec (`openapi/zaia.json`) by
 //! `cargo xtask generate`, except the two small helpers [`Patch`] and the open-enum support they
 //! rely on. The generated code is in `src/generated.rs`; it is checked in so that diffs show

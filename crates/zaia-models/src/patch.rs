@@ -29,16 +29,28 @@ pub enum Patch<T> {
 
 impl<T> Patch<T> {
     /// Whether the field is left out (used by `skip_serializing_if`).
+    ///
+    /// ```
+    /// assert!(zaia_models::Patch::<u8>::Absent.is_absent());
+    /// ```
     pub fn is_absent(&self) -> bool {
         matches!(self, Patch::Absent)
     }
 
     /// Whether the field is sent as `null`.
+    ///
+    /// ```
+    /// assert!(zaia_models::Patch::<u8>::Null.is_null());
+    /// ```
     pub fn is_null(&self) -> bool {
         matches!(self, Patch::Null)
     }
 
     /// The value, if one is set.
+    ///
+    /// ```
+    /// assert_eq!(zaia_models::Patch::Value(3).as_value(), Some(&3));
+    /// ```
     pub fn as_value(&self) -> Option<&T> {
         match self {
             Patch::Value(v) => Some(v),
@@ -47,6 +59,11 @@ impl<T> Patch<T> {
     }
 
     /// `Some(v)` sets the value, `None` clears it (sends `null`).
+    ///
+    /// ```
+    /// assert_eq!(zaia_models::Patch::set_or_clear(None::<u8>), zaia_models::Patch::Null);
+    /// assert_eq!(zaia_models::Patch::set_or_clear(Some(1)), zaia_models::Patch::Value(1));
+    /// ```
     pub fn set_or_clear(value: Option<T>) -> Self {
         value.map_or(Patch::Null, Patch::Value)
     }

@@ -86,6 +86,18 @@ async fn a_body_cut_that_persists_is_a_retryable_transport_error_with_its_status
 }
 
 #[tokio::test]
+async fn a_body_cut_on_a_request_that_is_never_retried_is_a_retryable_transport_error() {
+    // a POST is not retried: its body goes to the decoder unread, and the cut surfaces there
+    let server = raw_server(|_, _| Reply::cut(1000, 10)).await;
+    let sleeper = Recorder::default();
+    let body = zaia_models::CreateChatRequest { channel_id: Uuid::nil(), owner_id: Uuid::nil() };
+    let err = raw_client(&server, &sleeper).build().unwrap().create_chat().body(body).send().into_result().await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(err.is_retryable());
+    assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
 async fn a_body_larger_than_the_limit_is_refused_while_it_streams() {
     // declared: refused from the header, nothing read
     let server = raw_server(|_, _| Reply::http("200 OK", &[], &"x".repeat(4096))).await;
