@@ -411,7 +411,13 @@ fn snippet(bytes: &[u8], max: usize) -> String {
 pub trait SendExt<T>: Future<Output = Result<ResponseValue<T>, ClientError>> + Sized {
     /// Awaits the call; maps a failure to [`Error`] (reading the body of unexpected responses).
     fn into_result(self) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
-        run(CallOptions::default(), self)
+        // no call options of its own: the client's settings, or those of an enclosing `within`
+        async move {
+            match self.await {
+                Ok(value) => Ok(value),
+                Err(e) => Err(Error::from_client(e).await),
+            }
+        }
     }
 
     /// [`into_result`](Self::into_result) with this call's own total deadline (every attempt
@@ -426,21 +432,16 @@ pub trait SendExt<T>: Future<Output = Result<ResponseValue<T>, ClientError>> + S
     /// # let _ = chats; Ok(()) }
     /// ```
     fn within(self, timeout: Duration) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
-        run(CallOptions { timeout: Some(timeout) }, self)
+        async move {
+            match call::scoped(CallOptions { timeout: Some(timeout) }, self).await {
+                Ok(value) => Ok(value),
+                Err(e) => Err(Error::from_client(e).await),
+            }
+        }
     }
 }
 
 impl<T, F> SendExt<T> for F where F: Future<Output = Result<ResponseValue<T>, ClientError>> {}
-
-async fn run<T, F>(options: CallOptions, call: F) -> Result<ResponseValue<T>, Error>
-where
-    F: Future<Output = Result<ResponseValue<T>, ClientError>>,
-{
-    match call::scoped(options, call).await {
-        Ok(value) => Ok(value),
-        Err(e) => Err(Error::from_client(e).await),
-    }
-}
 
 #[cfg(test)]
 mod tests {
