@@ -305,6 +305,58 @@ fn memory_child(items: u64, window: usize) {
     println!("{hwm}");
 }
 
+/// One call against a server that streams `body_mib` MiB with no declared length, through a
+/// client limited to `limit_mib`; prints the peak RSS in KiB.
+fn memory_limit_child(body_mib: u64, limit_mib: u64) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let Ok((mut socket, _)) = listener.accept() else { return };
+        let mut request = [0u8; 4096];
+        let _ = socket.read(&mut request);
+        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n[");
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..body_mib {
+            if socket.write_all(&chunk).is_err() {
+                return; // the client stopped reading
+            }
+        }
+    });
+    let rt = runtime();
+    if body_mib > 0 {
+        let sdk = ZaiaClient::builder()
+            .api_key(KEY)
+            .base_url(&base)
+            .max_response_size(limit_mib << 20)
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let err = rt.block_on(sdk.list_chats().send().into_result()).unwrap_err();
+        assert!(matches!(err, zaia_ext::Error::ResponseTooLarge { .. }), "{err}");
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let hwm = status.lines().find(|l| l.starts_with("VmHWM")).unwrap().split_whitespace().nth(1).unwrap().to_string();
+    println!("{hwm}");
+}
+
+/// Peak memory when a body is larger than the client's limit: near the limit, not the body.
+fn memory_limit() {
+    let exe = std::env::current_exe().unwrap();
+    let peak = |body: u64, limit: u64| -> f64 {
+        let out = std::process::Command::new(&exe).args(["memory-limit-child", &body.to_string(), &limit.to_string()]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().parse::<f64>().unwrap() / 1024.0
+    };
+    let baseline = peak(0, 0);
+    println!("peak RSS (VmHWM) when the body is larger than the limit; baseline: same process, no request");
+    println!("  baseline                                 {baseline:>7.1} MiB");
+    for (body, limit) in [(1024, 8), (1024, 32), (256, 32)] {
+        let p = peak(body, limit);
+        println!("  {body:>5} MiB body, {limit:>2} MiB limit  {p:>7.1} MiB   (above baseline: {:.1} MiB)", p - baseline);
+    }
+}
+
 fn memory() {
     let exe = std::env::current_exe().unwrap();
     let peak = |items: u64, window: usize| -> f64 {
@@ -329,7 +381,7 @@ fn memory() {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if cfg!(debug_assertions) && args.first().map(String::as_str) != Some("memory-child") {
+    if cfg!(debug_assertions) && !args.first().is_some_and(|a| a.ends_with("-child")) {
         eprintln!("note: a debug build; run with --release for figures worth recording");
     }
     match args.first().map(String::as_str) {
@@ -339,11 +391,13 @@ fn main() {
         Some("profile") => profile(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(2_000)),
         Some("memory") => memory(),
         Some("memory-child") => memory_child(args[1].parse().unwrap(), args[2].parse().unwrap()),
+        Some("memory-limit") => memory_limit(),
+        Some("memory-limit-child") => memory_limit_child(args[1].parse().unwrap(), args[2].parse().unwrap()),
         Some("all") => {
             overhead(20_000);
             pagination();
             memory();
         }
-        _ => eprintln!("usage: zaia-bench <overhead [requests]|pagination|memory|profile [requests]|all>"),
+        _ => eprintln!("usage: zaia-bench <overhead [requests]|pagination|memory|memory-limit|profile [requests]|all>"),
     }
 }
