@@ -53,6 +53,7 @@ pub fn synthetic(originals: &[Fragment], operations: usize, config: &Config) -> 
     }
     let config = Config {
         name_overrides: Box::leak(overrides.into_boxed_slice()),
+        strict_overrides: false,
         guessed_fields: Box::leak(guessed.into_boxed_slice()),
         ..config.clone()
     };

@@ -65,6 +65,9 @@ pub struct Config {
     pub singulars: &'static [(&'static str, &'static str)],
     /// `location → name` where the naming rules pick a poor name (see `stages::hoist`).
     pub name_overrides: &'static [(&'static str, &'static str)],
+    /// An override that matches no location is an error (true but for the bench's synthetic
+    /// spec, which carries overrides for copies it may cut short).
+    pub strict_overrides: bool,
     /// `(schema, property)` pairs whose presence is a guess of the reconstructed fragments: the
     /// SDK must not fail to decode when the real API leaves them out, so they are made optional.
     pub guessed_fields: &'static [(&'static str, &'static str)],
@@ -92,6 +95,7 @@ impl Config {
             integer_params: &["pageNumber", "pageSize", "limit"],
             error_bodies: ErrorBodies::One("KnownException"),
             singulars: &[("statuses", "status")],
+            strict_overrides: true,
             name_overrides: &[
                 // The list's items are the message plus optional joined members; the plain
                 // `ChatMessage` (what create returns) keeps its own name.
@@ -146,6 +150,7 @@ impl Config {
             error_bodies: ErrorBodies::UnionPerOperation,
             singulars: &[],
             name_overrides: &[],
+            strict_overrides: true,
             guessed_fields: &[],
         }
     }

@@ -36,25 +36,48 @@ fn workspace_root() -> PathBuf {
         .unwrap_or(here)
 }
 
+/// The workspace's code generation and checks (see `xtask/src/pipeline.rs`).
+#[derive(clap::Parser, Debug)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", about, disable_version_flag = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Regenerate the merged specs and the generated code from the fragments in openapi/.
+    Generate,
+    /// Fail if anything generated is stale, or the crate versions and CHANGELOG do not match
+    /// the changes since the last release.
+    Check,
+    /// What the fragments change for clients, against the merged spec at a git revision or in a
+    /// file, and the version bumps it needs.
+    Diff {
+        /// A git revision (its openapi/zaia.json) or a file.
+        #[arg(default_value = "HEAD")]
+        against: String,
+    },
+    /// Record the merged spec and the crate versions as the last release (openapi/released.json).
+    Release,
+    /// Time the generator on the fragments and on a 120-operation synthetic spec.
+    Bench {
+        /// Runs per figure (the median is reported).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+        iterations: u32,
+    },
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let cli = <Cli as clap::Parser>::parse();
     let root = workspace_root();
     let configs = Config::all();
-    let result = match args.first().map(String::as_str) {
-        Some("generate") => generate_all(&root, &configs),
-        Some("check") => check_all(&root, &configs),
-        Some("diff") => spec_diff(&root, args.get(1).map(String::as_str).unwrap_or("HEAD")),
-        Some("release") => record_release(&root),
-        Some("bench") => {
-            let iterations = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(10);
-            bench::run(&root, &Config::zaia(), iterations).map_err(|e| e.to_string())
-        }
-        _ => {
-            eprintln!(
-                "usage: cargo xtask <generate|check|diff [REV|FILE]|release|bench [iterations]>\n\n  generate  regenerate the merged specs and the generated code\n  check     fail if anything generated is stale, or the versions do not match the changes since the last release\n  release   record the merged spec and crate versions as the last release (openapi/released.json)\n  diff      what the fragments change against the merged spec at REV (default HEAD) or in FILE\n  bench     time the generator (13 and 120 operations)"
-            );
-            return ExitCode::from(2);
-        }
+    let result = match cli.command {
+        Command::Generate => generate_all(&root, &configs),
+        Command::Check => check_all(&root, &configs),
+        Command::Diff { against } => spec_diff(&root, &against),
+        Command::Release => record_release(&root),
+        Command::Bench { iterations } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

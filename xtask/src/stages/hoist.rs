@@ -34,6 +34,7 @@ pub fn hoist(mut doc: Value, config: &Config) -> Result<Value> {
         schemas: existing,
         file: String::new(),
         error: None,
+        used_overrides: std::cell::RefCell::default(),
     };
     for_each_operation_mut(&mut doc, |path, _, op| {
         if hoister.error.is_none()
@@ -44,6 +45,17 @@ pub fn hoist(mut doc: Value, config: &Config) -> Result<Value> {
     });
     if let Some(e) = hoister.error {
         return Err(e);
+    }
+    if config.strict_overrides {
+        let used = hoister.used_overrides.borrow();
+        let stale: Vec<&str> = config.name_overrides.iter().map(|(l, _)| *l).filter(|l| !used.contains(*l)).collect();
+        if !stale.is_empty() {
+            fail!(
+                "config: name_overrides entries match no location in the spec: {} (renamed or removed? the names the \
+                 rules give now are in openapi/zaia.json's components; fix or remove the entries in xtask/src/config.rs)",
+                stale.join(", ")
+            );
+        }
     }
     let mut sorted: Vec<(String, Value)> = hoister.schemas.into_iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
@@ -59,6 +71,8 @@ struct Hoister<'c> {
     origins: BTreeMap<String, String>,
     file: String,
     error: Option<Error>,
+    /// override locations looked up (an entry never looked up matches nothing)
+    used_overrides: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 const JSON_SCHEMA: &str = "/content/application~1json/schema";
@@ -155,12 +169,14 @@ impl Hoister<'_> {
             let Some(schema) = response.pointer(JSON_SCHEMA) else { continue };
             match first {
                 None => first = Some((status, schema)),
-                Some((other, first_schema)) if first_schema != schema => fail!(
+                // descriptions and examples may differ: the type is the same
+                Some((other, first_schema)) if without_docs_deep(first_schema) != without_docs_deep(schema) => fail!(
                     "{}: operation `{id}`: the error bodies of {other} and {status} have different schemas; \
                      the SDK decodes every error body as one `{}` (first difference at {})",
                     self.file,
                     error_schema,
-                    first_difference(first_schema, schema, String::new()).unwrap_or_else(|| "/".into())
+                    first_difference(&without_docs_deep(first_schema), &without_docs_deep(schema), String::new())
+                        .unwrap_or_else(|| "/".into())
                 ),
                 Some(_) => {}
             }
@@ -169,7 +185,13 @@ impl Hoister<'_> {
     }
 
     fn name(&self, location: &str, default: String) -> String {
-        self.config.name_override(location).map_or(default, String::from)
+        match self.config.name_override(location) {
+            Some(name) => {
+                self.used_overrides.borrow_mut().insert(location.to_string());
+                name.to_string()
+            }
+            None => default,
+        }
     }
 
     /// Hoists `schema` (in place) under `name` if it is an object with properties or an enum;
@@ -318,6 +340,11 @@ pub fn first_difference(a: &Value, b: &Value, at: String) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Zaia's settings without its overrides (they name locations these fixtures do not have).
+    fn config() -> Config {
+        Config { name_overrides: &[], ..Config::zaia() }
+    }
+
     fn error_body(description: &str) -> Value {
         json!({"description": "no", "content": {"application/json": {"schema": {
             "type": "object", "description": description,
@@ -350,7 +377,7 @@ mod tests {
 
     #[test]
     fn names_come_from_locations_and_equal_copies_collapse() {
-        let doc = hoist(fixture(), &Config::zaia()).unwrap();
+        let doc = hoist(fixture(), &config()).unwrap();
         let names: Vec<_> = doc["components"]["schemas"].as_object().unwrap().keys().cloned().collect();
         assert_eq!(
             names,
@@ -391,21 +418,43 @@ mod tests {
         let mut reversed = fixture();
         let paths = reversed["paths"].as_object().unwrap().clone();
         reversed["paths"] = Value::Object(paths.into_iter().rev().collect());
-        let a = hoist(fixture(), &Config::zaia()).unwrap();
-        let b = hoist(reversed, &Config::zaia()).unwrap();
+        let a = hoist(fixture(), &config()).unwrap();
+        let b = hoist(reversed, &config()).unwrap();
         assert_eq!(a["components"], b["components"]);
     }
 
     #[test]
     fn two_error_schemas_on_one_operation_are_an_error() {
         let mut doc = fixture();
-        doc["paths"]["/api/v1/things"]["post"]["responses"]["404"] = error_body("other");
-        let err = hoist(doc, &Config::zaia()).unwrap_err();
+        let mut other = error_body("other");
+        other["content"]["application/json"]["schema"]["properties"]["message"]["type"] = json!("integer");
+        doc["paths"]["/api/v1/things"]["post"]["responses"]["404"] = other;
+        let err = hoist(doc, &config()).unwrap_err();
         assert_eq!(
             err.0,
             "t/post-create.json: operation `create_thing`: the error bodies of 400 and 404 have different schemas; \
-             the SDK decodes every error body as one `KnownException` (first difference at /description)"
+             the SDK decodes every error body as one `KnownException` (first difference at /properties/message/type)"
         );
+    }
+
+    #[test]
+    fn error_bodies_that_differ_only_in_documentation_are_one_schema() {
+        let mut doc = fixture();
+        doc["paths"]["/api/v1/things"]["post"]["responses"]["404"] = error_body("said otherwise");
+        let doc = hoist(doc, &config()).unwrap();
+        assert_eq!(
+            doc["paths"]["/api/v1/things"]["post"]["responses"]["404"]["content"]["application/json"]["schema"],
+            json!({"$ref": "#/components/schemas/KnownException"})
+        );
+    }
+
+    #[test]
+    fn a_name_override_that_matches_nothing_is_an_error() {
+        let stale = Config { name_overrides: &[("parameter:list_things.kinds", "ThingKind")], ..config() };
+        let err = hoist(fixture(), &stale).unwrap_err();
+        assert!(err.0.starts_with("config: name_overrides entries match no location in the spec: parameter:list_things.kinds"), "{err}");
+        let used = Config { name_overrides: &[("response:list_things", "Item")], ..config() };
+        assert!(hoist(fixture(), &used).unwrap()["components"]["schemas"].get("Item").is_some());
     }
 
     #[test]
@@ -413,7 +462,7 @@ mod tests {
         let mut doc = fixture();
         doc["paths"]["/api/v1/things"]["post"]["responses"]["201"] =
             body(json!({"type": "object", "properties": {"id": {"type": "integer"}}}));
-        let err = hoist(doc, &Config::zaia()).unwrap_err();
+        let err = hoist(doc, &config()).unwrap_err();
         assert!(
             err.0.starts_with(
                 "schema name `Thing` would name two different schemas: response:list_things (t/get-list.json) and response:create_thing (t/post-create.json) (first difference at /properties/id/type)"

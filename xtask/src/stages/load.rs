@@ -17,22 +17,46 @@ pub struct Fragment {
     pub doc: Value,
 }
 
+/// Files that may stand in the fragments' folder itself: what the pipeline writes there (the
+/// merged spec, the release baseline) and notes. Anything else there is a misplaced fragment.
+const FOLDER_FILES: &[&str] = &["zaia.json", "released.json"];
+
 /// Reads every `*/*.json` below `root/dir`, sorted by relative path. Names in errors are
-/// relative to `root` (`openapi/chats/get-one.json`).
+/// relative to `root` (`openapi/chats/get-one.json`). A file that looks like a fragment but is
+/// not where one goes (in the folder itself, a folder deeper, `*.JSON`) is an error: skipping
+/// it would drop an operation without a word.
 pub fn load_dir(root: &Path, dir: &str) -> Result<Vec<Fragment>> {
     let display = dir.trim_end_matches('/');
     let dir = &root.join(dir);
     let mut files: Vec<PathBuf> = Vec::new();
+    let rel = |p: &Path| format!("{display}/{}", p.strip_prefix(dir).unwrap_or(p).to_string_lossy().replace('\\', "/"));
     let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, e))?;
     for entry in entries {
         let sub = entry.map_err(|e| io_error(dir, e))?.path();
         if !sub.is_dir() {
+            let name = sub.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let note = name.ends_with(".md") || name.starts_with('.');
+            if !note && !FOLDER_FILES.contains(&name.as_str()) {
+                fail!("{}: misplaced: fragments go in {display}/<resource>/<operation>.json", rel(&sub));
+            }
             continue;
         }
         for file in std::fs::read_dir(&sub).map_err(|e| io_error(&sub, e))? {
             let file = file.map_err(|e| io_error(&sub, e))?.path();
-            if file.extension().is_some_and(|e| e == "json") {
-                files.push(file);
+            let name = file.file_name().unwrap_or_default().to_string_lossy().to_string();
+            if file.is_dir() {
+                fail!("{}: a folder inside a resource folder; fragments go in {display}/<resource>/<operation>.json", rel(&file));
+            }
+            match file.extension().and_then(|e| e.to_str()) {
+                Some("json") => files.push(file),
+                Some(ext) if ext.eq_ignore_ascii_case("json") => {
+                    fail!(
+                        "{}: the extension must be `.json` in lower case (the file would be skipped on some machines and read on others)",
+                        rel(&file)
+                    )
+                }
+                _ if name.ends_with(".md") || name.starts_with('.') => {}
+                _ => fail!("{}: not a fragment: fragments are `.json` files, as the vendor publishes them", rel(&file)),
             }
         }
     }
@@ -138,9 +162,28 @@ mod tests {
             let doc = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}"#;
             std::fs::write(dir.path().join(sub).join(file), doc).unwrap();
         }
-        // a stray top-level file (the merged output) is not a fragment
-        std::fs::write(dir.path().join("merged.json"), "not json").unwrap();
+        // what the pipeline writes beside the fragments, and notes, are not fragments
+        std::fs::write(dir.path().join("zaia.json"), "not json").unwrap();
+        std::fs::write(dir.path().join("PROVENANCE.md"), "notes").unwrap();
+        std::fs::write(dir.path().join("a").join("README.md"), "notes").unwrap();
         let names: Vec<_> = load_dir(dir.path(), ".").unwrap().into_iter().map(|f| f.name).collect();
         assert_eq!(names, ["./a/x.json", "./a/y.json", "./b/z.json"]);
+    }
+
+    #[test]
+    fn misplaced_and_mis_cased_fragments_are_errors_not_skipped() {
+        let case = |path: &str| {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(dir.path().join("a")).unwrap();
+            std::fs::write(dir.path().join("a/ok.json"), r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}}"#).unwrap();
+            let target = dir.path().join(path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(&target, "{}").unwrap();
+            load_dir(dir.path(), ".").map(|_| ()).unwrap_err().0
+        };
+        assert_eq!(case("get-one.json"), "./get-one.json: misplaced: fragments go in ./<resource>/<operation>.json");
+        assert!(case("a/deeper/get-one.json").starts_with("./a/deeper: a folder inside a resource folder"));
+        assert!(case("a/get-one.JSON").starts_with("./a/get-one.JSON: the extension must be `.json` in lower case"));
+        assert!(case("a/get-one.yaml").starts_with("./a/get-one.yaml: not a fragment"));
     }
 }

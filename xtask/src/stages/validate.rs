@@ -72,6 +72,14 @@ pub fn check_parameter_styles(doc: &Value) -> Result<()> {
                 "path" | "header" => matches!(style, None | Some("simple")),
                 _ => false, // cookie parameters, or no location at all
             };
+            if param.get("content").is_some() {
+                let at = pointer(["paths", &path, &method, "parameters", &i.to_string(), "content"]);
+                fail!(
+                    "{}: {at}: parameter `{name}` (in {location}) is described with `content`, which the generated client \
+                     cannot send; describe it with a `schema` (hint: for JSON in a query string, a string parameter)",
+                    source_of(op)
+                );
+            }
             if !supported {
                 let at = pointer(["paths", &path, &method, "parameters", &i.to_string()]);
                 let how = match (style, explode) {
@@ -123,6 +131,17 @@ mod tests {
         let err = check_parameter_styles(&doc).unwrap_err();
         assert!(
             err.0.starts_with("f.json: /paths/~1a/get/parameters/1: parameter `pagination` (in query) uses style `deepObject`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn content_parameters_are_rejected_with_file_and_pointer() {
+        let doc = json!({"paths": {"/a": {"get": {"x-fragment": "f.json", "parameters": [
+            {"name": "filter", "in": "query", "content": {"application/json": {"schema": {"type": "object"}}}}]}}}});
+        let err = check_parameter_styles(&doc).unwrap_err();
+        assert!(
+            err.0.starts_with("f.json: /paths/~1a/get/parameters/0/content: parameter `filter` (in query) is described with `content`"),
             "{err}"
         );
     }
