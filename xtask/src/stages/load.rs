@@ -93,9 +93,15 @@ pub fn parse_fragment(name: &str, text: &str) -> Result<Fragment> {
         fail!("{name}: not an OpenAPI document: /paths is missing or not an object");
     }
     // The typed parse catches wrong shapes (a parameter without `in`, a schema that is a
-    // number...) while the file is still known, with the pointer of the offending value.
+    // number...) while the file is still known, with the pointer and the position of the
+    // value. It reads the text as written; what fails there only for a 3.1 spelling passes
+    // once that is rewritten.
     let de = &mut serde_json::Deserializer::from_str(text);
-    if let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(de) {
+    let as_written = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(de).err();
+    let doc = super::openapi31::to_30(doc, name, text)?;
+    if let Some(e) = as_written
+        && serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&doc).is_err()
+    {
         fail!("{name}: {}: not a valid OpenAPI document: {}", path_to_pointer(e.path()), e.inner());
     }
     Ok(Fragment { name: name.to_string(), doc })

@@ -2,12 +2,13 @@
 //! document (`serde_json::Value`, key order preserved) so it can be tested on a small inline
 //! fixture.
 //!
-//! load → merge → validate → normalise → hoist → (codegen)
+//! load (with openapi31) → merge → validate → normalise → hoist → (codegen)
 
 pub mod hoist;
 pub mod load;
 pub mod merge;
 pub mod normalise;
+pub mod openapi31;
 pub mod validate;
 
 use serde_json::Value;
