@@ -344,7 +344,8 @@ fn openapi_31_forms_generate_what_their_30_forms_do() {
     let with_kind = |doc: &mut Value| {
         doc["components"] = json!({"schemas": {"ChatKind": {"type": "string", "enum": ["a", "b"]}}});
     };
-    let forms: Vec<(&str, Box<dyn Fn(&mut Value)>, Box<dyn Fn(&mut Value)>)> = vec![
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let forms: Vec<(&str, Edit, Edit)> = vec![
         (
             "type array with null",
             Box::new(move |d| property(d, "title", json!({"type": "string", "nullable": true}))),
