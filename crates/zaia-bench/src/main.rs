@@ -300,9 +300,13 @@ fn memory_child(items: u64, window: usize) {
         n
     });
     assert_eq!(n, items);
+    println!("{}", peak_rss_kib());
+}
+
+/// This process's peak resident set (`VmHWM`), in KiB.
+fn peak_rss_kib() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let hwm = status.lines().find(|l| l.starts_with("VmHWM")).unwrap().split_whitespace().nth(1).unwrap().to_string();
-    println!("{hwm}");
+    status.lines().find(|l| l.starts_with("VmHWM")).unwrap().split_whitespace().nth(1).unwrap().to_string()
 }
 
 /// One call against a server that streams `body_mib` MiB with no declared length, through a
@@ -335,19 +339,19 @@ fn memory_limit_child(body_mib: u64, limit_mib: u64) {
         let err = rt.block_on(sdk.list_chats().send().into_result()).unwrap_err();
         assert!(matches!(err, zaia_ext::Error::ResponseTooLarge { .. }), "{err}");
     }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let hwm = status.lines().find(|l| l.starts_with("VmHWM")).unwrap().split_whitespace().nth(1).unwrap().to_string();
-    println!("{hwm}");
+    println!("{}", peak_rss_kib());
+}
+
+/// Runs this program with `args` in a process of its own; its peak RSS in MiB.
+fn child_peak_mib(args: &[&str]) -> f64 {
+    let out = std::process::Command::new(std::env::current_exe().unwrap()).args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().parse::<f64>().unwrap() / 1024.0
 }
 
 /// Peak memory when a body is larger than the client's limit: near the limit, not the body.
 fn memory_limit() {
-    let exe = std::env::current_exe().unwrap();
-    let peak = |body: u64, limit: u64| -> f64 {
-        let out = std::process::Command::new(&exe).args(["memory-limit-child", &body.to_string(), &limit.to_string()]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap().trim().parse::<f64>().unwrap() / 1024.0
-    };
+    let peak = |body: u64, limit: u64| child_peak_mib(&["memory-limit-child", &body.to_string(), &limit.to_string()]);
     let baseline = peak(0, 0);
     println!("peak RSS (VmHWM) when the body is larger than the limit; baseline: same process, no request");
     println!("  baseline                                 {baseline:>7.1} MiB");
@@ -358,12 +362,7 @@ fn memory_limit() {
 }
 
 fn memory() {
-    let exe = std::env::current_exe().unwrap();
-    let peak = |items: u64, window: usize| -> f64 {
-        let out = std::process::Command::new(&exe).args(["memory-child", &items.to_string(), &window.to_string()]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap().trim().parse::<f64>().unwrap() / 1024.0
-    };
+    let peak = |items: u64, window: usize| child_peak_mib(&["memory-child", &items.to_string(), &window.to_string()]);
     let baseline = peak(0, 1);
     println!("peak RSS (VmHWM) streaming chats in pages of 100; baseline: same process, no items streamed");
     println!("  baseline                     {baseline:>7.1} MiB");
