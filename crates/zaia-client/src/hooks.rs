@@ -93,6 +93,18 @@ pub struct Hooks {
 
 impl Hooks {
     /// Hooks that send every request with `executor`.
+    ///
+    /// ```
+    /// use zaia_client::{ExecFuture, Executor, Hooks, Operation};
+    /// struct Plain;
+    /// impl Executor for Plain {
+    ///     fn execute<'a>(&'a self, http: &'a reqwest::Client, request: reqwest::Request, _: Operation) -> ExecFuture<'a> {
+    ///         Box::pin(http.execute(request))
+    ///     }
+    /// }
+    /// let hooks = Hooks::with_executor(Plain);
+    /// # let _ = hooks;
+    /// ```
     pub fn with_executor(executor: impl Executor) -> Self {
         Hooks { executor: Some(Arc::new(executor)) }
     }

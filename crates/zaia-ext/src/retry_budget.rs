@@ -9,6 +9,14 @@
 //! What costs: a retry after 408/429/5xx ([`RETRY_COST`]) or after a timeout ([`TIMEOUT_COST`]),
 //! the signals of an overloaded server. A refused, reset or cut connection costs nothing: it
 //! put no load on the server, and a new connection usually cures it.
+//!
+//! ```
+//! use zaia_ext::retry_budget::{RETRY_COST, RetryBudget};
+//! let budget = RetryBudget::default();
+//! assert!(budget.try_acquire(RETRY_COST));
+//! budget.release(RETRY_COST); // the retry succeeded: its tokens come back
+//! assert_eq!(budget.available(), zaia_ext::retry_budget::DEFAULT_CAPACITY);
+//! ```
 
 use std::sync::Mutex;
 

@@ -13,6 +13,14 @@
 //! - **the vendor's prose**: the few rules a description states but no schema keyword can
 //!   ([`DESCRIBED`]), each with the words it comes from; a test checks those words are still in
 //!   the spec.
+//!
+//! ```
+//! use serde_json::json;
+//! let body = json!({"chatId": uuid::Uuid::nil(), "chatThreadId": null, "content": "x".repeat(4001),
+//!                   "externalId": null, "senderId": uuid::Uuid::nil(), "role": "user"});
+//! let invalid = zaia_ext::validate::check_body("create_chat_message", &body).unwrap_err();
+//! assert_eq!(invalid.to_string(), "content: must be at most 4000 characters, got 4001");
+//! ```
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};

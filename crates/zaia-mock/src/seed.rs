@@ -1,4 +1,12 @@
 //! A deterministic dataset: the same seed gives the same chats, messages and follow-ups.
+//!
+//! ```
+//! let mut a = zaia_mock::Store::new();
+//! let mut b = zaia_mock::Store::new();
+//! zaia_mock::seed::fill(&mut a, zaia_mock::Seed::default());
+//! zaia_mock::seed::fill(&mut b, zaia_mock::Seed::default());
+//! assert_eq!(a.chats, b.chats);
+//! ```
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;

@@ -9,6 +9,13 @@
 //!
 //! `src/generated_spec.json` is a copy of `openapi/zaia.json` written by `cargo xtask generate`
 //! (a published crate cannot read outside itself).
+//!
+//! ```
+//! let spec = zaia_mock::spec::spec();
+//! let (op, params) = spec.find("GET", "/api/v1/chats/abc").unwrap();
+//! let (status, answer) = op.example_response(7, &params);
+//! assert_eq!((op.id.as_str(), status, answer["id"].as_str()), ("get_chat", 200, Some("abc")));
+//! ```
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};

@@ -1,4 +1,11 @@
 //! The mock's in-memory state and the rules the vendor documents.
+//!
+//! ```
+//! let mut store = zaia_mock::Store::new();
+//! zaia_mock::seed::fill(&mut store, zaia_mock::Seed::default());
+//! let first = store.chats[0].id;
+//! assert!(store.get_chat(first).is_ok());
+//! ```
 
 use chrono::{DateTime, Months, Utc};
 use serde_json::{Map, Value, json};
