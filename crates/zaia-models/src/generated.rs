@@ -5,35 +5,49 @@ pub const SPEC_VERSION: &str = "1.0.0";
 ///The items of `list_chats` (200); returned by `create_chat` (200); returned by `get_chat` (200); returned by `update_chat` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Chat {
-    ///A UUID v4 string that identifies an entity.
+    /**A UUID v4 string that identifies an entity.
+
+Wire name `channelId`.*/
     #[serde(
         rename = "channelId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub channel_id: ::std::option::Option<::uuid::Uuid>,
+    ///Wire name `createdAt`.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///A UUID v4 string that identifies an entity.
+    /**A UUID v4 string that identifies an entity.
+
+Wire name `id`.*/
     pub id: ::uuid::Uuid,
+    ///Wire name `isRemoved`.
     #[serde(
         rename = "isRemoved",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub is_removed: ::std::option::Option<bool>,
-    ///The super identity ID of the chat owner. Can refer to users.superIdentityId or externalUsers.superIdentityId.
+    /**The super identity ID of the chat owner. Can refer to users.superIdentityId or externalUsers.superIdentityId.
+
+Wire name `ownerId`.*/
     #[serde(rename = "ownerId", skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::uuid::Uuid>,
-    ///The super identity ID of the current chat responder. Can refer to agents.superIdentityId or squads.superIdentityId.
+    /**The super identity ID of the current chat responder. Can refer to agents.superIdentityId or squads.superIdentityId.
+
+Wire name `responderId`.*/
     #[serde(
         rename = "responderId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub responder_id: ::std::option::Option<::uuid::Uuid>,
+    ///Wire name `title`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+    ///Wire name `updatedAt`.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///A UUID v4 string that identifies an entity.
+    /**A UUID v4 string that identifies an entity.
+
+Wire name `workspaceId`.*/
     #[serde(
         rename = "workspaceId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -43,44 +57,61 @@ pub struct Chat {
 ///The items of `list_chat_details` (200); returned by `get_chat_details` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatDetails {
-    ///The channel ID associated with the chat.
+    /**The channel ID associated with the chat.
+
+Wire name `channelId`.*/
     #[serde(
         rename = "channelId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub channel_id: ::std::option::Option<::uuid::Uuid>,
-    ///The display name of the channel associated with the chat.
+    /**The display name of the channel associated with the chat.
+
+Wire name `channelName`.*/
     #[serde(
         rename = "channelName",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub channel_name: ::std::option::Option<::std::string::String>,
+    ///Wire name `channelType`.
     #[serde(
         rename = "channelType",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub channel_type: ::std::option::Option<ChannelType>,
-    ///When the chat was created.
+    /**When the chat was created.
+
+Wire name `createdAt`.*/
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The chat ID represented by this row.
+    /**The chat ID represented by this row.
+
+Wire name `id`.*/
     pub id: ::uuid::Uuid,
-    ///Whether the external chat owner is blocked.
+    /**Whether the external chat owner is blocked.
+
+Wire name `isOwnerBlocked`.*/
     #[serde(
         rename = "isOwnerBlocked",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub is_owner_blocked: ::std::option::Option<bool>,
-    ///Whether the chat has been soft removed.
+    /**Whether the chat has been soft removed.
+
+Wire name `isRemoved`.*/
     #[serde(rename = "isRemoved")]
     pub is_removed: bool,
-    ///The content preview of the latest message in the chat.
+    /**The content preview of the latest message in the chat.
+
+Wire name `lastMessageContent`.*/
     #[serde(
         rename = "lastMessageContent",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub last_message_content: ::std::option::Option<::std::string::String>,
-    ///When the latest message in the chat was created.
+    /**When the latest message in the chat was created.
+
+Wire name `lastMessageCreatedAt`.*/
     #[serde(
         rename = "lastMessageCreatedAt",
         deserialize_with = "::std::option::Option::deserialize"
@@ -88,40 +119,54 @@ pub struct ChatDetails {
     pub last_message_created_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The role of the latest message in the chat.
+    /**The role of the latest message in the chat.
+
+Wire name `lastMessageRole`.*/
     #[serde(
         rename = "lastMessageRole",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub last_message_role: ::std::option::Option<::std::string::String>,
-    ///The email of the chat owner when the owner is a platform user.
+    /**The email of the chat owner when the owner is a platform user.
+
+Wire name `ownerEmail`.*/
     #[serde(
         rename = "ownerEmail",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub owner_email: ::std::option::Option<::std::string::String>,
-    ///The external user ID that owns the chat.
+    /**The external user ID that owns the chat.
+
+Wire name `ownerId`.*/
     #[serde(rename = "ownerId")]
     pub owner_id: ::uuid::Uuid,
-    ///The identifier of the chat owner when the owner is an external user.
+    /**The identifier of the chat owner when the owner is an external user.
+
+Wire name `ownerIdentifier`.*/
     #[serde(
         rename = "ownerIdentifier",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub owner_identifier: ::std::option::Option<::std::string::String>,
-    ///The display name of the chat owner resolved from external users or users.
+    /**The display name of the chat owner resolved from external users or users.
+
+Wire name `ownerName`.*/
     #[serde(
         rename = "ownerName",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub owner_name: ::std::option::Option<::std::string::String>,
-    ///The content preview of the message immediately before the latest one.
+    /**The content preview of the message immediately before the latest one.
+
+Wire name `penultimateMessageContent`.*/
     #[serde(
         rename = "penultimateMessageContent",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub penultimate_message_content: ::std::option::Option<::std::string::String>,
-    ///When the message immediately before the latest one was created.
+    /**When the message immediately before the latest one was created.
+
+Wire name `penultimateMessageCreatedAt`.*/
     #[serde(
         rename = "penultimateMessageCreatedAt",
         deserialize_with = "::std::option::Option::deserialize"
@@ -129,60 +174,81 @@ pub struct ChatDetails {
     pub penultimate_message_created_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
-    ///The role of the message immediately before the latest one.
+    /**The role of the message immediately before the latest one.
+
+Wire name `penultimateMessageRole`.*/
     #[serde(
         rename = "penultimateMessageRole",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub penultimate_message_role: ::std::option::Option<::std::string::String>,
+    ///Wire name `responderEntity`.
     #[serde(
         rename = "responderEntity",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub responder_entity: ::std::option::Option<ResponderEntity>,
-    ///The responder ID currently assigned to the chat.
+    /**The responder ID currently assigned to the chat.
+
+Wire name `responderId`.*/
     #[serde(
         rename = "responderId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub responder_id: ::std::option::Option<::uuid::Uuid>,
-    ///The display name of the responder assigned to the chat.
+    /**The display name of the responder assigned to the chat.
+
+Wire name `responderName`.*/
     #[serde(
         rename = "responderName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub responder_name: ::std::option::Option<::std::string::String>,
-    ///The picture of the responder assigned to the chat.
+    /**The picture of the responder assigned to the chat.
+
+Wire name `responderPicture`.*/
     #[serde(
         rename = "responderPicture",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub responder_picture: ::std::option::Option<::std::string::String>,
-    ///The version ID of the responder entity for this chat.
+    /**The version ID of the responder entity for this chat.
+
+Wire name `responderVersionId`.*/
     #[serde(
         rename = "responderVersionId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub responder_version_id: ::std::option::Option<::uuid::Uuid>,
-    ///The version number of the responder entity for this chat.
+    /**The version number of the responder entity for this chat.
+
+Wire name `responderVersionNumber`.*/
     #[serde(
         rename = "responderVersionNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub responder_version_number: ::std::option::Option<f64>,
-    ///The ticket ID currently linked to the chat, when one exists.
+    /**The ticket ID currently linked to the chat, when one exists.
+
+Wire name `ticketId`.*/
     #[serde(rename = "ticketId", skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_id: ::std::option::Option<::uuid::Uuid>,
-    ///The status of the ticket currently linked to the chat, when one exists.
+    /**The status of the ticket currently linked to the chat, when one exists.
+
+Wire name `ticketStatus`.*/
     #[serde(
         rename = "ticketStatus",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub ticket_status: ::std::option::Option<::std::string::String>,
-    ///The title of the chat.
+    /**The title of the chat.
+
+Wire name `title`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
-    ///The workspace ID associated with the chat.
+    /**The workspace ID associated with the chat.
+
+Wire name `workspaceId`.*/
     #[serde(
         rename = "workspaceId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -192,84 +258,121 @@ pub struct ChatDetails {
 ///Returned by `create_chat_message` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatMessage {
-    ///The chat ID associated with the message.
+    /**The chat ID associated with the message.
+
+Wire name `chatId`.*/
     #[serde(rename = "chatId")]
     pub chat_id: ::uuid::Uuid,
-    ///The id of the chat thread that the message belongs to.
+    /**The id of the chat thread that the message belongs to.
+
+Wire name `chatThreadId`.*/
     #[serde(
         rename = "chatThreadId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub chat_thread_id: ::std::option::Option<::uuid::Uuid>,
-    ///The content of the message.
+    /**The content of the message.
+
+Wire name `content`. At most 100000 characters.*/
     pub content: ::std::string::String,
+    ///Wire name `createdAt`.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///External reference in the integrated system.
+    /**External reference in the integrated system.
+
+Wire name `externalId`. 3 to 250 characters.*/
     #[serde(
         rename = "externalId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub external_id: ::std::option::Option<::std::string::String>,
-    ///A UUID v4 string that identifies an entity.
+    /**A UUID v4 string that identifies an entity.
+
+Wire name `id`.*/
     pub id: ::uuid::Uuid,
-    ///The raw content of the message as it was generated by the assistant.
+    /**The raw content of the message as it was generated by the assistant.
+
+Wire name `rawContent`. At most 100000 characters.*/
     #[serde(
         rename = "rawContent",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub raw_content: ::std::option::Option<::std::string::String>,
-    ///The role of the actor that produced the message.
+    /**The role of the actor that produced the message.
+
+Wire name `role`.*/
     pub role: ::std::string::String,
-    ///The super identity ID of the sender (agents, squads, users or external users) of the message.
+    /**The super identity ID of the sender (agents, squads, users or external users) of the message.
+
+Wire name `senderId`.*/
     #[serde(
         rename = "senderId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub sender_id: ::std::option::Option<::uuid::Uuid>,
+    ///Wire name `updatedAt`.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///The items of `list_chat_message_follow_ups` (200); returned by `create_chat_message_follow_up` (201); returned by `update_chat_message_follow_up` (200); the type of `ChatMessageWithJoins.chatMessageFollowUps`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatMessageFollowUp {
-    ///The id of the chat this follow-up belongs to.
+    /**The id of the chat this follow-up belongs to.
+
+Wire name `chatId`.*/
     #[serde(rename = "chatId")]
     pub chat_id: ::uuid::Uuid,
-    ///The id of the chat message this follow-up belongs to.
+    /**The id of the chat message this follow-up belongs to.
+
+Wire name `chatMessageId`.*/
     #[serde(
         rename = "chatMessageId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub chat_message_id: ::std::option::Option<::uuid::Uuid>,
+    ///Wire name `createdAt`.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The date and time when the follow-up message should be sent.
+    /**The date and time when the follow-up message should be sent.
+
+Wire name `dueDate`.*/
     #[serde(rename = "dueDate")]
     pub due_date: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The date and time when the follow-up went from pending to any other status.
+    /**The date and time when the follow-up went from pending to any other status.
+
+Wire name `finishedAt`.*/
     #[serde(
         rename = "finishedAt",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub finished_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///A UUID v4 string that identifies an entity.
+    /**A UUID v4 string that identifies an entity.
+
+Wire name `id`.*/
     pub id: ::uuid::Uuid,
-    ///The follow-up message content.
+    /**The follow-up message content.
+
+Wire name `message`. At least 1 characters.*/
     pub message: ::std::string::String,
-    ///The reason why the follow-up failed.
+    /**The reason why the follow-up failed.
+
+Wire name `reason`.*/
     #[serde(deserialize_with = "::std::option::Option::deserialize")]
     pub reason: ::std::option::Option<::std::string::String>,
     pub status: ChatMessageFollowUpStatus,
-    ///The id of the chat message that triggered the follow-up.
+    /**The id of the chat message that triggered the follow-up.
+
+Wire name `triggerChatMessageId`.*/
     #[serde(rename = "triggerChatMessageId")]
     pub trigger_chat_message_id: ::uuid::Uuid,
+    ///Wire name `updatedAt`.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///Parameter `pagination` of `list_chat_messages`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatMessagePagination {
+    ///Wire name `limit`. From 1 to 1000. Default `250`.
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 250>")]
     pub limit: ::std::num::NonZeroU64,
 }
@@ -283,122 +386,170 @@ impl ::std::default::Default for ChatMessagePagination {
 ///The items of `list_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ChatMessageWithJoins {
-    ///The chat ID associated with the message.
+    /**The chat ID associated with the message.
+
+Wire name `chatId`.*/
     #[serde(rename = "chatId")]
     pub chat_id: ::uuid::Uuid,
+    ///Wire name `chatMessageFollowUps`.
     #[serde(
         rename = "chatMessageFollowUps",
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub chat_message_follow_ups: ::std::vec::Vec<ChatMessageFollowUp>,
-    ///The id of the chat thread that the message belongs to.
+    /**The id of the chat thread that the message belongs to.
+
+Wire name `chatThreadId`.*/
     #[serde(
         rename = "chatThreadId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub chat_thread_id: ::std::option::Option<::uuid::Uuid>,
-    ///The content of the message.
+    /**The content of the message.
+
+Wire name `content`. At most 100000 characters.*/
     pub content: ::std::string::String,
+    ///Wire name `createdAt`.
     #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///External reference in the integrated system.
+    /**External reference in the integrated system.
+
+Wire name `externalId`. 3 to 250 characters.*/
     #[serde(
         rename = "externalId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub external_id: ::std::option::Option<::std::string::String>,
-    ///A UUID v4 string that identifies an entity.
+    /**A UUID v4 string that identifies an entity.
+
+Wire name `id`.*/
     pub id: ::uuid::Uuid,
-    ///The raw content of the message as it was generated by the assistant.
+    /**The raw content of the message as it was generated by the assistant.
+
+Wire name `rawContent`. At most 100000 characters.*/
     #[serde(
         rename = "rawContent",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub raw_content: ::std::option::Option<::std::string::String>,
-    ///The role of the actor that produced the message.
+    /**The role of the actor that produced the message.
+
+Wire name `role`.*/
     pub role: ::std::string::String,
+    ///Wire name `sender`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sender: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    ///The super identity ID of the sender (agents, squads, users or external users) of the message.
+    /**The super identity ID of the sender (agents, squads, users or external users) of the message.
+
+Wire name `senderId`.*/
     #[serde(
         rename = "senderId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub sender_id: ::std::option::Option<::uuid::Uuid>,
+    ///Wire name `updatedAt`.
     #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///The body of `create_chat_message_follow_up`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateChatMessageFollowUpRequest {
-    ///The id of the chat this follow-up belongs to.
+    /**The id of the chat this follow-up belongs to.
+
+Wire name `chatId`.*/
     #[serde(rename = "chatId")]
     pub chat_id: ::uuid::Uuid,
-    ///The date and time when the follow-up message should be sent.
+    /**The date and time when the follow-up message should be sent.
+
+Wire name `dueDate`.*/
     #[serde(rename = "dueDate")]
     pub due_date: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The follow-up message content.
+    /**The follow-up message content.
+
+Wire name `message`. At least 1 characters.*/
     pub message: ::std::string::String,
 }
 ///The body of `create_chat_message`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateChatMessageRequest {
-    ///The chat ID associated with the message.
+    /**The chat ID associated with the message.
+
+Wire name `chatId`.*/
     #[serde(rename = "chatId")]
     pub chat_id: ::uuid::Uuid,
-    ///The id of the chat thread that the message belongs to.
+    /**The id of the chat thread that the message belongs to.
+
+Wire name `chatThreadId`.*/
     #[serde(
         rename = "chatThreadId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub chat_thread_id: ::std::option::Option<::uuid::Uuid>,
+    ///Wire name `content`. At most 4000 characters.
     pub content: ::std::string::String,
-    ///External reference in the integrated system.
+    /**External reference in the integrated system.
+
+Wire name `externalId`. 3 to 250 characters.*/
     #[serde(
         rename = "externalId",
         deserialize_with = "::std::option::Option::deserialize"
     )]
     pub external_id: ::std::option::Option<::std::string::String>,
-    ///The role allowed when creating the chat message.
+    /**The role allowed when creating the chat message.
+
+Wire name `role`.*/
     pub role: ::std::string::String,
-    ///A UUID v4 string that identifies an entity.
+    /**A UUID v4 string that identifies an entity.
+
+Wire name `senderId`.*/
     #[serde(rename = "senderId")]
     pub sender_id: ::uuid::Uuid,
 }
 ///The body of `create_chat`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct CreateChatRequest {
-    ///A UUID v4 string that identifies an entity.
+    /**A UUID v4 string that identifies an entity.
+
+Wire name `channelId`.*/
     #[serde(rename = "channelId")]
     pub channel_id: ::uuid::Uuid,
-    ///The super identity ID of the chat owner. Can refer to users.superIdentityId or externalUsers.superIdentityId.
+    /**The super identity ID of the chat owner. Can refer to users.superIdentityId or externalUsers.superIdentityId.
+
+Wire name `ownerId`.*/
     #[serde(rename = "ownerId")]
     pub owner_id: ::uuid::Uuid,
 }
 ///An informative message for a call that has no effective result to be returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct DeleteChatResponse {
+    ///Wire name `message`.
     pub message: ::std::string::String,
 }
 ///The body of `export_chat_messages`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ExportChatMessagesRequest {
-    ///A safe callback URL that must be HTTPS and point to a public server.
+    /**A safe callback URL that must be HTTPS and point to a public server.
+
+Wire name `callbackUrl`.*/
     #[serde(rename = "callbackUrl")]
     pub callback_url: ::std::string::String,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<Language>,
-    ///The end date of the export period. Defaults to current date.
+    /**The end date of the export period. Defaults to current date.
+
+Wire name `rangeEnd`.*/
     #[serde(
         rename = "rangeEnd",
         default,
         skip_serializing_if = "crate::Patch::is_absent"
     )]
     pub range_end: crate::Patch<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The start date of the export period.
+    /**The start date of the export period.
+
+Wire name `rangeStart`.*/
     #[serde(
         rename = "rangeStart",
         deserialize_with = "::std::option::Option::deserialize"
@@ -408,20 +559,27 @@ pub struct ExportChatMessagesRequest {
 ///Returned by `export_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ExportChatMessagesResponse {
+    ///Wire name `message`.
     pub message: ::std::string::String,
 }
 ///The description of a known exception.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KnownException {
-    ///The error code.
+    /**The error code.
+
+Wire name `code`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cta: ::std::option::Option<KnownExceptionCta>,
     pub feedback: KnownExceptionFeedback,
-    ///The error message.
+    /**The error message.
+
+Wire name `message`.*/
     pub message: ::std::string::String,
-    ///The error name.
+    /**The error name.
+
+Wire name `name`.*/
     pub name: ::std::string::String,
 }
 ///The error call-to-action.
@@ -429,50 +587,68 @@ pub struct KnownException {
 pub struct KnownExceptionCta {
     #[serde(rename = "type")]
     pub type_: KnownExceptionCtaType,
+    ///Wire name `url`.
     pub url: ::std::string::String,
 }
 ///The error feedback.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct KnownExceptionFeedback {
+    ///Wire name `enUs`.
     #[serde(rename = "enUs", skip_serializing_if = "::std::option::Option::is_none")]
     pub en_us: ::std::option::Option<::std::string::String>,
+    ///Wire name `esEs`.
     #[serde(rename = "esEs", skip_serializing_if = "::std::option::Option::is_none")]
     pub es_es: ::std::option::Option<::std::string::String>,
+    ///Wire name `ptBr`.
     #[serde(rename = "ptBr", skip_serializing_if = "::std::option::Option::is_none")]
     pub pt_br: ::std::option::Option<::std::string::String>,
 }
 ///The body of `update_chat_message_follow_up`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UpdateChatMessageFollowUpRequest {
-    ///The id of the chat this follow-up belongs to.
+    /**The id of the chat this follow-up belongs to.
+
+Wire name `chatId`.*/
     #[serde(rename = "chatId", skip_serializing_if = "::std::option::Option::is_none")]
     pub chat_id: ::std::option::Option<::uuid::Uuid>,
-    ///The id of the chat message this follow-up belongs to.
+    /**The id of the chat message this follow-up belongs to.
+
+Wire name `chatMessageId`.*/
     #[serde(
         rename = "chatMessageId",
         default,
         skip_serializing_if = "crate::Patch::is_absent"
     )]
     pub chat_message_id: crate::Patch<::uuid::Uuid>,
-    ///The date and time when the follow-up message should be sent.
+    /**The date and time when the follow-up message should be sent.
+
+Wire name `dueDate`.*/
     #[serde(rename = "dueDate", skip_serializing_if = "::std::option::Option::is_none")]
     pub due_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The date and time when the follow-up went from pending to any other status.
+    /**The date and time when the follow-up went from pending to any other status.
+
+Wire name `finishedAt`.*/
     #[serde(
         rename = "finishedAt",
         default,
         skip_serializing_if = "crate::Patch::is_absent"
     )]
     pub finished_at: crate::Patch<::chrono::DateTime<::chrono::offset::Utc>>,
-    ///The follow-up message content.
+    /**The follow-up message content.
+
+Wire name `message`. At least 1 characters.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    ///The reason why the follow-up failed.
+    /**The reason why the follow-up failed.
+
+Wire name `reason`.*/
     #[serde(rename = "reason", default, skip_serializing_if = "crate::Patch::is_absent")]
     pub reason: crate::Patch<::std::string::String>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ChatMessageFollowUpUpdateStatus>,
-    ///The id of the chat message that triggered the follow-up.
+    /**The id of the chat message that triggered the follow-up.
+
+Wire name `triggerChatMessageId`.*/
     #[serde(
         rename = "triggerChatMessageId",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -482,6 +658,7 @@ pub struct UpdateChatMessageFollowUpRequest {
 ///The body of `update_chat`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct UpdateChatRequest {
+    ///Wire name `title`.
     #[serde(rename = "title", default, skip_serializing_if = "crate::Patch::is_absent")]
     pub title: crate::Patch<::std::string::String>,
 }

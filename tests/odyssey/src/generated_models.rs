@@ -5,60 +5,83 @@ pub const SPEC_VERSION: &str = "1.0.0";
 ///Returned by `get_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ChatMessages {
+    ///Wire name `data`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
     pub data: ::std::vec::Vec<ChatMessagesData>,
 }
 ///The type of `ChatMessages.data`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ChatMessagesData {
-    ///The timestamp when the message was created.
+    /**The timestamp when the message was created.
+
+Wire name `createdat`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub createdat: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ///Wire name `followUps`.
     #[serde(
         rename = "followUps",
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub follow_ups: ::std::vec::Vec<ChatMessagesDataFollowUp>,
-    ///The name of the conversation.
+    /**The name of the conversation.
+
+Wire name `name`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    ///The ID of the owner of the conversation.
+    /**The ID of the owner of the conversation.
+
+Wire name `ownerid`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ownerid: ::std::option::Option<::std::string::String>,
-    ///The query from the conversation.
+    /**The query from the conversation.
+
+Wire name `query`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
-    ///The ID of the query response.
+    /**The ID of the query response.
+
+Wire name `queryresponseid`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub queryresponseid: ::std::option::Option<::std::string::String>,
+    ///Wire name `sourceSnips`.
     #[serde(
         rename = "sourceSnips",
         default,
         skip_serializing_if = "::std::vec::Vec::is_empty"
     )]
     pub source_snips: ::std::vec::Vec<ChatMessagesDataSourceSnip>,
-    ///The type of the message (query or response).
+    /**The type of the message (query or response).
+
+Wire name `type`.*/
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
 ///The type of `ChatMessagesData.followUps`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ChatMessagesDataFollowUp {
-    ///The ID of the follow-up question.
+    /**The ID of the follow-up question.
+
+Wire name `id`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///The text of the follow-up question.
+    /**The text of the follow-up question.
+
+Wire name `text`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
 ///The type of `ChatMessagesData.sourceSnips`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ChatMessagesDataSourceSnip {
-    ///The ID of the source snippet.
+    /**The ID of the source snippet.
+
+Wire name `id`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    ///The text of the source snippet.
+    /**The text of the source snippet.
+
+Wire name `text`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
@@ -88,7 +111,9 @@ impl ::std::convert::From<GetChatMessagesError500> for GetChatMessagesError {
 ///`GetChatMessagesError400`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct GetChatMessagesError400 {
-    ///Error message indicating that there was an issue with the query parameters.
+    /**Error message indicating that there was an issue with the query parameters.
+
+Wire name `error`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
 }
@@ -101,14 +126,18 @@ pub struct GetChatMessagesError403 {
 ///The type of `GetChatMessagesError403.error`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct GetChatMessagesError403Error {
-    ///Detailed error message indicating that the API key is invalid.
+    /**Detailed error message indicating that the API key is invalid.
+
+Wire name `message`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 ///`GetChatMessagesError500`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct GetChatMessagesError500 {
-    ///Error message indicating an internal server error.
+    /**Error message indicating an internal server error.
+
+Wire name `message`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }

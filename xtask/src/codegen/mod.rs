@@ -37,6 +37,8 @@ pub fn codegen_spec(spec: &Value) -> Value {
         }
     }
     let mut spec = spec.clone();
+    // before the limits are stripped: the docs say them
+    document_fields(&mut spec);
     if let Some(components) = spec.get_mut("components") {
         strip(components);
     }
@@ -46,6 +48,47 @@ pub fn codegen_spec(spec: &Value) -> Value {
     document_statuses(&mut spec);
     document_types(&mut spec);
     spec
+}
+
+/// Every property's docs say its wire name and its documented limits and default, after the
+/// vendor's description where there is one: the limits are checked before sending
+/// (zaia-ext), and a reader of the types should not need the spec to learn them.
+fn document_fields(spec: &mut Value) {
+    let Some(schemas) = spec.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    for schema in schemas.values_mut() {
+        for (name, property) in schema.get_mut("properties").and_then(Value::as_object_mut).into_iter().flatten() {
+            let Some(property) = property.as_object_mut() else { continue };
+            if property.contains_key("$ref") {
+                continue; // documented on its type; a sibling would be dropped
+            }
+            let number = |key: &str| property.get(key).filter(|v| v.is_number()).map(Value::to_string);
+            let mut facts = vec![format!("Wire name `{name}`.")];
+            match (number("minLength"), number("maxLength")) {
+                (Some(min), Some(max)) => facts.push(format!("{min} to {max} characters.")),
+                (Some(min), None) => facts.push(format!("At least {min} characters.")),
+                (None, Some(max)) => facts.push(format!("At most {max} characters.")),
+                (None, None) => {}
+            }
+            match (number("minimum"), number("maximum")) {
+                (Some(min), Some(max)) => facts.push(format!("From {min} to {max}.")),
+                (Some(min), None) => facts.push(format!("At least {min}.")),
+                (None, Some(max)) => facts.push(format!("At most {max}.")),
+                (None, None) => {}
+            }
+            if let Some(pattern) = property.get("pattern").and_then(Value::as_str) {
+                facts.push(format!("Matches `{pattern}`."));
+            }
+            if let Some(default) = property.get("default") {
+                facts.push(format!("Default `{default}`."));
+            }
+            let facts = facts.join(" ");
+            let text = match property.get("description").and_then(Value::as_str) {
+                Some(d) if !d.trim().is_empty() => format!("{}\n\n{facts}", d.trim_end()),
+                _ => facts,
+            };
+            property.insert("description".into(), Value::String(text));
+        }
+    }
 }
 
 /// Each operation's docs end with its documented responses, so a reader of the client sees
