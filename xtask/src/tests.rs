@@ -46,6 +46,15 @@ fn frozen(name: &str) -> String {
     RUN.get_or_init(run).iter().find(|o| o.path.ends_with(name)).unwrap().contents.clone()
 }
 
+/// The API surface of the generated crates, compact: what to read when the generator changes.
+#[test]
+fn snapshot_api_surface() {
+    let spec: Value = serde_json::from_str(&frozen("zaia.json")).unwrap();
+    let surface =
+        crate::codegen::surface::listing(&spec, &frozen("zaia-models/src/generated.rs"), &frozen("zaia-client/src/generated.rs")).unwrap();
+    insta::assert_snapshot!("api_surface", surface);
+}
+
 #[test]
 fn snapshot_pagination_and_limits() {
     insta::assert_snapshot!("pagination", frozen("generated_pagination.rs"));

@@ -9,6 +9,8 @@ pub mod models;
 pub mod open_enum;
 pub mod pagination;
 pub mod patch_fields;
+#[cfg(test)]
+pub mod surface;
 
 use serde_json::Value;
 
