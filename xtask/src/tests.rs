@@ -67,20 +67,12 @@ fn snapshot_merged_spec() {
 }
 
 #[test]
-fn snapshot_models() {
-    insta::assert_snapshot!("models", frozen("zaia-models/src/generated.rs"));
-}
-
-#[test]
-fn snapshot_client() {
-    insta::assert_snapshot!("client", frozen("zaia-client/src/generated.rs"));
-}
-
-#[test]
-fn snapshot_odyssey_client() {
+fn snapshot_odyssey_api_surface() {
     // the foreign API: the same stages with another Config
     let outputs = pipeline::run(&workspace(), &Config::odyssey()).unwrap().outputs;
-    insta::assert_snapshot!("odyssey_client", outputs[2].contents);
+    let spec: Value = serde_json::from_str(&outputs[0].contents).unwrap();
+    let surface = crate::codegen::surface::listing(&spec, &outputs[1].contents, &outputs[2].contents).unwrap();
+    insta::assert_snapshot!("odyssey_api_surface", surface);
 }
 
 #[test]
