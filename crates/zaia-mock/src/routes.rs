@@ -107,7 +107,13 @@ async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
     let (method, path) = (request.method().to_string(), request.uri().path().to_string());
     match spec::spec().find(&method, &path) {
         Some((op, params)) => {
-            let (status, body) = op.example_response(state.config.seed.map_or(0, |s| s.seed), &params);
+            let (status, mut body) = op.example_response(state.config.seed.map_or(0, |s| s.seed), &params);
+            // a list served from the spec has one page: later pages are empty, so that a
+            // page-number stream ends whatever its page size
+            let query = Query::new(request.uri().query().map(String::from));
+            if body.is_array() && query.one::<u64>("pageNumber").ok().flatten().is_some_and(|n| n > 1) {
+                body = Value::Array(Vec::new());
+            }
             let mut response = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), axum::Json(body)).into_response();
             response.extensions_mut().insert(ServedFromSpec);
             response
