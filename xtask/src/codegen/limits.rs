@@ -41,32 +41,11 @@ pub enum Step {
 }
 
 impl FieldLimits {
+    /// Whether there is anything to check: required, or any limit (a field that is only named,
+    /// placed and perhaps nullable checks nothing).
     fn checks_something(&self) -> bool {
-        let FieldLimits {
-            name: _,
-            steps: _,
-            required,
-            nullable: _,
-            min_length,
-            max_length,
-            minimum,
-            maximum,
-            min_items,
-            max_items,
-            pattern,
-            allowed,
-            uri,
-        } = self;
-        *required
-            || min_length.is_some()
-            || max_length.is_some()
-            || minimum.is_some()
-            || maximum.is_some()
-            || min_items.is_some()
-            || max_items.is_some()
-            || pattern.is_some()
-            || !allowed.is_empty()
-            || *uri
+        let bare = FieldLimits { name: self.name.clone(), steps: self.steps.clone(), nullable: self.nullable, ..FieldLimits::default() };
+        *self != bare
     }
 }
 
