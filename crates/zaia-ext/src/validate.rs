@@ -197,10 +197,10 @@ fn check_limits(limits: &Limits, body: &Value) -> Result<(), Invalid> {
 }
 
 fn check_query(url: &reqwest::Url, fields: &'static [Field]) -> Result<(), Invalid> {
-    let mut counts = [0u64; 32];
+    let mut counts = vec![0u64; fields.len()];
     for (name, value) in url.query_pairs() {
         if let Some((i, field)) = fields.iter().enumerate().find(|(_, f)| f.name == name) {
-            counts[i.min(31)] += 1;
+            counts[i] += 1;
             check_text(field, &value)?;
             check_number_text(field, &value)?;
         }
@@ -499,6 +499,29 @@ mod tests {
             let used = zaia_client::OPERATIONS.iter().any(|op| limits(op.id).is_some_and(|l| l.body_schema == Some(rule.schema)));
             assert!(used, "{rule:?}: no operation sends {}", rule.schema);
         }
+    }
+
+    #[test]
+    fn every_query_field_is_counted_on_its_own_however_many() {
+        let field = |i: usize| Field {
+            name: Box::leak(format!("p{i}").into_boxed_str()),
+            steps: &[],
+            required: i == 40,
+            nullable: false,
+            min_length: None,
+            max_length: None,
+            minimum: None,
+            maximum: None,
+            min_items: None,
+            max_items: None,
+            pattern: None,
+            allowed: &[],
+            uri: false,
+        };
+        let fields: &'static [Field] = Box::leak((0..41).map(field).collect::<Vec<_>>().into_boxed_slice());
+        let url = |q: &str| reqwest::Url::parse(&format!("https://x/?{q}")).unwrap();
+        assert_eq!(check_query(&url("p31=a&p39=b"), fields).unwrap_err().to_string(), "p40: is required");
+        assert_eq!(check_query(&url("p40=a"), fields), Ok(()));
     }
 
     #[test]
