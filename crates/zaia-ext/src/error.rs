@@ -141,7 +141,7 @@ impl Error {
             ClientError::ErrorResponse(response) => {
                 let status = response.status();
                 let request_id = request_id(response.headers());
-                let retry_after = crate::runtime::retry_after(response.headers());
+                let retry_after = crate::retry::retry_after(response.headers());
                 Error::Api { status, exception: Box::new(response.into_inner()), request_id, retry_after }
             }
             ClientError::UnexpectedResponse(response) => Error::from_response(response).await,
@@ -173,7 +173,7 @@ impl Error {
 
     fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         let request_id = request_id(headers);
-        let retry_after = crate::runtime::retry_after(headers);
+        let retry_after = crate::retry::retry_after(headers);
         match serde_json::from_slice::<KnownException>(body) {
             Ok(exception) => Error::Api { status, exception: Box::new(exception), request_id, retry_after },
             Err(_) => Error::Http { status, body: snippet(body, crate::body::ERROR_BODY_LIMIT), request_id, retry_after },

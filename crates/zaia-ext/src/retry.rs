@@ -148,6 +148,12 @@ pub fn is_retryable_error(error: &reqwest::Error) -> bool {
     !error.is_builder() && (error.is_connect() || error.is_timeout() || error.is_request() || error.is_body())
 }
 
+/// A response's `Retry-After`, as a wait from now.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, SystemTime::now())
+}
+
 /// Parses `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();

@@ -2,15 +2,15 @@
 //! a tracing span.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use tracing::Instrument;
 use zaia_client::{ExecFuture, Executor, Operation};
 use zaia_models::KnownException;
 
 use crate::body::{self, BodyFailure, Read};
-use crate::retry::{RetryPolicy, is_retryable_error, is_retryable_status, parse_retry_after};
+use crate::retry::{RetryPolicy, is_retryable_error, is_retryable_status, retry_after};
 use crate::retry_budget::{RETRY_COST, RetryBudget, SUCCESS_REFUND, TIMEOUT_COST};
 use crate::sleep::Sleep;
 
@@ -196,9 +196,4 @@ fn finish(outcome: Outcome) -> reqwest::Result<reqwest::Response> {
             Ok(body::response(head, body::failing(failure)))
         }
     }
-}
-
-/// `Retry-After` of a response, as a wait from now.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| parse_retry_after(v, SystemTime::now()))
 }
