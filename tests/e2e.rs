@@ -128,7 +128,7 @@ async fn create_chat_message_follow_up() {
     mock(&server, "POST", "/api/v1/chat-message-follow-ups", 201, follow_up()).await;
     let created = client(&server)
         .create_chat_message_follow_up()
-        .body(CreateChatMessageFollowUpRequest { chat_id: id(1), due_date: at(9), message: "Still there?".into() })
+        .body(CreateChatMessageFollowUpRequest::new(id(1), at(9), "Still there?".into()))
         .send()
         .await
         .unwrap();
@@ -144,12 +144,10 @@ async fn update_chat_message_follow_up_sends_absent_null_and_values_apart() {
     let mut cancelled = follow_up();
     cancelled["status"] = json!("cancelled");
     mock(&server, "PATCH", &format!("/api/v1/chat-message-follow-ups/{}", id(10)), 200, cancelled).await;
-    let body = UpdateChatMessageFollowUpRequest {
-        chat_message_id: Patch::Null,
-        reason: Patch::Value("customer replied".into()),
-        status: Some(ChatMessageFollowUpUpdateStatus::Cancelled),
-        ..Default::default()
-    };
+    let body = UpdateChatMessageFollowUpRequest::new()
+        .with_chat_message_id(Patch::Null)
+        .with_reason(Patch::Value("customer replied".into()))
+        .with_status(ChatMessageFollowUpUpdateStatus::Cancelled);
     let updated = client(&server).update_chat_message_follow_up().id(id(10)).body(body).send().await.unwrap();
     assert_eq!(updated.status, ChatMessageFollowUpStatus::Cancelled);
     let request = received(&server).await;
@@ -168,7 +166,7 @@ async fn list_chat_messages_with_joins_and_limit() {
         .list_chat_messages()
         .chat_id(id(1))
         .joins(vec![ChatMessageJoin::ChatMessageFollowUps, ChatMessageJoin::Senders])
-        .pagination(ChatMessagePagination { limit: NonZeroU64::new(50).unwrap() })
+        .pagination(ChatMessagePagination::new().with_limit(NonZeroU64::new(50).unwrap()))
         .send()
         .await
         .unwrap();
@@ -184,14 +182,7 @@ async fn list_chat_messages_with_joins_and_limit() {
 async fn create_chat_message() {
     let server = MockServer::start().await;
     mock(&server, "POST", "/api/v1/chat-messages", 200, message()).await;
-    let body = CreateChatMessageRequest {
-        chat_id: id(1),
-        chat_thread_id: None,
-        content: "Hi!".into(),
-        external_id: Some("ext-1".into()),
-        role: "assistant".into(),
-        sender_id: id(4),
-    };
+    let body = CreateChatMessageRequest::new(id(1), "Hi!".into(), "assistant".into(), id(4)).with_external_id("ext-1".into());
     let created = client(&server).create_chat_message().body(body).send().await.unwrap();
     assert_eq!(created.content, "Hi!");
     let request = received(&server).await;
@@ -206,12 +197,7 @@ async fn create_chat_message() {
 async fn export_chat_messages() {
     let server = MockServer::start().await;
     mock(&server, "POST", "/api/v1/chat-messages/export", 200, json!({"message": "Export started."})).await;
-    let body = ExportChatMessagesRequest {
-        callback_url: "https://example.com/hook".into(),
-        language: Some(Language::PtBr),
-        range_end: Patch::Absent,
-        range_start: Some(at(0)),
-    };
+    let body = ExportChatMessagesRequest::new("https://example.com/hook".into()).with_language(Language::PtBr).with_range_start(at(0));
     let started = client(&server).export_chat_messages().body(body).send().await.unwrap();
     assert_eq!(started.message, "Export started.");
     let request = received(&server).await;
@@ -244,7 +230,7 @@ async fn get_chat() {
 async fn update_chat_can_clear_the_title() {
     let server = MockServer::start().await;
     mock(&server, "PATCH", &format!("/api/v1/chats/{}", id(1)), 200, chat()).await;
-    client(&server).update_chat().id(id(1)).body(UpdateChatRequest { title: Patch::Null }).send().await.unwrap();
+    client(&server).update_chat().id(id(1)).body(UpdateChatRequest::new().with_title(Patch::Null)).send().await.unwrap();
     assert_eq!(body_json(&received(&server).await), json!({"title": null}));
 }
 
@@ -298,7 +284,7 @@ async fn list_chats_with_every_filter() {
 async fn create_chat() {
     let server = MockServer::start().await;
     mock(&server, "POST", "/api/v1/chats", 200, chat()).await;
-    let created = client(&server).create_chat().body(CreateChatRequest { channel_id: id(2), owner_id: id(3) }).send().await.unwrap();
+    let created = client(&server).create_chat().body(CreateChatRequest::new(id(2), id(3))).send().await.unwrap();
     assert_eq!(created.id, id(1));
     assert_eq!(body_json(&received(&server).await), json!({"channelId": id(2), "ownerId": id(3)}));
 }
@@ -341,17 +327,9 @@ async fn documented_errors_decode_to_known_exception() {
             .mount(&server)
             .await;
     }
-    let follow_up_body = CreateChatMessageFollowUpRequest { chat_id: id(1), due_date: at(9), message: "x".into() };
-    let message_body = CreateChatMessageRequest {
-        chat_id: id(1),
-        chat_thread_id: None,
-        content: "x".into(),
-        external_id: None,
-        role: "user".into(),
-        sender_id: id(3),
-    };
-    let export_body =
-        ExportChatMessagesRequest { callback_url: "https://e.com".into(), language: None, range_end: Patch::Absent, range_start: None };
+    let follow_up_body = CreateChatMessageFollowUpRequest::new(id(1), at(9), "x".into());
+    let message_body = CreateChatMessageRequest::new(id(1), "x".into(), "user".into(), id(3));
+    let export_body = ExportChatMessagesRequest::new("https://e.com".into());
     let n = |(v, r, s): &(&str, String, u16)| (*s, format!("{v} {r}"));
     let (s, e) = n(&cases[0]);
     assert_known(c.list_chat_message_follow_ups().send().await, s, &e);
@@ -376,7 +354,7 @@ async fn documented_errors_decode_to_known_exception() {
     let (s, e) = n(&cases[10]);
     assert_known(c.list_chats().send().await, s, &e);
     let (s, e) = n(&cases[11]);
-    assert_known(c.create_chat().body(CreateChatRequest { channel_id: id(2), owner_id: id(3) }).send().await, s, &e);
+    assert_known(c.create_chat().body(CreateChatRequest::new(id(2), id(3))).send().await, s, &e);
     let (s, e) = n(&cases[12]);
     assert_known(c.get_chat_details().id(id(1)).send().await, s, &e);
     assert_eq!(server.received_requests().await.unwrap().len(), cases.len());

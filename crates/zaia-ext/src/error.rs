@@ -451,13 +451,10 @@ mod tests {
     fn api(feedback: KnownExceptionFeedback) -> Error {
         Error::Api {
             status: StatusCode::NOT_FOUND,
-            exception: Box::new(KnownException {
-                code: Some("CHAT_NOT_FOUND".into()),
-                cta: None,
-                feedback,
-                message: "Chat not found.\nTry again".into(),
-                name: "NotFoundException".into(),
-            }),
+            exception: Box::new(
+                KnownException::new(feedback, "Chat not found.\nTry again".into(), "NotFoundException".into())
+                    .with_code("CHAT_NOT_FOUND".into()),
+            ),
             request_id: Some("req-1".into()),
             retry_after: None,
         }
@@ -465,7 +462,7 @@ mod tests {
 
     #[test]
     fn feedback_falls_back_to_english_then_the_message() {
-        let full = api(KnownExceptionFeedback { en_us: Some("Not found".into()), es_es: None, pt_br: Some("Não encontrado".into()) });
+        let full = api(KnownExceptionFeedback::new().with_en_us("Not found".into()).with_pt_br("Não encontrado".into()));
         assert_eq!(full.feedback(Lang::PtBr), Some("Não encontrado"));
         assert_eq!(full.feedback(Lang::EsEs), Some("Not found"));
         let none = api(KnownExceptionFeedback::default());

@@ -24,13 +24,14 @@ impl ApiError {
         let [en, es, pt] = feedback;
         ApiError {
             status,
-            body: Box::new(KnownException {
-                code: Some(code.into()),
-                cta: None,
-                feedback: KnownExceptionFeedback { en_us: Some(en.into()), es_es: Some(es.into()), pt_br: Some(pt.into()) },
-                message: message.into(),
-                name: name.into(),
-            }),
+            body: Box::new(
+                KnownException::new(
+                    KnownExceptionFeedback::new().with_en_us(en.into()).with_es_es(es.into()).with_pt_br(pt.into()),
+                    message.into(),
+                    name.into(),
+                )
+                .with_code(code.into()),
+            ),
         }
     }
 

@@ -227,7 +227,7 @@ async fn export_chat_messages(State(state): Shared, bytes: Bytes) -> Answer<Expo
     }
     #[cfg(not(feature = "callbacks"))]
     let _ = messages;
-    ok(ExportChatMessagesResponse { message: "Export started. A POST will be made to callbackUrl when ready.".into() })
+    ok(ExportChatMessagesResponse::new("Export started. A POST will be made to callbackUrl when ready.".into()))
 }
 
 async fn list_follow_ups(State(state): Shared, RawQuery(raw): RawQuery) -> Answer<Vec<ChatMessageFollowUp>> {

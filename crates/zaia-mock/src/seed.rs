@@ -90,17 +90,18 @@ pub fn fill(store: &mut Store, seed: Seed) {
             // ends on an assistant message, so follow-ups can be created
             let from_user = (seed.messages_per_chat - m).is_multiple_of(2);
             let id = ids.uuid();
-            store.messages.push(ChatMessage {
-                chat_id,
-                chat_thread_id: None,
-                content: if from_user { format!("Question {m} in chat {c}") } else { format!("Answer {m} in chat {c}") },
-                created_at: clock,
-                external_id: None,
-                id,
-                raw_content: (!from_user).then(|| format!("Answer {m} in chat {c}")),
-                role: if from_user { "user" } else { "assistant" }.into(),
-                sender_id: Some(if from_user { owner } else { channel.responder_id }),
-                updated_at: clock,
+            store.messages.push({
+                let mut v = ChatMessage::new(
+                    chat_id,
+                    if from_user { format!("Question {m} in chat {c}") } else { format!("Answer {m} in chat {c}") },
+                    clock,
+                    id,
+                    if from_user { "user" } else { "assistant" }.into(),
+                    clock,
+                )
+                .with_sender_id(if from_user { owner } else { channel.responder_id });
+                v.raw_content = (!from_user).then(|| format!("Answer {m} in chat {c}"));
+                v
             });
             if !from_user {
                 last_assistant = Some(id);
@@ -110,32 +111,33 @@ pub fn fill(store: &mut Store, seed: Seed) {
             for f in 0..seed.follow_ups_per_chat {
                 let status = statuses[f % statuses.len()].clone();
                 let finished = (status != ChatMessageFollowUpStatus::Pending).then_some(clock);
-                store.follow_ups.push(ChatMessageFollowUp {
-                    chat_id,
-                    chat_message_id: None,
-                    created_at: clock,
-                    due_date: clock + Duration::hours(24 * (f as i64 + 1)),
-                    finished_at: finished,
-                    id: ids.uuid(),
-                    message: format!("Follow-up {f} for chat {c}"),
-                    reason: (status == ChatMessageFollowUpStatus::Failed).then(|| "The channel rejected the message.".into()),
-                    status,
-                    trigger_chat_message_id: trigger,
-                    updated_at: clock,
+                let reason = (status == ChatMessageFollowUpStatus::Failed).then(|| "The channel rejected the message.".into());
+                store.follow_ups.push({
+                    let mut v = ChatMessageFollowUp::new(
+                        chat_id,
+                        clock,
+                        clock + Duration::hours(24 * (f as i64 + 1)),
+                        ids.uuid(),
+                        format!("Follow-up {f} for chat {c}"),
+                        status,
+                        trigger,
+                        clock,
+                    );
+                    v.finished_at = finished;
+                    v.reason = reason;
+                    v
                 });
             }
         }
-        store.chats.push(Chat {
-            channel_id: Some(channel.id),
-            created_at: created,
-            id: chat_id,
-            is_removed: Some(false),
-            owner_id: Some(owner),
-            responder_id: Some(channel.responder_id),
-            title: Some(format!("Chat {c}")),
-            updated_at: clock,
-            workspace_id: Some(store.workspace_id),
-        });
+        store.chats.push(
+            Chat::new(created, chat_id, clock)
+                .with_channel_id(channel.id)
+                .with_is_removed(false)
+                .with_owner_id(owner)
+                .with_responder_id(channel.responder_id)
+                .with_title(format!("Chat {c}"))
+                .with_workspace_id(store.workspace_id),
+        );
         clock += Duration::minutes(1);
     }
 }

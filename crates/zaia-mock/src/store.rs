@@ -162,23 +162,18 @@ impl Store {
     /// use zaia_mock::{Seed, Store};
     /// let mut store = Store::new();
     /// zaia_mock::seed::fill(&mut store, Seed::default());
-    /// let body = zaia_models::CreateChatRequest { channel_id: store.channels[0].id, owner_id: uuid::Uuid::nil() };
+    /// let body = zaia_models::CreateChatRequest::new(store.channels[0].id, uuid::Uuid::nil());
     /// let chat = store.create_chat(body, chrono::Utc::now()).unwrap();
     /// assert_eq!(store.get_chat(chat.id).unwrap().id, chat.id);
     /// ```
     pub fn create_chat(&mut self, body: CreateChatRequest, now: DateTime<Utc>) -> Result<Chat, ApiError> {
         let channel = self.channel(Some(body.channel_id)).ok_or_else(ApiError::channel_not_found)?;
-        let chat = Chat {
-            channel_id: Some(channel.id),
-            created_at: now,
-            id: Uuid::new_v4(),
-            is_removed: Some(false),
-            owner_id: Some(body.owner_id),
-            responder_id: Some(channel.responder_id),
-            title: None,
-            updated_at: now,
-            workspace_id: Some(self.workspace_id),
-        };
+        let chat = Chat::new(now, Uuid::new_v4(), now)
+            .with_channel_id(channel.id)
+            .with_is_removed(false)
+            .with_owner_id(body.owner_id)
+            .with_responder_id(channel.responder_id)
+            .with_workspace_id(self.workspace_id);
         self.chats.push(chat.clone());
         Ok(chat)
     }
@@ -230,7 +225,7 @@ impl Store {
     /// let mut store = Store::new();
     /// zaia_mock::seed::fill(&mut store, Seed::default());
     /// let id = store.chats[0].id;
-    /// let body = zaia_models::UpdateChatRequest { title: zaia_models::Patch::Value("Renamed".into()) };
+    /// let body = zaia_models::UpdateChatRequest::new().with_title(zaia_models::Patch::Value("Renamed".into()));
     /// assert_eq!(store.update_chat(id, body, chrono::Utc::now()).unwrap().title.as_deref(), Some("Renamed"));
     /// ```
     pub fn update_chat(&mut self, id: Uuid, body: UpdateChatRequest, now: DateTime<Utc>) -> Result<Chat, ApiError> {
@@ -260,7 +255,7 @@ impl Store {
         let chat = self.chats.iter_mut().find(|c| c.id == id).expect("checked above");
         chat.is_removed = Some(true);
         chat.updated_at = now;
-        Ok(DeleteChatResponse { message: "The chat was removed.".into() })
+        Ok(DeleteChatResponse::new("The chat was removed.".into()))
     }
 
     /// The details row of a chat.
@@ -279,34 +274,27 @@ impl Store {
         let last = messages.last();
         let penultimate = messages.len().checked_sub(2).map(|i| messages[i]);
         let owner = chat.owner_id.unwrap_or_default();
-        ChatDetails {
-            channel_id: chat.channel_id,
-            channel_name: channel.map(|c| c.name.clone()),
-            channel_type: channel.map(|c| c.channel_type.clone()),
-            created_at: chat.created_at,
-            id: chat.id,
-            is_owner_blocked: Some(false),
-            is_removed: chat.is_removed.unwrap_or(false),
-            last_message_content: last.map(|m| m.content.clone()),
-            last_message_created_at: last.map(|m| m.created_at),
-            last_message_role: last.map(|m| m.role.clone()),
-            owner_email: None,
-            owner_id: owner,
-            owner_identifier: Some(format!("+55{:011}", owner.as_u128() % 100_000_000_000)),
-            owner_name: Some(format!("Owner {}", &owner.simple().to_string()[..6])),
-            penultimate_message_content: penultimate.map(|m| m.content.clone()),
-            penultimate_message_created_at: penultimate.map(|m| m.created_at),
-            penultimate_message_role: penultimate.map(|m| m.role.clone()),
-            responder_entity: Some(ResponderEntity::Agents),
-            responder_id: chat.responder_id,
-            responder_name: Some("Mock agent".into()),
-            responder_picture: None,
-            responder_version_id: None,
-            responder_version_number: Some(1.0),
-            ticket_id: None,
-            ticket_status: None,
-            title: chat.title.clone(),
-            workspace_id: chat.workspace_id,
+        {
+            let mut v = ChatDetails::new(chat.created_at, chat.id, chat.is_removed.unwrap_or(false), owner)
+                .with_is_owner_blocked(false)
+                .with_owner_identifier(format!("+55{:011}", owner.as_u128() % 100_000_000_000))
+                .with_owner_name(format!("Owner {}", &owner.simple().to_string()[..6]))
+                .with_responder_entity(ResponderEntity::Agents)
+                .with_responder_name("Mock agent".into())
+                .with_responder_version_number(1.0);
+            v.channel_id = chat.channel_id;
+            v.channel_name = channel.map(|c| c.name.clone());
+            v.channel_type = channel.map(|c| c.channel_type.clone());
+            v.last_message_content = last.map(|m| m.content.clone());
+            v.last_message_created_at = last.map(|m| m.created_at);
+            v.last_message_role = last.map(|m| m.role.clone());
+            v.penultimate_message_content = penultimate.map(|m| m.content.clone());
+            v.penultimate_message_created_at = penultimate.map(|m| m.created_at);
+            v.penultimate_message_role = penultimate.map(|m| m.role.clone());
+            v.responder_id = chat.responder_id;
+            v.title = chat.title.clone();
+            v.workspace_id = chat.workspace_id;
+            v
         }
     }
 
@@ -329,7 +317,7 @@ impl Store {
     /// use zaia_mock::{Seed, Store};
     /// let mut store = Store::new();
     /// zaia_mock::seed::fill(&mut store, Seed::default());
-    /// let body = zaia_models::CreateChatMessageRequest { chat_id: store.chats[0].id, chat_thread_id: None, content: "Hi".into(), external_id: None, role: "user".into(), sender_id: uuid::Uuid::nil() };
+    /// let body = zaia_models::CreateChatMessageRequest::new(store.chats[0].id, "Hi".into(), "user".into(), uuid::Uuid::nil());
     /// assert_eq!(store.create_message(body, chrono::Utc::now()).unwrap().content, "Hi");
     /// ```
     pub fn create_message(&mut self, body: CreateChatMessageRequest, now: DateTime<Utc>) -> Result<ChatMessage, ApiError> {
@@ -344,17 +332,13 @@ impl Store {
         self.live_chat(body.chat_id)?;
         // keep creation order strict even when two messages share a clock tick
         let created_at = self.messages.last().map_or(now, |m| now.max(m.created_at + chrono::Duration::milliseconds(1)));
-        let message = ChatMessage {
-            chat_id: body.chat_id,
-            chat_thread_id: body.chat_thread_id,
-            content: body.content.clone(),
-            created_at,
-            external_id: body.external_id,
-            id: Uuid::new_v4(),
-            raw_content: (body.role != "user").then_some(body.content),
-            role: body.role,
-            sender_id: Some(body.sender_id),
-            updated_at: created_at,
+        let message = {
+            let mut v = ChatMessage::new(body.chat_id, body.content.clone(), created_at, Uuid::new_v4(), body.role.clone(), created_at)
+                .with_sender_id(body.sender_id);
+            v.chat_thread_id = body.chat_thread_id;
+            v.external_id = body.external_id;
+            v.raw_content = (body.role != "user").then_some(body.content);
+            v
         };
         self.messages.push(message.clone());
         Ok(message)
@@ -387,27 +371,23 @@ impl Store {
             .messages_of(chat_id)
             .filter(|m| thread.is_none() || m.chat_thread_id == thread)
             .take(limit as usize)
-            .map(|m| ChatMessageWithJoins {
-                chat_id: m.chat_id,
-                chat_message_follow_ups: if with_follow_ups {
-                    self.follow_ups
-                        .iter()
-                        .filter(|f| f.trigger_chat_message_id == m.id || f.chat_message_id == Some(m.id))
-                        .cloned()
-                        .collect()
-                } else {
-                    Vec::new()
-                },
-                chat_thread_id: m.chat_thread_id,
-                content: m.content.clone(),
-                created_at: m.created_at,
-                external_id: m.external_id.clone(),
-                id: m.id,
-                raw_content: m.raw_content.clone(),
-                role: m.role.clone(),
-                sender: with_sender.then(|| sender(m)),
-                sender_id: m.sender_id,
-                updated_at: m.updated_at,
+            .map(|m| {
+                let mut v = ChatMessageWithJoins::new(m.chat_id, m.content.clone(), m.created_at, m.id, m.role.clone(), m.updated_at)
+                    .with_chat_message_follow_ups(if with_follow_ups {
+                        self.follow_ups
+                            .iter()
+                            .filter(|f| f.trigger_chat_message_id == m.id || f.chat_message_id == Some(m.id))
+                            .cloned()
+                            .collect()
+                    } else {
+                        Vec::new()
+                    });
+                v.chat_thread_id = m.chat_thread_id;
+                v.external_id = m.external_id.clone();
+                v.raw_content = m.raw_content.clone();
+                v.sender = with_sender.then(|| sender(m));
+                v.sender_id = m.sender_id;
+                v
             })
             .collect())
     }
@@ -418,7 +398,7 @@ impl Store {
     /// use zaia_mock::{Seed, Store};
     /// let mut store = Store::new();
     /// zaia_mock::seed::fill(&mut store, Seed::default());
-    /// let body = zaia_models::ExportChatMessagesRequest { callback_url: "http://hooks.example.com".into(), language: None, range_end: zaia_models::Patch::Absent, range_start: Some(chrono::Utc::now()) };
+    /// let body = zaia_models::ExportChatMessagesRequest::new("http://hooks.example.com".into()).with_range_start(chrono::Utc::now());
     /// assert!(store.export(&body, chrono::Utc::now(), false).is_err(), "https only");
     /// ```
     pub fn export(&self, body: &ExportChatMessagesRequest, now: DateTime<Utc>, allow_loopback: bool) -> Result<Vec<ChatMessage>, ApiError> {
@@ -463,7 +443,7 @@ impl Store {
     /// use zaia_mock::{Seed, Store};
     /// let mut store = Store::new();
     /// zaia_mock::seed::fill(&mut store, Seed::default());
-    /// let body = zaia_models::CreateChatMessageFollowUpRequest { chat_id: uuid::Uuid::nil(), due_date: chrono::Utc::now(), message: "Hi?".into() };
+    /// let body = zaia_models::CreateChatMessageFollowUpRequest::new(uuid::Uuid::nil(), chrono::Utc::now(), "Hi?".into());
     /// assert!(store.create_follow_up(body, chrono::Utc::now()).is_err(), "no such chat");
     /// ```
     pub fn create_follow_up(
@@ -486,19 +466,16 @@ impl Store {
                 ],
             ));
         };
-        let follow_up = ChatMessageFollowUp {
-            chat_id: body.chat_id,
-            chat_message_id: None,
-            created_at: now,
-            due_date: body.due_date,
-            finished_at: None,
-            id: Uuid::new_v4(),
-            message: body.message,
-            reason: None,
-            status: ChatMessageFollowUpStatus::Pending,
-            trigger_chat_message_id: last.id,
-            updated_at: now,
-        };
+        let follow_up = ChatMessageFollowUp::new(
+            body.chat_id,
+            now,
+            body.due_date,
+            Uuid::new_v4(),
+            body.message,
+            ChatMessageFollowUpStatus::Pending,
+            last.id,
+            now,
+        );
         self.follow_ups.push(follow_up.clone());
         Ok(follow_up)
     }

@@ -16,14 +16,7 @@ async fn start(seed: Option<Seed>) -> (MockServer, ZaiaClient) {
 }
 
 fn message(chat: Uuid, role: &str, content: &str) -> CreateChatMessageRequest {
-    CreateChatMessageRequest {
-        chat_id: chat,
-        chat_thread_id: None,
-        content: content.into(),
-        external_id: None,
-        role: role.into(),
-        sender_id: Uuid::from_u128(1),
-    }
+    CreateChatMessageRequest::new(chat, content.into(), role.into(), Uuid::from_u128(1))
 }
 
 #[tokio::test]
@@ -31,19 +24,20 @@ async fn a_chat_lives_and_is_removed() {
     let (mock, client) = start(None).await;
     let channel = mock.with_store(|s| s.channels.iter().find(|c| c.channel_type == ChannelType::Whatsapp).unwrap().id);
     let owner = Uuid::from_u128(99);
-    let chat = client.create_chat().body(CreateChatRequest { channel_id: channel, owner_id: owner }).send().into_result().await.unwrap();
+    let chat = client.create_chat().body(CreateChatRequest::new(channel, owner)).send().into_result().await.unwrap();
     assert_eq!(chat.owner_id, Some(owner));
 
     let renamed = client
         .update_chat()
         .id(chat.id)
-        .body(UpdateChatRequest { title: Patch::Value("Support".into()) })
+        .body(UpdateChatRequest::new().with_title(Patch::Value("Support".into())))
         .send()
         .into_result()
         .await
         .unwrap();
     assert_eq!(renamed.title.as_deref(), Some("Support"));
-    let cleared = client.update_chat().id(chat.id).body(UpdateChatRequest { title: Patch::Null }).send().into_result().await.unwrap();
+    let cleared =
+        client.update_chat().id(chat.id).body(UpdateChatRequest::new().with_title(Patch::Null)).send().into_result().await.unwrap();
     assert_eq!(cleared.title, None);
     let untouched = client.update_chat().id(chat.id).body(UpdateChatRequest::default()).send().into_result().await.unwrap();
     assert_eq!(untouched.title, None);
@@ -101,15 +95,9 @@ async fn messages_list_with_joins_and_limit() {
 async fn follow_ups_follow_the_documented_rules() {
     let (mock, client) = start(None).await;
     let channel = mock.with_store(|s| s.channels[0].id);
-    let chat = client
-        .create_chat()
-        .body(CreateChatRequest { channel_id: channel, owner_id: Uuid::from_u128(3) })
-        .send()
-        .into_result()
-        .await
-        .unwrap();
+    let chat = client.create_chat().body(CreateChatRequest::new(channel, Uuid::from_u128(3))).send().into_result().await.unwrap();
     let due = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
-    let request = || CreateChatMessageFollowUpRequest { chat_id: chat.id, due_date: due, message: "Still there?".into() };
+    let request = || CreateChatMessageFollowUpRequest::new(chat.id, due, "Still there?".into());
 
     let no_messages = client.create_chat_message_follow_up().body(request()).send().into_result().await.unwrap_err();
     assert_eq!(no_messages.status().unwrap().as_u16(), 412);
@@ -124,18 +112,13 @@ async fn follow_ups_follow_the_documented_rules() {
     assert_eq!(created.status, ChatMessageFollowUpStatus::Pending);
     assert_eq!(created.trigger_chat_message_id, answer.id);
 
-    let unknown_chat = CreateChatMessageFollowUpRequest { chat_id: Uuid::from_u128(77), ..request() };
+    let unknown_chat = request().with_chat_id(Uuid::from_u128(77));
     assert!(client.create_chat_message_follow_up().body(unknown_chat).send().into_result().await.unwrap_err().is_not_found());
 
-    let edited =
-        UpdateChatMessageFollowUpRequest { message: Some("Any news?".into()), reason: Patch::Value("manual".into()), ..Default::default() };
+    let edited = UpdateChatMessageFollowUpRequest::new().with_message("Any news?".into()).with_reason(Patch::Value("manual".into()));
     let edited = client.update_chat_message_follow_up().id(created.id).body(edited).send().into_result().await.unwrap();
     assert_eq!((edited.message.as_str(), edited.reason.as_deref()), ("Any news?", Some("manual")));
-    let cancel = UpdateChatMessageFollowUpRequest {
-        status: Some(ChatMessageFollowUpUpdateStatus::Cancelled),
-        reason: Patch::Null,
-        ..Default::default()
-    };
+    let cancel = UpdateChatMessageFollowUpRequest::new().with_status(ChatMessageFollowUpUpdateStatus::Cancelled).with_reason(Patch::Null);
     let cancelled = client.update_chat_message_follow_up().id(created.id).body(cancel).send().into_result().await.unwrap();
     assert_eq!(cancelled.status, ChatMessageFollowUpStatus::Cancelled);
     assert!(cancelled.finished_at.is_some());
@@ -189,11 +172,11 @@ async fn exports_check_the_range_and_post_to_the_callback() {
     let (mock, client) = start(Some(Seed { chats: 2, messages_per_chat: 3, follow_ups_per_chat: 0, seed: 5 })).await;
     let receiver = wiremock_receiver().await;
     let start = zaia_mock::epoch();
-    let request = |start, end| ExportChatMessagesRequest {
-        callback_url: format!("{}/hook", receiver.uri()).replace("http://", "https://"),
-        language: Some(Language::EsEs),
-        range_end: Patch::Value(end),
-        range_start: Some(start),
+    let request = |start, end| {
+        ExportChatMessagesRequest::new(format!("{}/hook", receiver.uri()).replace("http://", "https://"))
+            .with_language(Language::EsEs)
+            .with_range_end(Patch::Value(end))
+            .with_range_start(start)
     };
     // over six months: refused by the mock
     let too_long =

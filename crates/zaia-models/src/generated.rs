@@ -4,6 +4,7 @@
 pub const SPEC_VERSION: &str = "1.0.0";
 ///The items of `list_chats` (200); returned by `create_chat` (200); returned by `get_chat` (200); returned by `update_chat` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Chat {
     /**A UUID v4 string that identifies an entity.
 
@@ -56,6 +57,7 @@ Wire name `workspaceId`.*/
 }
 ///The items of `list_chat_details` (200); returned by `get_chat_details` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ChatDetails {
     /**The channel ID associated with the chat.
 
@@ -257,6 +259,7 @@ Wire name `workspaceId`.*/
 }
 ///Returned by `create_chat_message` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ChatMessage {
     /**The chat ID associated with the message.
 
@@ -316,6 +319,7 @@ Wire name `senderId`.*/
 }
 ///The items of `list_chat_message_follow_ups` (200); returned by `create_chat_message_follow_up` (201); returned by `update_chat_message_follow_up` (200); the type of `ChatMessageWithJoins.chatMessageFollowUps`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ChatMessageFollowUp {
     /**The id of the chat this follow-up belongs to.
 
@@ -371,6 +375,7 @@ Wire name `triggerChatMessageId`.*/
 }
 ///Parameter `pagination` of `list_chat_messages`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ChatMessagePagination {
     ///Wire name `limit`. From 1 to 1000. Default `250`.
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 250>")]
@@ -385,6 +390,7 @@ impl ::std::default::Default for ChatMessagePagination {
 }
 ///The items of `list_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ChatMessageWithJoins {
     /**The chat ID associated with the message.
 
@@ -456,6 +462,7 @@ Wire name `senderId`.*/
 }
 ///The body of `create_chat_message_follow_up`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateChatMessageFollowUpRequest {
     /**The id of the chat this follow-up belongs to.
 
@@ -474,6 +481,7 @@ Wire name `message`. At least 1 characters.*/
 }
 ///The body of `create_chat_message`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateChatMessageRequest {
     /**The chat ID associated with the message.
 
@@ -510,6 +518,7 @@ Wire name `senderId`.*/
 }
 ///The body of `create_chat`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateChatRequest {
     /**A UUID v4 string that identifies an entity.
 
@@ -524,12 +533,14 @@ Wire name `ownerId`.*/
 }
 ///An informative message for a call that has no effective result to be returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteChatResponse {
     ///Wire name `message`.
     pub message: ::std::string::String,
 }
 ///The body of `export_chat_messages`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ExportChatMessagesRequest {
     /**A safe callback URL that must be HTTPS and point to a public server.
 
@@ -558,12 +569,14 @@ Wire name `rangeStart`.*/
 }
 ///Returned by `export_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ExportChatMessagesResponse {
     ///Wire name `message`.
     pub message: ::std::string::String,
 }
 ///The description of a known exception.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct KnownException {
     /**The error code.
 
@@ -584,6 +597,7 @@ Wire name `name`.*/
 }
 ///The error call-to-action.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct KnownExceptionCta {
     #[serde(rename = "type")]
     pub type_: KnownExceptionCtaType,
@@ -592,6 +606,7 @@ pub struct KnownExceptionCta {
 }
 ///The error feedback.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct KnownExceptionFeedback {
     ///Wire name `enUs`.
     #[serde(rename = "enUs", skip_serializing_if = "::std::option::Option::is_none")]
@@ -605,6 +620,7 @@ pub struct KnownExceptionFeedback {
 }
 ///The body of `update_chat_message_follow_up`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateChatMessageFollowUpRequest {
     /**The id of the chat this follow-up belongs to.
 
@@ -657,6 +673,7 @@ Wire name `triggerChatMessageId`.*/
 }
 ///The body of `update_chat`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateChatRequest {
     ///Wire name `title`.
     #[serde(rename = "title", default, skip_serializing_if = "crate::Patch::is_absent")]
@@ -1268,5 +1285,871 @@ impl<'de> ::serde::Deserialize<'de> for ResponderEntity {
             .deserialize_str(
                 crate::support::OpenEnumVisitor::<Self>::new("ResponderEntity"),
             )
+    }
+}
+impl Chat {
+    /// A `Chat` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(
+        created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        id: ::uuid::Uuid,
+        updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        Self {
+            channel_id: ::std::option::Option::None,
+            created_at,
+            id,
+            is_removed: ::std::option::Option::None,
+            owner_id: ::std::option::Option::None,
+            responder_id: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            updated_at,
+            workspace_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `channel_id` (wire name `channelId`).
+    pub fn with_channel_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.channel_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `created_at` (wire name `createdAt`).
+    pub fn with_created_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.created_at = value;
+        self
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `is_removed` (wire name `isRemoved`).
+    pub fn with_is_removed(mut self, value: bool) -> Self {
+        self.is_removed = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `owner_id` (wire name `ownerId`).
+    pub fn with_owner_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.owner_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `responder_id` (wire name `responderId`).
+    pub fn with_responder_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.responder_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `title` (wire name `title`).
+    pub fn with_title(mut self, value: ::std::string::String) -> Self {
+        self.title = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at` (wire name `updatedAt`).
+    pub fn with_updated_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.updated_at = value;
+        self
+    }
+    /// Sets `workspace_id` (wire name `workspaceId`).
+    pub fn with_workspace_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.workspace_id = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl ChatDetails {
+    /// A `ChatDetails` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(
+        created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        id: ::uuid::Uuid,
+        is_removed: bool,
+        owner_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            channel_id: ::std::option::Option::None,
+            channel_name: ::std::option::Option::None,
+            channel_type: ::std::option::Option::None,
+            created_at,
+            id,
+            is_owner_blocked: ::std::option::Option::None,
+            is_removed,
+            last_message_content: ::std::option::Option::None,
+            last_message_created_at: ::std::option::Option::None,
+            last_message_role: ::std::option::Option::None,
+            owner_email: ::std::option::Option::None,
+            owner_id,
+            owner_identifier: ::std::option::Option::None,
+            owner_name: ::std::option::Option::None,
+            penultimate_message_content: ::std::option::Option::None,
+            penultimate_message_created_at: ::std::option::Option::None,
+            penultimate_message_role: ::std::option::Option::None,
+            responder_entity: ::std::option::Option::None,
+            responder_id: ::std::option::Option::None,
+            responder_name: ::std::option::Option::None,
+            responder_picture: ::std::option::Option::None,
+            responder_version_id: ::std::option::Option::None,
+            responder_version_number: ::std::option::Option::None,
+            ticket_id: ::std::option::Option::None,
+            ticket_status: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            workspace_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `channel_id` (wire name `channelId`).
+    pub fn with_channel_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.channel_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `channel_name` (wire name `channelName`).
+    pub fn with_channel_name(mut self, value: ::std::string::String) -> Self {
+        self.channel_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `channel_type` (wire name `channelType`).
+    pub fn with_channel_type(mut self, value: ChannelType) -> Self {
+        self.channel_type = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `created_at` (wire name `createdAt`).
+    pub fn with_created_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.created_at = value;
+        self
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `is_owner_blocked` (wire name `isOwnerBlocked`).
+    pub fn with_is_owner_blocked(mut self, value: bool) -> Self {
+        self.is_owner_blocked = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `is_removed` (wire name `isRemoved`).
+    pub fn with_is_removed(mut self, value: bool) -> Self {
+        self.is_removed = value;
+        self
+    }
+    /// Sets `last_message_content` (wire name `lastMessageContent`).
+    pub fn with_last_message_content(mut self, value: ::std::string::String) -> Self {
+        self.last_message_content = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `last_message_created_at` (wire name `lastMessageCreatedAt`).
+    pub fn with_last_message_created_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.last_message_created_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `last_message_role` (wire name `lastMessageRole`).
+    pub fn with_last_message_role(mut self, value: ::std::string::String) -> Self {
+        self.last_message_role = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `owner_email` (wire name `ownerEmail`).
+    pub fn with_owner_email(mut self, value: ::std::string::String) -> Self {
+        self.owner_email = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `owner_id` (wire name `ownerId`).
+    pub fn with_owner_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.owner_id = value;
+        self
+    }
+    /// Sets `owner_identifier` (wire name `ownerIdentifier`).
+    pub fn with_owner_identifier(mut self, value: ::std::string::String) -> Self {
+        self.owner_identifier = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `owner_name` (wire name `ownerName`).
+    pub fn with_owner_name(mut self, value: ::std::string::String) -> Self {
+        self.owner_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `penultimate_message_content` (wire name `penultimateMessageContent`).
+    pub fn with_penultimate_message_content(
+        mut self,
+        value: ::std::string::String,
+    ) -> Self {
+        self.penultimate_message_content = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `penultimate_message_created_at` (wire name `penultimateMessageCreatedAt`).
+    pub fn with_penultimate_message_created_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.penultimate_message_created_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `penultimate_message_role` (wire name `penultimateMessageRole`).
+    pub fn with_penultimate_message_role(
+        mut self,
+        value: ::std::string::String,
+    ) -> Self {
+        self.penultimate_message_role = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `responder_entity` (wire name `responderEntity`).
+    pub fn with_responder_entity(mut self, value: ResponderEntity) -> Self {
+        self.responder_entity = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `responder_id` (wire name `responderId`).
+    pub fn with_responder_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.responder_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `responder_name` (wire name `responderName`).
+    pub fn with_responder_name(mut self, value: ::std::string::String) -> Self {
+        self.responder_name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `responder_picture` (wire name `responderPicture`).
+    pub fn with_responder_picture(mut self, value: ::std::string::String) -> Self {
+        self.responder_picture = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `responder_version_id` (wire name `responderVersionId`).
+    pub fn with_responder_version_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.responder_version_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `responder_version_number` (wire name `responderVersionNumber`).
+    pub fn with_responder_version_number(mut self, value: f64) -> Self {
+        self.responder_version_number = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ticket_id` (wire name `ticketId`).
+    pub fn with_ticket_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.ticket_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ticket_status` (wire name `ticketStatus`).
+    pub fn with_ticket_status(mut self, value: ::std::string::String) -> Self {
+        self.ticket_status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `title` (wire name `title`).
+    pub fn with_title(mut self, value: ::std::string::String) -> Self {
+        self.title = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `workspace_id` (wire name `workspaceId`).
+    pub fn with_workspace_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.workspace_id = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl ChatMessage {
+    /// A `ChatMessage` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(
+        chat_id: ::uuid::Uuid,
+        content: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        id: ::uuid::Uuid,
+        role: ::std::string::String,
+        updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        Self {
+            chat_id,
+            chat_thread_id: ::std::option::Option::None,
+            content,
+            created_at,
+            external_id: ::std::option::Option::None,
+            id,
+            raw_content: ::std::option::Option::None,
+            role,
+            sender_id: ::std::option::Option::None,
+            updated_at,
+        }
+    }
+    /// Sets `chat_id` (wire name `chatId`).
+    pub fn with_chat_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_id = value;
+        self
+    }
+    /// Sets `chat_thread_id` (wire name `chatThreadId`).
+    pub fn with_chat_thread_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_thread_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `content` (wire name `content`).
+    pub fn with_content(mut self, value: ::std::string::String) -> Self {
+        self.content = value;
+        self
+    }
+    /// Sets `created_at` (wire name `createdAt`).
+    pub fn with_created_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.created_at = value;
+        self
+    }
+    /// Sets `external_id` (wire name `externalId`).
+    pub fn with_external_id(mut self, value: ::std::string::String) -> Self {
+        self.external_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `raw_content` (wire name `rawContent`).
+    pub fn with_raw_content(mut self, value: ::std::string::String) -> Self {
+        self.raw_content = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `role` (wire name `role`).
+    pub fn with_role(mut self, value: ::std::string::String) -> Self {
+        self.role = value;
+        self
+    }
+    /// Sets `sender_id` (wire name `senderId`).
+    pub fn with_sender_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.sender_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at` (wire name `updatedAt`).
+    pub fn with_updated_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.updated_at = value;
+        self
+    }
+}
+impl ChatMessageFollowUp {
+    /// A `ChatMessageFollowUp` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        chat_id: ::uuid::Uuid,
+        created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        due_date: ::chrono::DateTime<::chrono::offset::Utc>,
+        id: ::uuid::Uuid,
+        message: ::std::string::String,
+        status: ChatMessageFollowUpStatus,
+        trigger_chat_message_id: ::uuid::Uuid,
+        updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        Self {
+            chat_id,
+            chat_message_id: ::std::option::Option::None,
+            created_at,
+            due_date,
+            finished_at: ::std::option::Option::None,
+            id,
+            message,
+            reason: ::std::option::Option::None,
+            status,
+            trigger_chat_message_id,
+            updated_at,
+        }
+    }
+    /// Sets `chat_id` (wire name `chatId`).
+    pub fn with_chat_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_id = value;
+        self
+    }
+    /// Sets `chat_message_id` (wire name `chatMessageId`).
+    pub fn with_chat_message_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_message_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `created_at` (wire name `createdAt`).
+    pub fn with_created_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.created_at = value;
+        self
+    }
+    /// Sets `due_date` (wire name `dueDate`).
+    pub fn with_due_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.due_date = value;
+        self
+    }
+    /// Sets `finished_at` (wire name `finishedAt`).
+    pub fn with_finished_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.finished_at = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `message` (wire name `message`).
+    pub fn with_message(mut self, value: ::std::string::String) -> Self {
+        self.message = value;
+        self
+    }
+    /// Sets `reason` (wire name `reason`).
+    pub fn with_reason(mut self, value: ::std::string::String) -> Self {
+        self.reason = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `status` (wire name `status`).
+    pub fn with_status(mut self, value: ChatMessageFollowUpStatus) -> Self {
+        self.status = value;
+        self
+    }
+    /// Sets `trigger_chat_message_id` (wire name `triggerChatMessageId`).
+    pub fn with_trigger_chat_message_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.trigger_chat_message_id = value;
+        self
+    }
+    /// Sets `updated_at` (wire name `updatedAt`).
+    pub fn with_updated_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.updated_at = value;
+        self
+    }
+}
+impl ChatMessagePagination {
+    /// A `ChatMessagePagination` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            limit: defaults::default_nzu64::<::std::num::NonZeroU64, 250>(),
+        }
+    }
+    /// Sets `limit` (wire name `limit`).
+    pub fn with_limit(mut self, value: ::std::num::NonZeroU64) -> Self {
+        self.limit = value;
+        self
+    }
+}
+impl ChatMessageWithJoins {
+    /// A `ChatMessageWithJoins` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(
+        chat_id: ::uuid::Uuid,
+        content: ::std::string::String,
+        created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        id: ::uuid::Uuid,
+        role: ::std::string::String,
+        updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        Self {
+            chat_id,
+            chat_message_follow_ups: ::std::default::Default::default(),
+            chat_thread_id: ::std::option::Option::None,
+            content,
+            created_at,
+            external_id: ::std::option::Option::None,
+            id,
+            raw_content: ::std::option::Option::None,
+            role,
+            sender: ::std::option::Option::None,
+            sender_id: ::std::option::Option::None,
+            updated_at,
+        }
+    }
+    /// Sets `chat_id` (wire name `chatId`).
+    pub fn with_chat_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_id = value;
+        self
+    }
+    /// Sets `chat_message_follow_ups` (wire name `chatMessageFollowUps`).
+    pub fn with_chat_message_follow_ups(
+        mut self,
+        value: ::std::vec::Vec<ChatMessageFollowUp>,
+    ) -> Self {
+        self.chat_message_follow_ups = value;
+        self
+    }
+    /// Sets `chat_thread_id` (wire name `chatThreadId`).
+    pub fn with_chat_thread_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_thread_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `content` (wire name `content`).
+    pub fn with_content(mut self, value: ::std::string::String) -> Self {
+        self.content = value;
+        self
+    }
+    /// Sets `created_at` (wire name `createdAt`).
+    pub fn with_created_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.created_at = value;
+        self
+    }
+    /// Sets `external_id` (wire name `externalId`).
+    pub fn with_external_id(mut self, value: ::std::string::String) -> Self {
+        self.external_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.id = value;
+        self
+    }
+    /// Sets `raw_content` (wire name `rawContent`).
+    pub fn with_raw_content(mut self, value: ::std::string::String) -> Self {
+        self.raw_content = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `role` (wire name `role`).
+    pub fn with_role(mut self, value: ::std::string::String) -> Self {
+        self.role = value;
+        self
+    }
+    /// Sets `sender` (wire name `sender`).
+    pub fn with_sender(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.sender = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `sender_id` (wire name `senderId`).
+    pub fn with_sender_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.sender_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `updated_at` (wire name `updatedAt`).
+    pub fn with_updated_at(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.updated_at = value;
+        self
+    }
+}
+impl CreateChatMessageFollowUpRequest {
+    /// A `CreateChatMessageFollowUpRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(
+        chat_id: ::uuid::Uuid,
+        due_date: ::chrono::DateTime<::chrono::offset::Utc>,
+        message: ::std::string::String,
+    ) -> Self {
+        Self { chat_id, due_date, message }
+    }
+    /// Sets `chat_id` (wire name `chatId`).
+    pub fn with_chat_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_id = value;
+        self
+    }
+    /// Sets `due_date` (wire name `dueDate`).
+    pub fn with_due_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.due_date = value;
+        self
+    }
+    /// Sets `message` (wire name `message`).
+    pub fn with_message(mut self, value: ::std::string::String) -> Self {
+        self.message = value;
+        self
+    }
+}
+impl CreateChatMessageRequest {
+    /// A `CreateChatMessageRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(
+        chat_id: ::uuid::Uuid,
+        content: ::std::string::String,
+        role: ::std::string::String,
+        sender_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            chat_id,
+            chat_thread_id: ::std::option::Option::None,
+            content,
+            external_id: ::std::option::Option::None,
+            role,
+            sender_id,
+        }
+    }
+    /// Sets `chat_id` (wire name `chatId`).
+    pub fn with_chat_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_id = value;
+        self
+    }
+    /// Sets `chat_thread_id` (wire name `chatThreadId`).
+    pub fn with_chat_thread_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_thread_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `content` (wire name `content`).
+    pub fn with_content(mut self, value: ::std::string::String) -> Self {
+        self.content = value;
+        self
+    }
+    /// Sets `external_id` (wire name `externalId`).
+    pub fn with_external_id(mut self, value: ::std::string::String) -> Self {
+        self.external_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `role` (wire name `role`).
+    pub fn with_role(mut self, value: ::std::string::String) -> Self {
+        self.role = value;
+        self
+    }
+    /// Sets `sender_id` (wire name `senderId`).
+    pub fn with_sender_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.sender_id = value;
+        self
+    }
+}
+impl CreateChatRequest {
+    /// A `CreateChatRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(channel_id: ::uuid::Uuid, owner_id: ::uuid::Uuid) -> Self {
+        Self { channel_id, owner_id }
+    }
+    /// Sets `channel_id` (wire name `channelId`).
+    pub fn with_channel_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.channel_id = value;
+        self
+    }
+    /// Sets `owner_id` (wire name `ownerId`).
+    pub fn with_owner_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.owner_id = value;
+        self
+    }
+}
+impl DeleteChatResponse {
+    /// A `DeleteChatResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(message: ::std::string::String) -> Self {
+        Self { message }
+    }
+    /// Sets `message` (wire name `message`).
+    pub fn with_message(mut self, value: ::std::string::String) -> Self {
+        self.message = value;
+        self
+    }
+}
+impl ExportChatMessagesRequest {
+    /// A `ExportChatMessagesRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(callback_url: ::std::string::String) -> Self {
+        Self {
+            callback_url,
+            language: ::std::option::Option::None,
+            range_end: crate::Patch::Absent,
+            range_start: ::std::option::Option::None,
+        }
+    }
+    /// Sets `callback_url` (wire name `callbackUrl`).
+    pub fn with_callback_url(mut self, value: ::std::string::String) -> Self {
+        self.callback_url = value;
+        self
+    }
+    /// Sets `language` (wire name `language`).
+    pub fn with_language(mut self, value: Language) -> Self {
+        self.language = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `range_end` (wire name `rangeEnd`).
+    pub fn with_range_end(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Patch<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    ) -> Self {
+        self.range_end = value.into();
+        self
+    }
+    /// Sets `range_start` (wire name `rangeStart`).
+    pub fn with_range_start(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.range_start = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl ExportChatMessagesResponse {
+    /// A `ExportChatMessagesResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(message: ::std::string::String) -> Self {
+        Self { message }
+    }
+    /// Sets `message` (wire name `message`).
+    pub fn with_message(mut self, value: ::std::string::String) -> Self {
+        self.message = value;
+        self
+    }
+}
+impl KnownException {
+    /// A `KnownException` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(
+        feedback: KnownExceptionFeedback,
+        message: ::std::string::String,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            code: ::std::option::Option::None,
+            cta: ::std::option::Option::None,
+            feedback,
+            message,
+            name,
+        }
+    }
+    /// Sets `code` (wire name `code`).
+    pub fn with_code(mut self, value: ::std::string::String) -> Self {
+        self.code = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `cta` (wire name `cta`).
+    pub fn with_cta(mut self, value: KnownExceptionCta) -> Self {
+        self.cta = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `feedback` (wire name `feedback`).
+    pub fn with_feedback(mut self, value: KnownExceptionFeedback) -> Self {
+        self.feedback = value;
+        self
+    }
+    /// Sets `message` (wire name `message`).
+    pub fn with_message(mut self, value: ::std::string::String) -> Self {
+        self.message = value;
+        self
+    }
+    /// Sets `name` (wire name `name`).
+    pub fn with_name(mut self, value: ::std::string::String) -> Self {
+        self.name = value;
+        self
+    }
+}
+impl KnownExceptionCta {
+    /// A `KnownExceptionCta` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    pub fn new(type_: KnownExceptionCtaType, url: ::std::string::String) -> Self {
+        Self { type_, url }
+    }
+    /// Sets `type_` (wire name `type`).
+    pub fn with_type_(mut self, value: KnownExceptionCtaType) -> Self {
+        self.type_ = value;
+        self
+    }
+    /// Sets `url` (wire name `url`).
+    pub fn with_url(mut self, value: ::std::string::String) -> Self {
+        self.url = value;
+        self
+    }
+}
+impl KnownExceptionFeedback {
+    /// A `KnownExceptionFeedback` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            en_us: ::std::option::Option::None,
+            es_es: ::std::option::Option::None,
+            pt_br: ::std::option::Option::None,
+        }
+    }
+    /// Sets `en_us` (wire name `enUs`).
+    pub fn with_en_us(mut self, value: ::std::string::String) -> Self {
+        self.en_us = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `es_es` (wire name `esEs`).
+    pub fn with_es_es(mut self, value: ::std::string::String) -> Self {
+        self.es_es = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `pt_br` (wire name `ptBr`).
+    pub fn with_pt_br(mut self, value: ::std::string::String) -> Self {
+        self.pt_br = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl UpdateChatMessageFollowUpRequest {
+    /// A `UpdateChatMessageFollowUpRequest` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            chat_id: ::std::option::Option::None,
+            chat_message_id: crate::Patch::Absent,
+            due_date: ::std::option::Option::None,
+            finished_at: crate::Patch::Absent,
+            message: ::std::option::Option::None,
+            reason: crate::Patch::Absent,
+            status: ::std::option::Option::None,
+            trigger_chat_message_id: ::std::option::Option::None,
+        }
+    }
+    /// Sets `chat_id` (wire name `chatId`).
+    pub fn with_chat_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.chat_id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `chat_message_id` (wire name `chatMessageId`).
+    pub fn with_chat_message_id(
+        mut self,
+        value: impl ::std::convert::Into<crate::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.chat_message_id = value.into();
+        self
+    }
+    /// Sets `due_date` (wire name `dueDate`).
+    pub fn with_due_date(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.due_date = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `finished_at` (wire name `finishedAt`).
+    pub fn with_finished_at(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::Patch<::chrono::DateTime<::chrono::offset::Utc>>,
+        >,
+    ) -> Self {
+        self.finished_at = value.into();
+        self
+    }
+    /// Sets `message` (wire name `message`).
+    pub fn with_message(mut self, value: ::std::string::String) -> Self {
+        self.message = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `reason` (wire name `reason`).
+    pub fn with_reason(
+        mut self,
+        value: impl ::std::convert::Into<crate::Patch<::std::string::String>>,
+    ) -> Self {
+        self.reason = value.into();
+        self
+    }
+    /// Sets `status` (wire name `status`).
+    pub fn with_status(mut self, value: ChatMessageFollowUpUpdateStatus) -> Self {
+        self.status = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `trigger_chat_message_id` (wire name `triggerChatMessageId`).
+    pub fn with_trigger_chat_message_id(mut self, value: ::uuid::Uuid) -> Self {
+        self.trigger_chat_message_id = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl UpdateChatRequest {
+    /// A `UpdateChatRequest` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            title: crate::Patch::Absent,
+        }
+    }
+    /// Sets `title` (wire name `title`).
+    pub fn with_title(
+        mut self,
+        value: impl ::std::convert::Into<crate::Patch<::std::string::String>>,
+    ) -> Self {
+        self.title = value.into();
+        self
     }
 }

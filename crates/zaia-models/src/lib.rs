@@ -1,13 +1,13 @@
 //! Data types of the Zaia Public API.
 //!
 //! **Start here:** most programs depend on `zaia-ext` only and reach these types as
-//! `zaia_ext::models`. Build a request body with its struct (optional fields default), read a
-//! response's fields directly:
+//! `zaia_ext::models`. Build a value with `new` (the fields it must have) and the `with_*`
+//! setters (the optional ones); read a response's fields directly:
 //!
 //! ```
 //! use zaia_models::{Patch, UpdateChatMessageFollowUpRequest};
 //! // clear `reason`, leave every other field as it is
-//! let body = UpdateChatMessageFollowUpRequest { reason: Patch::Null, ..Default::default() };
+//! let body = UpdateChatMessageFollowUpRequest::new().with_reason(Patch::Null);
 //! assert_eq!(serde_json::to_value(&body).unwrap(), serde_json::json!({"reason": null}));
 //! ```
 //!
@@ -19,7 +19,19 @@
 //! Built from the vendor spec version [`SPEC_VERSION`], which is also the build metadata of
 //! this crate's version (`0.1.0+spec.1.0.0`); `cargo xtask check` keeps the two in step.
 //!
-//! Two conventions hold throughout:
+//! Three conventions hold throughout:
+//! - **Structs are `#[non_exhaustive]`.** The vendor adds optional fields without notice; a
+//!   struct literal or an exhaustive pattern would stop compiling when it does, so neither is
+//!   allowed outside this crate. `T::new(..)` takes exactly the fields a value must have, so it
+//!   changes only when the API's requirements do (and that is a breaking release):
+//!
+//!   ```
+//!   use zaia_models::CreateChatMessageFollowUpRequest;
+//!   let due = chrono::DateTime::UNIX_EPOCH;
+//!   let body = CreateChatMessageFollowUpRequest::new(uuid::Uuid::nil(), due, "Still there?".into());
+//!   let CreateChatMessageFollowUpRequest { message, .. } = &body; // patterns need `..`
+//!   assert_eq!(message, "Still there?");
+//!   ```
 //! - **Enums are open.** Every string enum has an `Unknown(String)` variant: a value the vendor
 //!   adds later decodes instead of failing.
 //! - **Responses are read tolerantly.** Unknown fields are ignored; fields whose presence is a

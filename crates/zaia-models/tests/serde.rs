@@ -25,9 +25,9 @@ fn open_enums_keep_unknown_values_and_round_trip() {
 fn patch_fields_distinguish_absent_null_and_value() {
     let absent = UpdateChatMessageFollowUpRequest::default();
     assert_eq!(serde_json::to_value(&absent).unwrap(), json!({}));
-    let cleared = UpdateChatMessageFollowUpRequest { reason: Patch::Null, finished_at: Patch::Null, ..Default::default() };
+    let cleared = UpdateChatMessageFollowUpRequest::new().with_reason(Patch::Null).with_finished_at(Patch::Null);
     assert_eq!(serde_json::to_value(&cleared).unwrap(), json!({"finishedAt": null, "reason": null}));
-    let set = UpdateChatMessageFollowUpRequest { chat_message_id: Patch::Value(uuid::Uuid::nil()), ..Default::default() };
+    let set = UpdateChatMessageFollowUpRequest::new().with_chat_message_id(Patch::Value(uuid::Uuid::nil()));
     assert_eq!(serde_json::to_value(&set).unwrap(), json!({"chatMessageId": "00000000-0000-0000-0000-000000000000"}));
     // and back
     let read: UpdateChatMessageFollowUpRequest = serde_json::from_value(json!({"reason": null, "message": "hi"})).unwrap();

@@ -4,6 +4,7 @@
 pub const SPEC_VERSION: &str = "1.0.0";
 ///Returned by `get_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChatMessages {
     ///Wire name `data`.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -11,6 +12,7 @@ pub struct ChatMessages {
 }
 ///The type of `ChatMessages.data`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChatMessagesData {
     /**The timestamp when the message was created.
 
@@ -59,6 +61,7 @@ Wire name `type`.*/
 }
 ///The type of `ChatMessagesData.followUps`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChatMessagesDataFollowUp {
     /**The ID of the follow-up question.
 
@@ -73,6 +76,7 @@ Wire name `text`.*/
 }
 ///The type of `ChatMessagesData.sourceSnips`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChatMessagesDataSourceSnip {
     /**The ID of the source snippet.
 
@@ -110,6 +114,7 @@ impl ::std::convert::From<GetChatMessagesError500> for GetChatMessagesError {
 }
 ///`GetChatMessagesError400`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetChatMessagesError400 {
     /**Error message indicating that there was an issue with the query parameters.
 
@@ -119,12 +124,14 @@ Wire name `error`.*/
 }
 ///`GetChatMessagesError403`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetChatMessagesError403 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<GetChatMessagesError403Error>,
 }
 ///The type of `GetChatMessagesError403.error`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetChatMessagesError403Error {
     /**Detailed error message indicating that the API key is invalid.
 
@@ -134,6 +141,7 @@ Wire name `message`.*/
 }
 ///`GetChatMessagesError500`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetChatMessagesError500 {
     /**Error message indicating an internal server error.
 
@@ -171,5 +179,172 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
+    }
+}
+impl ChatMessages {
+    /// A `ChatMessages` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            data: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `data` (wire name `data`).
+    pub fn with_data(mut self, value: ::std::vec::Vec<ChatMessagesData>) -> Self {
+        self.data = value;
+        self
+    }
+}
+impl ChatMessagesData {
+    /// A `ChatMessagesData` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            createdat: ::std::option::Option::None,
+            follow_ups: ::std::default::Default::default(),
+            name: ::std::option::Option::None,
+            ownerid: ::std::option::Option::None,
+            query: ::std::option::Option::None,
+            queryresponseid: ::std::option::Option::None,
+            source_snips: ::std::default::Default::default(),
+            type_: ::std::option::Option::None,
+        }
+    }
+    /// Sets `createdat` (wire name `createdat`).
+    pub fn with_createdat(
+        mut self,
+        value: ::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> Self {
+        self.createdat = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `follow_ups` (wire name `followUps`).
+    pub fn with_follow_ups(
+        mut self,
+        value: ::std::vec::Vec<ChatMessagesDataFollowUp>,
+    ) -> Self {
+        self.follow_ups = value;
+        self
+    }
+    /// Sets `name` (wire name `name`).
+    pub fn with_name(mut self, value: ::std::string::String) -> Self {
+        self.name = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `ownerid` (wire name `ownerid`).
+    pub fn with_ownerid(mut self, value: ::std::string::String) -> Self {
+        self.ownerid = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `query` (wire name `query`).
+    pub fn with_query(mut self, value: ::std::string::String) -> Self {
+        self.query = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `queryresponseid` (wire name `queryresponseid`).
+    pub fn with_queryresponseid(mut self, value: ::std::string::String) -> Self {
+        self.queryresponseid = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `source_snips` (wire name `sourceSnips`).
+    pub fn with_source_snips(
+        mut self,
+        value: ::std::vec::Vec<ChatMessagesDataSourceSnip>,
+    ) -> Self {
+        self.source_snips = value;
+        self
+    }
+    /// Sets `type_` (wire name `type`).
+    pub fn with_type_(mut self, value: ::std::string::String) -> Self {
+        self.type_ = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl ChatMessagesDataFollowUp {
+    /// A `ChatMessagesDataFollowUp` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            text: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `text` (wire name `text`).
+    pub fn with_text(mut self, value: ::std::string::String) -> Self {
+        self.text = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl ChatMessagesDataSourceSnip {
+    /// A `ChatMessagesDataSourceSnip` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            text: ::std::option::Option::None,
+        }
+    }
+    /// Sets `id` (wire name `id`).
+    pub fn with_id(mut self, value: ::std::string::String) -> Self {
+        self.id = ::std::option::Option::Some(value);
+        self
+    }
+    /// Sets `text` (wire name `text`).
+    pub fn with_text(mut self, value: ::std::string::String) -> Self {
+        self.text = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl GetChatMessagesError400 {
+    /// A `GetChatMessagesError400` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            error: ::std::option::Option::None,
+        }
+    }
+    /// Sets `error` (wire name `error`).
+    pub fn with_error(mut self, value: ::std::string::String) -> Self {
+        self.error = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl GetChatMessagesError403 {
+    /// A `GetChatMessagesError403` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            error: ::std::option::Option::None,
+        }
+    }
+    /// Sets `error` (wire name `error`).
+    pub fn with_error(mut self, value: GetChatMessagesError403Error) -> Self {
+        self.error = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl GetChatMessagesError403Error {
+    /// A `GetChatMessagesError403Error` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            message: ::std::option::Option::None,
+        }
+    }
+    /// Sets `message` (wire name `message`).
+    pub fn with_message(mut self, value: ::std::string::String) -> Self {
+        self.message = ::std::option::Option::Some(value);
+        self
+    }
+}
+impl GetChatMessagesError500 {
+    /// A `GetChatMessagesError500` with every field unset; set them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            message: ::std::option::Option::None,
+        }
+    }
+    /// Sets `message` (wire name `message`).
+    pub fn with_message(mut self, value: ::std::string::String) -> Self {
+        self.message = ::std::option::Option::Some(value);
+        self
     }
 }

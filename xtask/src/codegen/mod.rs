@@ -4,6 +4,7 @@
 //! same [`codegen_spec`] view of the merged spec, so they agree on every type name.
 
 pub mod client;
+pub mod constructors;
 pub mod limits;
 pub mod models;
 pub mod open_enum;

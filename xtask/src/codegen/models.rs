@@ -2,13 +2,14 @@
 //!
 //! Structs come from typify (through progenitor's type space, which also converts the OpenAPI 3.0
 //! `nullable` form); string enums come from [`super::open_enum`] and are handed to typify as
-//! replacements so that the structs refer to them.
+//! replacements so that the structs refer to them. Then [`patch_fields`] and [`constructors`]
+//! rewrite typify's structs.
 
 use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 use quote::quote;
 use serde_json::{Value, json};
 
-use super::{component_schemas, format_syntax, open_enum, patch_fields, to_openapi};
+use super::{component_schemas, constructors, format_syntax, open_enum, patch_fields, to_openapi};
 use crate::error::{Result, fail};
 
 pub fn generate(spec: &Value) -> Result<String> {
@@ -43,5 +44,6 @@ pub fn generate(spec: &Value) -> Result<String> {
         Err(e) => fail!("models: generated code does not parse: {e}"),
     };
     patch_fields::rewrite(&mut file, &patch_fields::targets(spec))?;
+    constructors::rewrite(&mut file);
     Ok(format_syntax(&file))
 }

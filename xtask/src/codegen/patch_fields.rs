@@ -86,7 +86,7 @@ impl VisitMut for Rewriter<'_> {
 }
 
 /// The field's `#[serde(rename = "...")]`, else its identifier.
-fn wire_name(field: &syn::Field) -> String {
+pub fn wire_name(field: &syn::Field) -> String {
     let mut rename = None;
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {

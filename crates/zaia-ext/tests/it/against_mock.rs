@@ -21,17 +21,11 @@ async fn start() -> (MockServer, ZaiaClient) {
 async fn requests_at_the_documented_limits_pass_the_checks_and_the_server() {
     let (mock, client) = start().await;
     let chat = mock.with_store(|s| s.chats[0].id);
-    let body = CreateChatMessageRequest {
-        chat_id: chat,
-        chat_thread_id: None,
-        content: "é".repeat(4000),
-        external_id: Some("x".repeat(250)),
-        role: "assistant".into(),
-        sender_id: Uuid::from_u128(1),
-    };
+    let body =
+        CreateChatMessageRequest::new(chat, "é".repeat(4000), "assistant".into(), Uuid::from_u128(1)).with_external_id("x".repeat(250));
     let created = client.create_chat_message().body(body).send().into_result().await.unwrap();
     assert_eq!(created.content.chars().count(), 4000);
-    let follow_up = CreateChatMessageFollowUpRequest { chat_id: chat, due_date: Utc::now(), message: "x".into() };
+    let follow_up = CreateChatMessageFollowUpRequest::new(chat, Utc::now(), "x".into());
     client.create_chat_message_follow_up().body(follow_up).send().into_result().await.unwrap();
 }
 

@@ -108,7 +108,7 @@ async fn a_rate_limit_that_persists_is_an_api_error() {
 
 #[tokio::test]
 async fn post_is_not_retried_unless_asked() {
-    let body = CreateChatRequest { channel_id: Uuid::nil(), owner_id: Uuid::nil() };
+    let body = CreateChatRequest::new(Uuid::nil(), Uuid::nil());
     let seq = Sequence::new(ResponseTemplate::new(503), 100, ok_chats());
     let server = serve("POST", "/api/v1/chats", seq.clone()).await;
     let err = client(&server).create_chat().body(body.clone()).send().into_result().await.unwrap_err();

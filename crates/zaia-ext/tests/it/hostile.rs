@@ -90,7 +90,7 @@ async fn a_body_cut_on_a_request_that_is_never_retried_is_a_retryable_transport_
     // a POST is not retried: its body goes to the decoder unread, and the cut surfaces there
     let server = raw_server(|_, _| Reply::cut(1000, 10)).await;
     let sleeper = Recorder::default();
-    let body = zaia_models::CreateChatRequest { channel_id: Uuid::nil(), owner_id: Uuid::nil() };
+    let body = zaia_models::CreateChatRequest::new(Uuid::nil(), Uuid::nil());
     let err = raw_client(&server, &sleeper).build().unwrap().create_chat().body(body).send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.is_retryable());
@@ -286,7 +286,7 @@ async fn redirects_to_plain_http_elsewhere_are_refused() {
     let location = format!("http://localhost.:{port}/api/v1/chats");
     let server = raw_server(move |_, _| Reply::http("307 Temporary Redirect", &[("location", &location)], "")).await;
     let sleeper = Recorder::default();
-    let body = zaia_models::CreateChatRequest { channel_id: Uuid::nil(), owner_id: Uuid::nil() };
+    let body = zaia_models::CreateChatRequest::new(Uuid::nil(), Uuid::nil());
     let err = raw_client(&server, &sleeper).build().unwrap().create_chat().body(body).send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(format!("{err}").contains("plain http"), "{err}");
@@ -342,12 +342,7 @@ async fn callback_urls_are_checked_as_sent() {
     let sleeper = Recorder::default();
     let client = raw_client(&server, &sleeper).build().unwrap();
     for url in [" https://hooks.example.com/x", "https:hooks.example.com", "http://hooks.example.com", "https://"] {
-        let body = zaia_models::ExportChatMessagesRequest {
-            callback_url: url.into(),
-            language: None,
-            range_end: zaia_models::Patch::Absent,
-            range_start: Some(chrono::Utc::now()),
-        };
+        let body = zaia_models::ExportChatMessagesRequest::new(url.into()).with_range_start(chrono::Utc::now());
         let err = client.export_chat_messages().body(body).send().into_result().await.unwrap_err();
         assert!(matches!(&err, Error::InvalidRequest { field: Some(f), .. } if f == "callbackUrl"), "{url:?}: {err:?}");
     }

@@ -21,13 +21,10 @@ fn field(err: Error) -> String {
 }
 
 fn message(content: &str, external_id: Option<&str>) -> CreateChatMessageRequest {
-    CreateChatMessageRequest {
-        chat_id: Uuid::nil(),
-        chat_thread_id: None,
-        content: content.into(),
-        external_id: external_id.map(String::from),
-        role: "user".into(),
-        sender_id: Uuid::nil(),
+    {
+        let mut v = CreateChatMessageRequest::new(Uuid::nil(), content.into(), "user".into(), Uuid::nil());
+        v.external_id = external_id.map(String::from);
+        v
     }
 }
 
@@ -44,9 +41,9 @@ async fn invalid_requests_are_refused_before_sending() {
         "externalId"
     );
 
-    let follow_up = CreateChatMessageFollowUpRequest { chat_id: Uuid::nil(), due_date: Utc::now(), message: String::new() };
+    let follow_up = CreateChatMessageFollowUpRequest::new(Uuid::nil(), Utc::now(), String::new());
     assert_eq!(field(client.create_chat_message_follow_up().body(follow_up).send().into_result().await.unwrap_err()), "message");
-    let update = UpdateChatMessageFollowUpRequest { message: Some(String::new()), ..Default::default() };
+    let update = UpdateChatMessageFollowUpRequest::new().with_message(String::new());
     assert_eq!(
         field(client.update_chat_message_follow_up().id(Uuid::nil()).body(update).send().into_result().await.unwrap_err()),
         "message"
@@ -54,12 +51,7 @@ async fn invalid_requests_are_refused_before_sending() {
 
     let jan = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let feb = Utc.with_ymd_and_hms(2026, 2, 1, 0, 0, 0).unwrap();
-    let export = |url: &str, start, end: Patch<_>| ExportChatMessagesRequest {
-        callback_url: url.into(),
-        language: None,
-        range_end: end,
-        range_start: Some(start),
-    };
+    let export = |url: &str, start, end: Patch<_>| ExportChatMessagesRequest::new(url.into()).with_range_end(end).with_range_start(start);
     let insecure = export("http://hooks.example.com/x", jan, Patch::Absent);
     let err = client.export_chat_messages().body(insecure).send().into_result().await.unwrap_err();
     assert_eq!(err.to_string(), "invalid request: callbackUrl: must be an https URL, got scheme `http`");
@@ -68,7 +60,7 @@ async fn invalid_requests_are_refused_before_sending() {
 
     let err = client.list_chats().page_size(std::num::NonZeroU64::new(101).unwrap()).send().into_result().await.unwrap_err();
     assert_eq!(field(err), "pageSize");
-    let too_many = ChatMessagePagination { limit: std::num::NonZeroU64::new(1001).unwrap() };
+    let too_many = ChatMessagePagination::new().with_limit(std::num::NonZeroU64::new(1001).unwrap());
     let err = client.list_chat_messages().chat_id(Uuid::nil()).pagination(too_many).send().into_result().await.unwrap_err();
     assert_eq!(field(err), "limit");
 
