@@ -17,7 +17,7 @@
 //! what a spec change changed.
 //!
 //! Built from the vendor spec version [`SPEC_VERSION`], which is also the build metadata of
-//! this crate's version (`0.1.0+spec.1.0.0`); `cargo xtask check` keeps the two in step.
+//! this crate's version (`0.2.0+spec.1.0.0`); `cargo xtask check` keeps the two in step.
 //!
 //! Three conventions hold throughout:
 //! - **Structs are `#[non_exhaustive]`.** The vendor adds optional fields without notice; a
