@@ -1,14 +1,20 @@
-//! `cargo xtask diff`: what changed between two merged specs, for a client, and the version
-//! bumps it implies.
+//! `cargo xtask diff`: what changed between two merged specs, for a program using the SDK, and
+//! the version bumps it implies.
 //!
-//! Each change is classified from the point of view of a program using the SDK:
-//! - **breaking**: code that compiled and worked may not any more (an operation or field it
-//!   uses is gone or retyped, a request needs something new, a response may lack what it had);
-//! - **additive**: new things to use, nothing taken away (new operations, optional parameters,
-//!   response fields, enum values: the SDK's enums are open);
-//! - **documentation**: the specs differ only in text.
+//! Every change is one of the [`RULES`]: each says how severe the change is *for Rust code*
+//! built against the generated crates, which crate it touches, and why:
+//! - **breaking**: code that compiled and worked may not any more (an item it uses is gone or
+//!   retyped, `T::new` takes other arguments, a request needs something new, a call that passed
+//!   the client-side checks is refused);
+//! - **additive**: new things to use, nothing taken away (optional fields and parameters: the
+//!   models are `#[non_exhaustive]`; enum values: the enums are open);
+//! - **documentation**: nothing a program can observe changes.
+//!
+//! `cargo xtask semver` checks these verdicts against cargo-semver-checks and a compiled
+//! consumer of the old crates, on the fixtures in `xtask/tests/fixtures/compat/` (one or more
+//! per rule).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde_json::Value;
@@ -33,18 +39,101 @@ impl fmt::Display for Severity {
 }
 
 /// Which generated code a change touches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
-    /// Operations and parameters: the client crate.
+    /// Operations, parameters, statuses, security: the client crate.
     Operations,
     /// Schemas: the models crate (and through it everything else).
     Schemas,
+    /// Limits zaia-ext checks before sending (and the mock enforces); the generated crates only
+    /// document them.
+    Checks,
+}
+
+/// One kind of change: its id (what fixtures name), severity, scope, and why.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub scope: Scope,
+    pub why: &'static str,
+}
+
+macro_rules! rules {
+    ($($name:ident: $id:literal, $severity:ident, $scope:ident, $why:literal;)*) => {
+        $(pub const $name: &Rule = &Rule { id: $id, severity: Severity::$severity, scope: Scope::$scope, why: $why };)*
+        /// Every rule, in the order the report explains them.
+        pub const RULES: &[&Rule] = &[$($name),*];
+    };
+}
+
+rules! {
+    OPERATION_ADDED: "operation-added", Additive, Operations, "a new method on the client";
+    OPERATION_REMOVED: "operation-removed", Breaking, Operations, "its method is gone";
+    OPERATION_DEPRECATED: "operation-deprecated", Additive, Operations, "it still works; deprecations are announced in minor releases";
+    OPERATION_UNDEPRECATED: "operation-undeprecated", Documentation, Operations, "nothing a program sees changes";
+    PARAMETER_ADDED_REQUIRED: "parameter-added-required", Breaking, Operations, "a call that does not set it fails when sent (the builder checks it then)";
+    PARAMETER_ADDED_OPTIONAL: "parameter-added-optional", Additive, Operations, "a new builder setter";
+    PARAMETER_REMOVED: "parameter-removed", Breaking, Operations, "its builder setter is gone";
+    PARAMETER_MADE_REQUIRED: "parameter-made-required", Breaking, Operations, "a call that does not set it fails when sent";
+    PARAMETER_MADE_OPTIONAL: "parameter-made-optional", Additive, Operations, "the setter is the same; leaving it out now works";
+    PARAMETER_DEPRECATED: "parameter-deprecated", Additive, Operations, "it still works";
+    REQUEST_BODY_ADDED: "request-body-added", Breaking, Operations, "calls without a body fail";
+    REQUEST_BODY_REMOVED: "request-body-removed", Breaking, Operations, "the `body` setter is gone";
+    REQUEST_MEDIA_TYPE_ADDED: "request-media-type-added", Documentation, Operations, "the SDK sends JSON, accepted as before (JSON itself coming or going is a body change)";
+    REQUEST_MEDIA_TYPE_REMOVED: "request-media-type-removed", Documentation, Operations, "the SDK never sent it; JSON is still accepted";
+    RESPONSE_MEDIA_TYPE_ADDED: "response-media-type-added", Documentation, Operations, "the client asks for JSON (`Accept`), still answered";
+    RESPONSE_MEDIA_TYPE_REMOVED: "response-media-type-removed", Documentation, Operations, "the client never asked for it; JSON is still answered";
+    SUCCESS_STATUS_ADDED: "success-status-added", Additive, Operations, "it decodes as the same type (progenitor refuses a second success type: generation stops)";
+    SUCCESS_STATUS_REMOVED: "success-status-removed", Documentation, Operations, "another success status remains, with the same type";
+    FIRST_SUCCESS_STATUS_ADDED: "first-success-status-added", Breaking, Operations, "the method's response type changes from none to the body's";
+    LAST_SUCCESS_STATUS_REMOVED: "last-success-status-removed", Breaking, Operations, "the method's response type changes to none";
+    ERROR_STATUS_ADDED: "error-status-added", Additive, Operations, "errors decode as before (one KnownException)";
+    ERROR_STATUS_REMOVED: "error-status-removed", Additive, Operations, "an undocumented status is still an error";
+    RESPONSE_HEADER_ADDED: "response-header-added", Additive, Operations, "a new header to read";
+    RESPONSE_HEADER_REMOVED: "response-header-removed", Breaking, Operations, "code reading it finds nothing";
+    SECURITY_REQUIREMENT_ADDED: "security-requirement-added", Breaking, Operations, "requests authenticated as before are refused";
+    SECURITY_REQUIREMENT_RELAXED: "security-requirement-relaxed", Additive, Operations, "requests authenticated as before still pass";
+    SECURITY_SCHEME_ADDED: "security-scheme-added", Additive, Operations, "a new way to authenticate";
+    SECURITY_SCHEME_REMOVED: "security-scheme-removed", Breaking, Operations, "the key is sent where nothing reads it";
+    SECURITY_SCHEME_CHANGED: "security-scheme-changed", Breaking, Operations, "the client sends the key where the API no longer looks";
+    TYPE_ADDED: "type-added", Additive, Schemas, "a new type in the models";
+    TYPE_REMOVED: "type-removed", Breaking, Schemas, "the type is gone";
+    TYPE_DEPRECATED: "type-deprecated", Additive, Schemas, "it still works";
+    RETYPED: "retyped", Breaking, Schemas, "the Rust type of the value changes";
+    REQUEST_FIELD_ADDED_REQUIRED: "request-field-added-required", Breaking, Schemas, "`new` takes it: every construction must supply it";
+    REQUEST_FIELD_ADDED_OPTIONAL: "request-field-added-optional", Additive, Schemas, "a new field and `with_*` setter; structs are non-exhaustive";
+    RESPONSE_FIELD_ADDED_REQUIRED: "response-field-added-required", Breaking, Schemas, "`new` takes it: code building the type (mocks, tests) must supply it";
+    RESPONSE_FIELD_ADDED_OPTIONAL: "response-field-added-optional", Additive, Schemas, "a new field and `with_*` setter; structs are non-exhaustive";
+    FIELD_REMOVED: "field-removed", Breaking, Schemas, "the field is gone";
+    FIELD_MADE_REQUIRED: "field-made-required", Breaking, Schemas, "`Option<T>` becomes `T` and joins `new`'s arguments";
+    FIELD_MADE_OPTIONAL: "field-made-optional", Breaking, Schemas, "`T` becomes `Option<T>` and leaves `new`'s arguments";
+    FIELD_DEPRECATED: "field-deprecated", Additive, Schemas, "it still works";
+    REQUIRED_MADE_NULLABLE: "required-value-made-nullable", Breaking, Schemas, "`T` becomes `Option<T>`";
+    REQUIRED_NO_LONGER_NULLABLE: "required-value-no-longer-nullable", Breaking, Schemas, "`Option<T>` becomes `T`";
+    OPTIONAL_REQUEST_MADE_NULLABLE: "optional-request-field-made-nullable", Breaking, Schemas, "`Option<T>` becomes `Patch<T>` (absent, null or a value)";
+    OPTIONAL_REQUEST_NO_LONGER_NULLABLE: "optional-request-field-no-longer-nullable", Breaking, Schemas, "`Patch<T>` becomes `Option<T>`";
+    OPTIONAL_RESPONSE_MADE_NULLABLE: "optional-response-field-made-nullable", Additive, Schemas, "still an `Option<T>`: `null` decodes as `None`";
+    OPTIONAL_RESPONSE_NO_LONGER_NULLABLE: "optional-response-field-no-longer-nullable", Documentation, Schemas, "still an `Option<T>`";
+    ENUM_VALUE_ADDED: "enum-value-added", Additive, Schemas, "the enums are open and non-exhaustive";
+    ENUM_VALUE_REMOVED: "enum-value-removed", Breaking, Schemas, "its variant is gone";
+    REQUEST_LIMIT_TIGHTENED: "request-limit-tightened", Breaking, Checks, "a value that passed the client-side checks is refused before sending";
+    REQUEST_LIMIT_LOOSENED: "request-limit-loosened", Additive, Checks, "more values pass the client-side checks";
+    RESPONSE_LIMIT_CHANGED: "response-limit-changed", Documentation, Schemas, "responses are read tolerantly, never checked against limits";
+    PATCH_FIELD_CHANGED: "patch-field-changed", Breaking, Schemas, "an optional nullable field is `Patch<T>` in a request body type and `Option<T>` elsewhere: the type became or stopped being a body";
+}
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Change {
     pub severity: Severity,
     pub scope: Scope,
+    /// The rule's id.
+    pub rule: &'static str,
     pub what: String,
 }
 
@@ -62,29 +151,33 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or("?").to_string();
         (format!("{} {path}", method.to_uppercase()), (id, op.clone()))
     };
-    let old_ops: std::collections::BTreeMap<_, _> = operations(old).into_iter().map(key).collect();
-    let new_ops: std::collections::BTreeMap<_, _> = operations(new).into_iter().map(key).collect();
+    let old_ops: BTreeMap<_, _> = operations(old).into_iter().map(key).collect();
+    let new_ops: BTreeMap<_, _> = operations(new).into_iter().map(key).collect();
     for (route, (id, _)) in &old_ops {
         if !new_ops.contains_key(route) {
-            d.add(Severity::Breaking, Scope::Operations, format!("operation removed: {route} ({id})"));
+            d.add(OPERATION_REMOVED, format!("operation removed: {route} ({id})"));
         }
     }
     for (route, (id, op)) in &new_ops {
         match old_ops.get(route) {
-            None => d.add(Severity::Additive, Scope::Operations, format!("operation added: {route} ({id})")),
+            None => d.add(OPERATION_ADDED, format!("operation added: {route} ({id})")),
             Some((_, old_op)) => d.operation(id, old_op, op),
         }
     }
+    d.security_schemes();
+    d.patch_fields();
     // types come and go with the models crate, whichever operation brought them
-    let names = |spec: &Value| -> BTreeSet<String> {
-        spec.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
-    };
-    let (old_names, new_names) = (names(old), names(new));
-    for name in old_names.difference(&new_names) {
-        d.add(Severity::Breaking, Scope::Schemas, format!("type removed: {name}"));
+    let schemas = |spec: &Value| spec.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
+    let (old_schemas, new_schemas) = (schemas(old), schemas(new));
+    for name in old_schemas.keys().filter(|n| !new_schemas.contains_key(*n)) {
+        d.add(TYPE_REMOVED, format!("type removed: {name}"));
     }
-    for name in new_names.difference(&old_names) {
-        d.add(Severity::Additive, Scope::Schemas, format!("type added: {name}"));
+    for (name, schema) in &new_schemas {
+        match old_schemas.get(name) {
+            None => d.add(TYPE_ADDED, format!("type added: {name}")),
+            Some(old_schema) if deprecated(schema) && !deprecated(old_schema) => d.add(TYPE_DEPRECATED, format!("type deprecated: {name}")),
+            Some(_) => {}
+        }
     }
     let mut changes: Vec<Change> = d.changes.into_iter().collect();
     changes.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.what.cmp(&b.what)));
@@ -107,6 +200,10 @@ fn strip_provenance(spec: &Value) -> Value {
     spec
 }
 
+fn deprecated(v: &Value) -> bool {
+    v.get("deprecated") == Some(&Value::Bool(true))
+}
+
 struct Differ<'a> {
     old: &'a Value,
     new: &'a Value,
@@ -114,11 +211,94 @@ struct Differ<'a> {
 }
 
 impl Differ<'_> {
-    fn add(&mut self, severity: Severity, scope: Scope, what: String) {
-        self.changes.insert(Change { severity, scope, what });
+    fn add(&mut self, rule: &'static Rule, what: String) {
+        self.add_in(rule, rule.scope, what);
+    }
+
+    /// A schema rule where the schema is not a model type (a parameter's inline schema is
+    /// the client's), or a limit (always what zaia-ext checks).
+    fn add_in(&mut self, rule: &'static Rule, scope: Scope, what: String) {
+        let scope = if rule.scope == Scope::Schemas { scope } else { rule.scope };
+        self.changes.insert(Change { severity: rule.severity, scope, rule: rule.id, what });
     }
 
     fn operation(&mut self, id: &str, old: &Value, new: &Value) {
+        match (deprecated(old), deprecated(new)) {
+            (false, true) => self.add(OPERATION_DEPRECATED, format!("{id}: operation deprecated")),
+            (true, false) => self.add(OPERATION_UNDEPRECATED, format!("{id}: operation no longer deprecated")),
+            _ => {}
+        }
+        self.parameters(id, old, new);
+        self.security(id, old, new);
+        let body = |op: &Value| op.pointer("/requestBody/content/application~1json/schema").cloned();
+        match (body(old), body(new)) {
+            (Some(o), Some(n)) => {
+                self.schema(&o, &n, Direction::Request, true, &format!("{id}: request"), Scope::Schemas, &mut BTreeSet::new())
+            }
+            (None, Some(_)) => self.add(REQUEST_BODY_ADDED, format!("{id}: request body added")),
+            (Some(_), None) => self.add(REQUEST_BODY_REMOVED, format!("{id}: request body removed")),
+            (None, None) => {}
+        }
+        let media = |v: Option<&Value>| -> BTreeSet<String> { v.and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default() };
+        let (old_media, new_media) = (media(old.pointer("/requestBody/content")), media(new.pointer("/requestBody/content")));
+        // only beside JSON: JSON itself coming or going is the body's change
+        let json = "application/json".to_string();
+        if old_media.contains(&json) && new_media.contains(&json) {
+            for m in new_media.difference(&old_media) {
+                self.add(REQUEST_MEDIA_TYPE_ADDED, format!("{id}: request media type added: {m}"));
+            }
+            for m in old_media.difference(&new_media) {
+                self.add(REQUEST_MEDIA_TYPE_REMOVED, format!("{id}: request media type removed: {m}"));
+            }
+        }
+        let responses = |op: &Value| op.get("responses").and_then(Value::as_object).cloned().unwrap_or_default();
+        let (old_r, new_r) = (responses(old), responses(new));
+        let any_success = |r: &serde_json::Map<String, Value>| r.keys().any(|s| s.starts_with('2'));
+        let (old_success, new_success) = (any_success(&old_r), any_success(&new_r));
+        for (status, response) in &new_r {
+            let success = status.starts_with('2');
+            match old_r.get(status) {
+                None if success && !old_success => self.add(FIRST_SUCCESS_STATUS_ADDED, format!("{id}: success status {status} added")),
+                None if success => self.add(SUCCESS_STATUS_ADDED, format!("{id}: success status {status} added")),
+                None => self.add(ERROR_STATUS_ADDED, format!("{id}: error status {status} documented")),
+                Some(old_response) => {
+                    let schema = |r: &Value| r.pointer("/content/application~1json/schema").cloned().unwrap_or(Value::Null);
+                    let at = format!("{id}: {status} response");
+                    let (old_schema, new_schema) = (schema(old_response), schema(response));
+                    self.schema(&old_schema, &new_schema, Direction::Response, true, &at, Scope::Schemas, &mut BTreeSet::new());
+                    let (om, nm) = (media(old_response.get("content")), media(response.get("content")));
+                    let (om, nm) = if om.contains(&json) && nm.contains(&json) { (om, nm) } else { Default::default() };
+                    for m in nm.difference(&om) {
+                        self.add(RESPONSE_MEDIA_TYPE_ADDED, format!("{at}: media type added: {m}"));
+                    }
+                    for m in om.difference(&nm) {
+                        self.add(RESPONSE_MEDIA_TYPE_REMOVED, format!("{at}: media type removed: {m}"));
+                    }
+                    // header names are case-insensitive
+                    let headers = |r: &Value| -> BTreeSet<String> {
+                        r.get("headers").and_then(Value::as_object).map(|m| m.keys().map(|k| k.to_ascii_lowercase()).collect()).unwrap_or_default()
+                    };
+                    let (oh, nh) = (headers(old_response), headers(response));
+                    for h in nh.difference(&oh) {
+                        self.add(RESPONSE_HEADER_ADDED, format!("{at}: header added: {h}"));
+                    }
+                    for h in oh.difference(&nh) {
+                        self.add(RESPONSE_HEADER_REMOVED, format!("{at}: header removed: {h}"));
+                    }
+                }
+            }
+        }
+        for status in old_r.keys().filter(|s| !new_r.contains_key(*s)) {
+            let rule = match (status.starts_with('2'), new_success) {
+                (true, true) => SUCCESS_STATUS_REMOVED,
+                (true, false) => LAST_SUCCESS_STATUS_REMOVED,
+                (false, _) => ERROR_STATUS_REMOVED,
+            };
+            self.add(rule, format!("{id}: status {status} no longer documented"));
+        }
+    }
+
+    fn parameters(&mut self, id: &str, old: &Value, new: &Value) {
         let params = |op: &Value| -> Vec<(String, Value)> {
             op.get("parameters")
                 .and_then(Value::as_array)
@@ -129,52 +309,96 @@ impl Differ<'_> {
         };
         let (old_params, new_params) = (params(old), params(new));
         let required = |p: &Value| p.get("required") == Some(&Value::Bool(true));
-        for (name, p) in &old_params {
+        for (name, _) in &old_params {
             if !new_params.iter().any(|(n, _)| n == name) {
-                self.add(Severity::Breaking, Scope::Operations, format!("{id}: parameter removed: {name}"));
-            } else {
-                let _ = p;
+                self.add(PARAMETER_REMOVED, format!("{id}: parameter removed: {name}"));
             }
         }
         for (name, p) in &new_params {
             match old_params.iter().find(|(n, _)| n == name) {
-                None if required(p) => self.add(Severity::Breaking, Scope::Operations, format!("{id}: parameter added (required): {name}")),
-                None => self.add(Severity::Additive, Scope::Operations, format!("{id}: parameter added (optional): {name}")),
+                None if required(p) => self.add(PARAMETER_ADDED_REQUIRED, format!("{id}: parameter added (required): {name}")),
+                None => self.add(PARAMETER_ADDED_OPTIONAL, format!("{id}: parameter added (optional): {name}")),
                 Some((_, old_p)) => {
                     match (required(old_p), required(p)) {
-                        (false, true) => self.add(Severity::Breaking, Scope::Operations, format!("{id}: parameter made required: {name}")),
-                        (true, false) => self.add(Severity::Additive, Scope::Operations, format!("{id}: parameter made optional: {name}")),
+                        (false, true) => self.add(PARAMETER_MADE_REQUIRED, format!("{id}: parameter made required: {name}")),
+                        (true, false) => self.add(PARAMETER_MADE_OPTIONAL, format!("{id}: parameter made optional: {name}")),
                         _ => {}
                     }
+                    if deprecated(p) && !deprecated(old_p) {
+                        self.add(PARAMETER_DEPRECATED, format!("{id}: parameter deprecated: {name}"));
+                    }
                     let at = format!("{id}: parameter {name}");
-                    self.schema(&old_p["schema"], &p["schema"], Direction::Request, &at, Scope::Operations, &mut BTreeSet::new());
+                    // an inline parameter schema is the client's; a referenced one a model's
+                    self.schema(&old_p["schema"], &p["schema"], Direction::Request, required(p), &at, Scope::Operations, &mut BTreeSet::new());
                 }
             }
         }
-        let body = |op: &Value| op.pointer("/requestBody/content/application~1json/schema").cloned();
-        match (body(old), body(new)) {
-            (Some(o), Some(n)) => self.schema(&o, &n, Direction::Request, &format!("{id}: request"), Scope::Schemas, &mut BTreeSet::new()),
-            (None, Some(_)) => self.add(Severity::Breaking, Scope::Operations, format!("{id}: request body added")),
-            (Some(_), None) => self.add(Severity::Breaking, Scope::Operations, format!("{id}: request body removed")),
-            (None, None) => {}
-        }
-        let responses = |op: &Value| op.get("responses").and_then(Value::as_object).cloned().unwrap_or_default();
-        let (old_r, new_r) = (responses(old), responses(new));
-        for (status, response) in &new_r {
-            let success = status.starts_with('2');
-            match old_r.get(status) {
-                None if success => self.add(Severity::Breaking, Scope::Operations, format!("{id}: success status {status} added")),
-                None => self.add(Severity::Additive, Scope::Operations, format!("{id}: error status {status} documented")),
-                Some(old_response) => {
-                    let schema = |r: &Value| r.pointer("/content/application~1json/schema").cloned().unwrap_or(Value::Null);
-                    let at = format!("{id}: {status} response");
-                    self.schema(&schema(old_response), &schema(response), Direction::Response, &at, Scope::Schemas, &mut BTreeSet::new());
-                }
+    }
+
+    /// The ways an operation accepts to be called (its `security`, else the document's): a
+    /// way that worked and is gone breaks; new ways are additive.
+    fn security(&mut self, id: &str, old: &Value, new: &Value) {
+        let ways = |root: &Value, op: &Value| -> BTreeSet<BTreeSet<String>> {
+            let requirements = op.get("security").or_else(|| root.get("security"));
+            match requirements.and_then(Value::as_array) {
+                // none, or `security: []`: anyone may call
+                None => BTreeSet::from([BTreeSet::new()]),
+                Some(list) if list.is_empty() => BTreeSet::from([BTreeSet::new()]),
+                Some(list) => list.iter().map(|r| r.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()).collect(),
+            }
+        };
+        let (o, n) = (ways(self.old, old), ways(self.new, new));
+        let show = |way: &BTreeSet<String>| if way.is_empty() { "none".to_string() } else { way.iter().cloned().collect::<Vec<_>>().join(" + ") };
+        // a way still works when the new spec accepts it or a part of it
+        for way in &o {
+            if !n.iter().any(|w| w.is_subset(way)) {
+                self.add(SECURITY_REQUIREMENT_ADDED, format!("{id}: security `{}` no longer enough", show(way)));
             }
         }
-        for status in old_r.keys().filter(|s| !new_r.contains_key(*s)) {
-            let severity = if status.starts_with('2') { Severity::Breaking } else { Severity::Additive };
-            self.add(severity, Scope::Operations, format!("{id}: status {status} no longer documented"));
+        // a new way that asks no more than some old way did
+        for way in n.difference(&o) {
+            if !o.iter().any(|w| w.is_subset(way)) {
+                self.add(SECURITY_REQUIREMENT_RELAXED, format!("{id}: security `{}` accepted", show(way)));
+            }
+        }
+    }
+
+    /// Optional nullable fields of request body types are `Patch<T>` (see
+    /// `codegen/patch_fields.rs`): a type that becomes or stops being a body changes them,
+    /// though no field of it changed.
+    fn patch_fields(&mut self) {
+        let fields = |spec: &Value| -> BTreeSet<(String, String)> {
+            crate::codegen::patch_fields::targets(spec).into_iter().flat_map(|(t, fs)| fs.into_iter().map(move |f| (t.clone(), f))).collect()
+        };
+        let (o, n) = (fields(self.old), fields(self.new));
+        for (schema, field) in o.symmetric_difference(&n) {
+            let property = |spec: &Value| {
+                let s = spec.pointer(&format!("/components/schemas/{schema}"))?;
+                let required = s.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|v| v == field.as_str()));
+                Some((required, s.pointer(&format!("/properties/{field}/nullable")).cloned()))
+            };
+            // a change of the field itself is reported where it happened
+            if property(self.old).is_some() && property(self.old) == property(self.new) {
+                let now = if n.contains(&(schema.clone(), field.clone())) { "`Option<T>` → `Patch<T>`" } else { "`Patch<T>` → `Option<T>`" };
+                self.add(PATCH_FIELD_CHANGED, format!("{schema}.{field}: {now}"));
+            }
+        }
+    }
+
+    fn security_schemes(&mut self) {
+        let schemes = |spec: &Value| spec.pointer("/components/securitySchemes").and_then(Value::as_object).cloned().unwrap_or_default();
+        let (o, n) = (schemes(self.old), schemes(self.new));
+        // what decides where and how the credential is sent; descriptions do not
+        let wire = |s: &Value| ["type", "in", "name", "scheme", "bearerFormat"].map(|k| s.get(k).cloned());
+        for (name, scheme) in &n {
+            match o.get(name) {
+                None => self.add(SECURITY_SCHEME_ADDED, format!("security scheme added: {name}")),
+                Some(old) if wire(old) != wire(scheme) => self.add(SECURITY_SCHEME_CHANGED, format!("security scheme changed: {name}")),
+                Some(_) => {}
+            }
+        }
+        for name in o.keys().filter(|k| !n.contains_key(*k)) {
+            self.add(SECURITY_SCHEME_REMOVED, format!("security scheme removed: {name}"));
         }
     }
 
@@ -195,9 +419,12 @@ impl Differ<'_> {
         }
     }
 
-    fn schema(&mut self, old: &Value, new: &Value, dir: Direction, at: &str, scope: Scope, seen: &mut BTreeSet<(String, String)>) {
+    /// `required`: whether the value must be present where it is (a required property, a
+    /// body, an array item): its nullability then decides between `T` and `Option<T>`.
+    fn schema(&mut self, old: &Value, new: &Value, dir: Direction, required: bool, at: &str, scope: Scope, seen: &mut BTreeSet<(String, String)>) {
         let (o, o_null, o_name) = self.resolve(self.old, old);
         let (n, n_null, n_name) = self.resolve(self.new, new);
+        let scope = if o_name.is_some() || n_name.is_some() { Scope::Schemas } else { scope };
         if let (Some(a), Some(b)) = (&o_name, &n_name)
             && !seen.insert((a.clone(), b.clone()))
         {
@@ -205,74 +432,144 @@ impl Differ<'_> {
         }
         let (o_sig, n_sig) = (signature(o), signature(n));
         if o_sig != n_sig {
-            self.add(Severity::Breaking, scope.max(Scope::Schemas), format!("{at}: retyped from {o_sig} to {n_sig}"));
+            self.add_in(RETYPED, scope, format!("{at}: retyped from {o_sig} to {n_sig}"));
             return;
         }
-        match (o_null, n_null, dir) {
-            (false, true, Direction::Response) => self.add(Severity::Breaking, Scope::Schemas, format!("{at}: made nullable")),
-            (false, true, Direction::Request) => self.add(Severity::Additive, Scope::Schemas, format!("{at}: made nullable")),
-            (true, false, Direction::Response) => self.add(Severity::Additive, Scope::Schemas, format!("{at}: no longer nullable")),
-            (true, false, Direction::Request) => self.add(Severity::Breaking, Scope::Schemas, format!("{at}: no longer nullable")),
-            _ => {}
+        if o_null != n_null {
+            let rule = match (required, dir, n_null) {
+                (true, _, true) => REQUIRED_MADE_NULLABLE,
+                (true, _, false) => REQUIRED_NO_LONGER_NULLABLE,
+                (false, Direction::Request, true) => OPTIONAL_REQUEST_MADE_NULLABLE,
+                (false, Direction::Request, false) => OPTIONAL_REQUEST_NO_LONGER_NULLABLE,
+                (false, Direction::Response, true) => OPTIONAL_RESPONSE_MADE_NULLABLE,
+                (false, Direction::Response, false) => OPTIONAL_RESPONSE_NO_LONGER_NULLABLE,
+            };
+            self.add_in(rule, scope, format!("{at}: {}", if n_null { "made nullable" } else { "no longer nullable" }));
         }
+        self.limits(o, n, dir, at);
         let values = |s: &Value| -> BTreeSet<String> {
-            s.get("enum").and_then(Value::as_array).into_iter().flatten().map(|v| v.to_string()).collect()
+            s.get("enum").and_then(Value::as_array).into_iter().flatten().filter(|v| !v.is_null()).map(|v| v.to_string()).collect()
         };
         let (ov, nv) = (values(o), values(n));
         for added in nv.difference(&ov) {
-            // the SDK's enums are open: an unknown value already decodes
-            self.add(Severity::Additive, Scope::Schemas, format!("{at}: enum value added: {added}"));
+            self.add_in(ENUM_VALUE_ADDED, scope, format!("{at}: enum value added: {added}"));
         }
         for removed in ov.difference(&nv) {
-            self.add(Severity::Breaking, Scope::Schemas, format!("{at}: enum value removed: {removed}"));
+            self.add_in(ENUM_VALUE_REMOVED, scope, format!("{at}: enum value removed: {removed}"));
         }
         if let (Some(oi), Some(ni)) = (o.get("items"), n.get("items")) {
-            self.schema(oi, ni, dir, &format!("{at}[]"), scope, seen);
+            self.schema(oi, ni, dir, true, &format!("{at}[]"), scope, seen);
         }
         let props = |s: &Value| s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-        let required = |s: &Value| -> BTreeSet<String> {
+        let required_set = |s: &Value| -> BTreeSet<String> {
             s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect()
         };
-        let (op, np, or, nr) = (props(o), props(n), required(o), required(n));
+        let (op, np, or, nr) = (props(o), props(n), required_set(o), required_set(n));
         for (name, schema) in &np {
             let field = format!("{at}.{name}");
             match op.get(name) {
                 None => {
-                    let (severity, kind) = match (dir, nr.contains(name)) {
-                        (Direction::Request, true) => (Severity::Breaking, "request field added (required)"),
-                        (Direction::Request, false) => (Severity::Additive, "request field added (optional)"),
-                        (Direction::Response, _) => (Severity::Additive, "response field added"),
+                    let rule = match (dir, nr.contains(name)) {
+                        (Direction::Request, true) => REQUEST_FIELD_ADDED_REQUIRED,
+                        (Direction::Request, false) => REQUEST_FIELD_ADDED_OPTIONAL,
+                        (Direction::Response, true) => RESPONSE_FIELD_ADDED_REQUIRED,
+                        (Direction::Response, false) => RESPONSE_FIELD_ADDED_OPTIONAL,
                     };
-                    self.add(severity, Scope::Schemas, format!("{field}: {kind}"));
+                    self.add_in(rule, scope, format!("{field}: field added ({})", if nr.contains(name) { "required" } else { "optional" }));
                 }
                 Some(old_schema) => {
-                    match (or.contains(name), nr.contains(name), dir) {
-                        (false, true, Direction::Request) => {
-                            self.add(Severity::Breaking, Scope::Schemas, format!("{field}: made required"))
-                        }
-                        (false, true, Direction::Response) => {
-                            self.add(Severity::Additive, Scope::Schemas, format!("{field}: made required"))
-                        }
-                        (true, false, Direction::Request) => {
-                            self.add(Severity::Additive, Scope::Schemas, format!("{field}: made optional"))
-                        }
-                        (true, false, Direction::Response) => {
-                            self.add(Severity::Breaking, Scope::Schemas, format!("{field}: made optional"))
-                        }
+                    match (or.contains(name), nr.contains(name)) {
+                        (false, true) => self.add_in(FIELD_MADE_REQUIRED, scope, format!("{field}: made required")),
+                        (true, false) => self.add_in(FIELD_MADE_OPTIONAL, scope, format!("{field}: made optional")),
                         _ => {}
                     }
-                    self.schema(old_schema, schema, dir, &field, scope, seen);
+                    if deprecated(schema) && !deprecated(old_schema) {
+                        self.add_in(FIELD_DEPRECATED, scope, format!("{field}: deprecated"));
+                    }
+                    self.schema(old_schema, schema, dir, nr.contains(name), &field, scope, seen);
                 }
             }
         }
         for name in op.keys().filter(|k| !np.contains_key(*k)) {
-            let kind = if dir == Direction::Request { "request field removed" } else { "response field removed" };
-            self.add(Severity::Breaking, Scope::Schemas, format!("{at}.{name}: {kind}"));
+            self.add_in(FIELD_REMOVED, scope, format!("{at}.{name}: field removed"));
+        }
+    }
+
+    /// Length, range, item count, pattern and format (those that do not change the Rust type):
+    /// on a request they are checked before sending, so tighter is breaking.
+    fn limits(&mut self, o: &Value, n: &Value, dir: Direction, at: &str) {
+        for (key, tighter) in LIMITS {
+            let (a, b) = (limit(o, key), limit(n, key));
+            if a == b {
+                continue;
+            }
+            let tightened = match (a, b, tighter) {
+                (None, Some(_), _) => true,
+                (Some(_), None, _) => false,
+                (Some(a), Some(b), Tighter::Lower) => cmp(b, a),
+                (Some(a), Some(b), Tighter::Higher) => cmp(a, b),
+                (Some(_), Some(_), Tighter::Other) => true,
+                (None, None, _) => continue,
+            };
+            let show = |v: Option<&Value>| v.map_or("none".to_string(), Value::to_string);
+            let what = format!("{at}: {key} {} → {}", show(a), show(b));
+            let rule = match (dir, tightened) {
+                (Direction::Response, _) => RESPONSE_LIMIT_CHANGED,
+                (Direction::Request, true) => REQUEST_LIMIT_TIGHTENED,
+                (Direction::Request, false) => REQUEST_LIMIT_LOOSENED,
+            };
+            self.add(rule, what);
         }
     }
 }
 
-/// A schema's type as a client sees it: `string(uuid)`, `array`, `object`, `oneOf`, ...
+/// Which way a limit tightens.
+enum Tighter {
+    /// A lower maximum.
+    Lower,
+    /// A higher minimum.
+    Higher,
+    /// Any change (a pattern, a format, a multiple).
+    Other,
+}
+
+const LIMITS: &[(&str, Tighter)] = &[
+    ("maxLength", Tighter::Lower),
+    ("maximum", Tighter::Lower),
+    ("maxItems", Tighter::Lower),
+    ("minLength", Tighter::Higher),
+    ("minimum", Tighter::Higher),
+    ("minItems", Tighter::Higher),
+    // 3.0's boolean forms: `true` is the tighter one
+    ("exclusiveMaximum", Tighter::Higher),
+    ("exclusiveMinimum", Tighter::Higher),
+    ("uniqueItems", Tighter::Higher),
+    ("pattern", Tighter::Other),
+    ("multipleOf", Tighter::Other),
+    ("format", Tighter::Other),
+];
+
+/// The limit `key` of a schema; `format` only where it does not pick the Rust type.
+fn limit<'s>(schema: &'s Value, key: &str) -> Option<&'s Value> {
+    let value = schema.get(key)?;
+    if key == "format" && (schema.get("type").and_then(Value::as_str) != Some("string") || value.as_str().is_some_and(|f| TYPED_FORMATS.contains(&f))) {
+        return None;
+    }
+    Some(value)
+}
+
+/// `a < b`, for numbers and booleans (`false < true`).
+fn cmp(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Bool(a), Value::Bool(b)) => a < b,
+        _ => a.as_f64().zip(b.as_f64()).is_some_and(|(a, b)| a < b),
+    }
+}
+
+/// String formats that pick the Rust type (typify); any other format is a limit.
+const TYPED_FORMATS: &[&str] = &["uuid", "date-time", "date", "ipv4", "ipv6", "ip"];
+
+/// A schema's type as Rust sees it: `string(uuid)`, `integer(int64)`, `array`, `object`, ...
 fn signature(schema: &Value) -> String {
     let kind = if let Some(t) = schema.get("type").and_then(Value::as_str) {
         t.to_string()
@@ -284,8 +581,8 @@ fn signature(schema: &Value) -> String {
         "any".into()
     };
     match schema.get("format").and_then(Value::as_str) {
-        Some(f) => format!("{kind}({f})"),
-        None => kind,
+        Some(f) if kind != "string" || TYPED_FORMATS.contains(&f) => format!("{kind}({f})"),
+        _ => kind,
     }
 }
 
@@ -305,14 +602,18 @@ pub fn bump(version: &str, severity: Severity) -> String {
     }
 }
 
-/// What each crate needs: the models follow schema changes; the client, ext and mock expose
-/// the models' types, so they follow every change; documentation touches the generated crates.
+/// What each crate needs. The models follow schema changes; the client follows operation and
+/// schema changes (it exposes the models' types); limits change only what zaia-ext checks and
+/// the mock enforces, and the generated crates' documentation. zaia-ext and zaia-mock expose
+/// both generated crates, so they follow every change.
 pub fn crate_bumps(changes: &[Change], verdict: Option<Severity>) -> Vec<(&'static str, Option<Severity>)> {
-    let worst = |scope: Option<Scope>| changes.iter().filter(|c| scope.is_none_or(|s| c.scope == s)).map(|c| c.severity).max();
+    let worst = |scopes: &[Scope]| changes.iter().filter(|c| scopes.contains(&c.scope)).map(|c| c.severity).max();
     let docs = (verdict == Some(Severity::Documentation)).then_some(Severity::Documentation);
-    let models = worst(Some(Scope::Schemas)).or(docs);
-    let all = worst(None);
-    vec![("zaia-models", models), ("zaia-client", all.or(docs)), ("zaia-ext", all), ("zaia-mock", all)]
+    let documented = worst(&[Scope::Checks]).map(|_| Severity::Documentation).or(docs);
+    let models = worst(&[Scope::Schemas]).or(documented);
+    let client = worst(&[Scope::Operations, Scope::Schemas]).or(documented);
+    let all = worst(&[Scope::Operations, Scope::Schemas, Scope::Checks]);
+    vec![("zaia-models", models), ("zaia-client", client), ("zaia-ext", all), ("zaia-mock", all)]
 }
 
 /// The report `cargo xtask diff` prints.
@@ -321,7 +622,7 @@ pub fn report(old: &Value, new: &Value, versions: &[(String, String)]) -> String
     let verdict = verdict(old, new, &changes);
     let mut out = String::new();
     for c in &changes {
-        out.push_str(&format!("{:<10} {}\n", c.severity.to_string(), c.what));
+        out.push_str(&format!("{:<10} {}  [{}]\n", c.severity.to_string(), c.what, c.rule));
     }
     match verdict {
         None => out.push_str("verdict: no changes\n"),
@@ -336,147 +637,39 @@ pub fn report(old: &Value, new: &Value, versions: &[(String, String)]) -> String
             }
         }
     }
+    let rules: BTreeSet<&str> = changes.iter().map(|c| c.rule).collect();
+    if !rules.is_empty() {
+        out.push_str("why:\n");
+        for r in RULES.iter().filter(|r| rules.contains(r.id)) {
+            out.push_str(&format!("  [{}] {}: {}\n", r.id, r.severity, r.why));
+        }
+    }
     out
 }
 
 #[cfg(test)]
 mod tests {
+    //! One test per rule lives in the compat fixtures (`compat::tests`); these cover the
+    //! verdict, the bumps and the report.
     use super::*;
     use serde_json::json;
-
-    fn spec(params: Value, body: Value, response: Value, schemas: Value) -> Value {
-        json!({"openapi": "3.0.3", "info": {"version": "1"}, "paths": {"/things": {"get": {
-            "operationId": "list_things", "parameters": params,
-            "requestBody": {"content": {"application/json": {"schema": body}}},
-            "responses": {"200": {"content": {"application/json": {"schema": response}}}}}}},
-            "components": {"schemas": schemas}})
-    }
-
-    fn base() -> Value {
-        spec(
-            json!([{"name": "q", "in": "query", "required": false, "schema": {"type": "string"}}]),
-            json!({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}),
-            json!({"$ref": "#/components/schemas/Thing"}),
-            json!({"Thing": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"},
-                "status": {"$ref": "#/components/schemas/Status"}}, "required": ["id"]},
-                "Status": {"type": "string", "enum": ["a", "b"]}}),
-        )
-    }
-
-    fn changed(f: impl FnOnce(&mut Value)) -> Vec<(Severity, String)> {
-        let old = base();
-        let mut new = old.clone();
-        f(&mut new);
-        diff(&old, &new).into_iter().map(|c| (c.severity, c.what)).collect()
-    }
-
     use Severity::*;
 
-    #[test]
-    fn operations_added_and_removed() {
-        let added = changed(|s| s["paths"]["/other"] = json!({"post": {"operationId": "create_other", "responses": {}}}));
-        assert_eq!(added, [(Additive, "operation added: POST /other (create_other)".to_string())]);
-        let removed = changed(|s| s["paths"] = json!({}));
-        assert_eq!(removed, [(Breaking, "operation removed: GET /things (list_things)".to_string())]);
+    fn spec(schemas: Value) -> Value {
+        json!({"openapi": "3.0.3", "info": {"version": "1"}, "paths": {}, "components": {"schemas": schemas}})
     }
 
     #[test]
-    fn parameters() {
-        let p = "/paths/~1things/get/parameters";
-        assert_eq!(
-            changed(|s| s
-                .pointer_mut(p)
-                .unwrap()
-                .as_array_mut()
-                .unwrap()
-                .push(json!({"name": "r", "in": "query", "required": true, "schema": {"type": "string"}}))),
-            [(Breaking, "list_things: parameter added (required): query `r`".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s
-                .pointer_mut(p)
-                .unwrap()
-                .as_array_mut()
-                .unwrap()
-                .push(json!({"name": "r", "in": "query", "schema": {"type": "string"}}))),
-            [(Additive, "list_things: parameter added (optional): query `r`".to_string())]
-        );
-        assert_eq!(
-            changed(|s| *s.pointer_mut(p).unwrap() = json!([])),
-            [(Breaking, "list_things: parameter removed: query `q`".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s.pointer_mut(p).unwrap()[0]["required"] = json!(true)),
-            [(Breaking, "list_things: parameter made required: query `q`".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s.pointer_mut(p).unwrap()[0]["schema"] = json!({"type": "integer"})),
-            [(Breaking, "list_things: parameter query `q`: retyped from string to integer".to_string())]
-        );
-    }
-
-    #[test]
-    fn request_fields() {
-        let body = "/paths/~1things/get/requestBody/content/application~1json/schema";
-        assert_eq!(
-            changed(|s| s.pointer_mut(body).unwrap()["properties"]["b"] = json!({"type": "string"})),
-            [(Additive, "list_things: request.b: request field added (optional)".to_string())]
-        );
-        assert_eq!(
-            changed(|s| {
-                s.pointer_mut(body).unwrap()["properties"]["b"] = json!({"type": "string"});
-                s.pointer_mut(body).unwrap()["required"] = json!(["a", "b"]);
-            }),
-            [(Breaking, "list_things: request.b: request field added (required)".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s.pointer_mut(body).unwrap()["required"] = json!([])),
-            [(Additive, "list_things: request.a: made optional".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s.pointer_mut(body).unwrap()["properties"]["a"]["nullable"] = json!(true)),
-            [(Additive, "list_things: request.a: made nullable".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s.pointer_mut(body).unwrap()["properties"] = json!({})),
-            [(Breaking, "list_things: request.a: request field removed".to_string())]
-        );
-    }
-
-    #[test]
-    fn response_fields_and_enums() {
-        let thing = "/components/schemas/Thing";
-        assert_eq!(
-            changed(|s| s.pointer_mut(thing).unwrap()["properties"]["new"] = json!({"type": "string"})),
-            [(Additive, "list_things: 200 response.new: response field added".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s.pointer_mut(thing).unwrap()["required"] = json!([])),
-            [(Breaking, "list_things: 200 response.id: made optional".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s.pointer_mut(thing).unwrap()["properties"]["id"]["nullable"] = json!(true)),
-            [(Breaking, "list_things: 200 response.id: made nullable".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s.pointer_mut(thing).unwrap()["properties"]["id"] = json!({"type": "integer"})),
-            [(Breaking, "list_things: 200 response.id: retyped from string(uuid) to integer".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s["components"]["schemas"]["Status"]["enum"] = json!(["a", "b", "c"])),
-            [(Additive, "list_things: 200 response.status: enum value added: \"c\"".to_string())]
-        );
-        assert_eq!(
-            changed(|s| s["components"]["schemas"]["Status"]["enum"] = json!(["a"])),
-            [(Breaking, "list_things: 200 response.status: enum value removed: \"b\"".to_string())]
-        );
+    fn every_rule_id_is_unique_and_explained() {
+        let ids: BTreeSet<&str> = RULES.iter().map(|r| r.id).collect();
+        assert_eq!(ids.len(), RULES.len());
+        assert!(RULES.iter().all(|r| !r.why.is_empty() && rule(r.id).is_some()));
     }
 
     #[test]
     fn documentation_only_and_no_change() {
-        let old = base();
-        let mut new = old.clone();
-        new["components"]["schemas"]["Thing"]["description"] = json!("A thing.");
+        let old = spec(json!({"A": {"type": "object"}}));
+        let new = spec(json!({"A": {"type": "object", "description": "An A."}}));
         let changes = diff(&old, &new);
         assert!(changes.is_empty());
         assert_eq!(verdict(&old, &new, &changes), Some(Documentation));
@@ -488,15 +681,59 @@ mod tests {
     }
 
     #[test]
+    fn the_report_names_each_change_its_rule_and_why() {
+        let old = spec(json!({"A": {"type": "object"}}));
+        let new = spec(json!({}));
+        let report = report(&old, &new, &[]);
+        assert!(report.contains("breaking   type removed: A  [type-removed]"), "{report}");
+        assert!(report.contains("  [type-removed] breaking: the type is gone"), "{report}");
+    }
+
+    #[test]
     fn bumps_follow_cargo_semver() {
         assert_eq!(bump("0.1.0", Breaking), "0.2.0");
         assert_eq!(bump("0.1.3+spec.1.0.0", Additive), "0.1.4");
         assert_eq!(bump("1.2.3", Breaking), "2.0.0");
         assert_eq!(bump("1.2.3", Additive), "1.3.0");
         assert_eq!(bump("1.2.3", Documentation), "1.2.4");
-        let changes = vec![Change { severity: Breaking, scope: Scope::Operations, what: "x".into() }];
-        let bumps = crate_bumps(&changes, Some(Breaking));
-        assert_eq!(bumps[0], ("zaia-models", None));
-        assert_eq!(bumps[1], ("zaia-client", Some(Breaking)));
+    }
+
+    #[test]
+    fn each_crate_follows_the_changes_it_exposes() {
+        let change = |rule: &'static Rule| Change { severity: rule.severity, scope: rule.scope, rule: rule.id, what: String::new() };
+        let bumps = |rule| crate_bumps(&[change(rule)], Some(rule.severity));
+        // an operation: the client and what exposes it, not the models
+        assert_eq!(
+            bumps(OPERATION_REMOVED),
+            [("zaia-models", None), ("zaia-client", Some(Breaking)), ("zaia-ext", Some(Breaking)), ("zaia-mock", Some(Breaking))]
+        );
+        // a model: every crate
+        assert!(bumps(FIELD_REMOVED).iter().all(|(_, s)| *s == Some(Breaking)));
+        // a limit: what checks it; the generated crates only document it
+        assert_eq!(
+            bumps(REQUEST_LIMIT_TIGHTENED),
+            [
+                ("zaia-models", Some(Documentation)),
+                ("zaia-client", Some(Documentation)),
+                ("zaia-ext", Some(Breaking)),
+                ("zaia-mock", Some(Breaking))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_referenced_parameter_schema_is_a_model_and_an_inline_one_the_clients() {
+        let op = |schema: Value| {
+            json!({"openapi": "3.0.3", "info": {"version": "1"}, "paths": {"/x": {"get": {"operationId": "x",
+                "parameters": [{"name": "s", "in": "query", "schema": schema}], "responses": {}}}},
+                "components": {"schemas": {"S": {"type": "string", "enum": ["a", "b"]}}}})
+        };
+        let inline = diff(&op(json!({"type": "string", "enum": ["a", "b"]})), &op(json!({"type": "string", "enum": ["a"]})));
+        assert_eq!((inline[0].rule, inline[0].scope), ("enum-value-removed", Scope::Operations));
+        let mut old = op(json!({"$ref": "#/components/schemas/S"}));
+        let new = old.clone();
+        old["components"]["schemas"]["S"]["enum"] = json!(["a", "b", "c"]);
+        let referenced = diff(&old, &new);
+        assert_eq!((referenced[0].rule, referenced[0].scope), ("enum-value-removed", Scope::Schemas));
     }
 }

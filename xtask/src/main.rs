@@ -7,6 +7,7 @@
 
 mod bench;
 mod codegen;
+mod compat;
 mod config;
 mod diff;
 mod error;
@@ -60,6 +61,13 @@ enum Command {
     },
     /// Record the merged spec and the crate versions as the last release (openapi/released.json).
     Release,
+    /// Check the diff's verdict on every compat fixture (xtask/tests/fixtures/compat) against
+    /// cargo-semver-checks and a consumer of the old generated crates compiled against the new.
+    Semver {
+        /// Only this fixture (its file name without `.json`).
+        #[arg(long)]
+        fixture: Option<String>,
+    },
     /// Time the generator on the fragments and on a 120-operation synthetic spec.
     Bench {
         /// Runs per figure (the median is reported).
@@ -77,6 +85,7 @@ fn main() -> ExitCode {
         Command::Check => check_all(&root, &configs),
         Command::Diff { against } => spec_diff(&root, &against),
         Command::Release => record_release(&root),
+        Command::Semver { fixture } => compat::semver::run(&root, fixture.as_deref()),
         Command::Bench { iterations } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
     };
     match result {

@@ -17,12 +17,9 @@ fn outputs() -> Vec<Output> {
     pipeline::run(&workspace(), &Config::zaia()).expect("the checked-in fragments generate").outputs
 }
 
-/// Frozen copies of three vendor fragments (a plain entity, the "joins" union with an object
-/// query parameter, a PATCH with optional nullable fields): the snapshots guard what the
-/// generator makes of a fixed input, so they change when the generator does (a stage, a
-/// progenitor or typify upgrade) and never because the vendor added an operation. The real
-/// fragments' outputs are guarded byte for byte by `cargo xtask check`.
-const SNAPSHOT_FRAGMENTS: &str = "xtask/tests/fixtures/snapshot";
+/// The snapshots guard what the generator makes of a fixed input ([`config::FROZEN_FRAGMENTS`]);
+/// the real fragments' outputs are guarded byte for byte by `cargo xtask check`.
+use crate::config::FROZEN_FRAGMENTS as SNAPSHOT_FRAGMENTS;
 
 /// One output of one shared run on the real fragments.
 fn output(name: &str) -> String {
@@ -35,13 +32,7 @@ fn frozen(name: &str) -> String {
     static RUN: std::sync::OnceLock<Vec<Output>> = std::sync::OnceLock::new();
     let run = || {
         let fragments = load::load_dir(&workspace(), SNAPSHOT_FRAGMENTS).unwrap();
-        // the frozen subset lacks most of the locations the real overrides name
-        let config = Config {
-            guessed_fields: &[("Chat", "channelId"), ("Chat", "ownerId"), ("Chat", "responderId")],
-            strict_overrides: false,
-            ..Config::zaia()
-        };
-        pipeline::run_fragments(&fragments, &config).unwrap().outputs
+        pipeline::run_fragments(&fragments, &Config::frozen()).unwrap().outputs
     };
     RUN.get_or_init(run).iter().find(|o| o.path.ends_with(name)).unwrap().contents.clone()
 }

@@ -31,10 +31,10 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
     }
     let api = to_openapi(spec, "merged spec")?;
     let mut generator = Generator::new(&settings);
-    let client = match generator.generate_tokens(&api) {
-        Ok(t) => t,
+    let client = super::guarded("client", || match generator.generate_tokens(&api) {
+        Ok(t) => Ok(t),
         Err(e) => fail!("client: progenitor rejected the merged spec: {e}"),
-    };
+    })?;
     let table = config.client_inner_type.map(|_| operations_table(spec));
     format_file(quote! { #client #table }, "client")
 }

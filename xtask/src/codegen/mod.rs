@@ -50,7 +50,36 @@ pub fn codegen_spec(spec: &Value) -> Value {
     }
     document_statuses(&mut spec);
     document_types(&mut spec);
+    json_only(&mut spec);
     spec
+}
+
+/// Beside `application/json`, other media types of a request or response body are left out:
+/// the SDK sends and asks for JSON only, and progenitor stops (a `todo!`) on a request body
+/// with two media types. The merged spec keeps them, so the diff reports them.
+fn json_only(spec: &mut Value) {
+    crate::stages::for_each_operation_mut(spec, |_, _, op| {
+        let mut contents: Vec<&mut Value> = Vec::new();
+        let Some(op) = op.as_object_mut() else { return };
+        for (key, value) in op.iter_mut() {
+            match key.as_str() {
+                "requestBody" => contents.extend(value.get_mut("content")),
+                "responses" => {
+                    for response in value.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                        contents.extend(response.get_mut("content"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for content in contents {
+            if let Some(media) = content.as_object_mut()
+                && media.contains_key("application/json")
+            {
+                media.retain(|k, _| k == "application/json");
+            }
+        }
+    });
 }
 
 /// Every property's docs say its wire name and its documented limits and default, after the
@@ -162,6 +191,18 @@ fn document_types(spec: &mut Value) {
             let mut text = parts.join("; ");
             text[..1].make_ascii_uppercase();
             schema["description"] = Value::String(format!("{text}."));
+        }
+    }
+}
+
+/// Runs a generator (progenitor, typify), turning a panic (they `todo!` and `unimplemented!`
+/// on forms they do not support) into an error that names what was being generated.
+pub fn guarded<T>(what: &str, generate: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(generate)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
+            fail!("{what}: the generator stopped on a form it does not support: {}", message.unwrap_or_else(|| "(no message)".into()))
         }
     }
 }

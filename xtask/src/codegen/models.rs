@@ -28,9 +28,10 @@ pub fn generate(spec: &Value) -> Result<String> {
     types_only["paths"] = json!({});
     let api = to_openapi(&types_only, "merged spec")?;
     let mut generator = Generator::new(&settings);
-    if let Err(e) = generator.generate_tokens(&api) {
-        fail!("models: typify rejected the component schemas: {e}");
-    }
+    super::guarded("models", || match generator.generate_tokens(&api) {
+        Ok(_) => Ok(()),
+        Err(e) => fail!("models: typify rejected the component schemas: {e}"),
+    })?;
     let structs = generator.get_type_space().to_stream();
     let version = spec.pointer("/info/version").and_then(Value::as_str).unwrap_or("unknown");
     let tokens = quote! {

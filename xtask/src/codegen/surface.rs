@@ -30,10 +30,37 @@ pub fn listing(spec: &Value, models: &str, client: &str) -> Result<String> {
         }
     }
     out.push_str("models:\n");
+    // `T::new`'s arguments: what a program must give to build a value
+    let constructors: std::collections::BTreeMap<String, String> = models
+        .items
+        .iter()
+        .filter_map(|item| {
+            let syn::Item::Impl(block) = item else { return None };
+            let new = block.items.iter().find_map(|m| match m {
+                syn::ImplItem::Fn(f) if f.sig.ident == "new" => Some(f),
+                _ => None,
+            })?;
+            let args: Vec<String> = new
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    syn::FnArg::Typed(t) => Some(t.pat.to_token_stream().to_string()),
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect();
+            Some((block.self_ty.to_token_stream().to_string(), args.join(", ")))
+        })
+        .collect();
     for item in &models.items {
         match item {
             syn::Item::Struct(s) => {
-                let _ = writeln!(out, "  struct {}", s.ident);
+                let exhaustive = if s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) { " (non-exhaustive)" } else { "" };
+                match constructors.get(&s.ident.to_string()) {
+                    Some(args) => writeln!(out, "  struct {}{exhaustive}: new({args})", s.ident),
+                    None => writeln!(out, "  struct {}{exhaustive}", s.ident),
+                }
+                .ok();
                 for field in &s.fields {
                     let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
                     let _ = writeln!(out, "    {name}: {}", tidy(&field.ty.to_token_stream().to_string()));

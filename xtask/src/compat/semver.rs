@@ -1,0 +1,336 @@
+//! `cargo xtask semver`: the diff's verdict on every compat fixture, checked against the Rust
+//! API of the crates generated before and after.
+//!
+//! For each fixture, the models and client crates are generated from the old and the new spec
+//! into two small workspaces under `target/semver/`. The Rust API breaks when
+//! - cargo-semver-checks (the version in [`TOOL_VERSION`], installed into `target/tools` on
+//!   first use) finds a major change in either crate, or
+//! - a consumer of the old models ([`super::consumer`]) does not compile against the new ones.
+//!
+//! Per crate, "the diff says breaking" must match "the Rust API breaks": the models crate
+//! against the diff's schema changes, the client against its operation changes. A change the
+//! diff calls breaking that no Rust item shows (a required parameter checked when the request
+//! is sent, a tighter limit checked before sending) must say so in the fixture
+//! (`semver_checks_blind`); a Rust break the diff does not call breaking always fails.
+//! Sides whose generated code is the same but for comments are the same API, and are not built.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use super::{Fixture, base_spec, consumer, load_fixtures};
+use crate::config::Config;
+use crate::diff::{self, Scope, Severity};
+use crate::codegen;
+
+/// The cargo-semver-checks release the verdicts are checked with.
+pub const TOOL_VERSION: &str = "0.51.0";
+
+/// The generated crates of one side.
+#[derive(Clone, PartialEq, Eq)]
+struct Side {
+    models: String,
+    client: String,
+}
+
+/// What the Rust API says of one fixture.
+#[derive(Debug, Default)]
+struct RustVerdict {
+    models_breaks: bool,
+    client_breaks: bool,
+    evidence: Vec<String>,
+}
+
+pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
+    let tool = ensure_tool(root)?;
+    let base = base_spec(root).map_err(|e| e.to_string())?;
+    let fixtures = load_fixtures(root).map_err(|e| e.to_string())?;
+    let fixtures: Vec<&Fixture> = fixtures.iter().filter(|f| only.is_none_or(|o| f.name == o)).collect();
+    if fixtures.is_empty() {
+        return Err(format!("no fixture named {only:?} in {}", super::FIXTURES));
+    }
+    let work = root.join("target/semver");
+    let _ = std::fs::remove_dir_all(&work);
+    let mut sides: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let started = std::time::Instant::now();
+    // the consumer of the base must compile against the base, or it would see breaks anywhere
+    let base_side = generate(&base)?;
+    let base_dir = side_dir(root, &work, &mut sides, &base_side)?;
+    let (m, c) = compile_consumer(&base_dir, &work.join("target"), &base_side)?;
+    if !m.is_empty() || !c.is_empty() {
+        return Err(format!("the consumer of the base does not compile against the base itself: {m:?} {c:?}"));
+    }
+    for fixture in fixtures {
+        let (old_spec, new_spec) = fixture.pair(&base).map_err(|e| e.to_string())?;
+        let changes = diff::diff(&old_spec, &new_spec);
+        let reported: std::collections::BTreeSet<&str> = changes.iter().map(|c| c.rule).collect();
+        let expected: std::collections::BTreeSet<&str> = fixture.expect.iter().map(String::as_str).collect();
+        let breaks = |scope: Scope| changes.iter().any(|c| c.scope == scope && c.severity == Severity::Breaking);
+        let (diff_models, diff_client, diff_checks) = (breaks(Scope::Schemas), breaks(Scope::Operations), breaks(Scope::Checks));
+        let (old, new) = (generate(&old_spec)?, generate(&new_spec)?);
+        let rust = if same_api(&old.models, &new.models) && same_api(&old.client, &new.client) {
+            RustVerdict { evidence: vec!["same generated code but for comments".into()], ..Default::default() }
+        } else {
+            let old_dir = side_dir(root, &work, &mut sides, &old)?;
+            let new_dir = side_dir(root, &work, &mut sides, &new)?;
+            check_side_pair(&tool, &work, &old, &new, &old_dir, &new_dir, &fixture.name)?
+        };
+        let mut problems = Vec::new();
+        if reported != expected {
+            problems.push(format!("the diff reports {reported:?}, the fixture expects {expected:?}"));
+        }
+        for (krate, said, found) in [("zaia-models", diff_models, rust.models_breaks), ("zaia-client", diff_client, rust.client_breaks)] {
+            if found && !said {
+                problems.push(format!("{krate}: the Rust API breaks, the diff does not say breaking"));
+            }
+            if said && !found && fixture.blind.is_none() {
+                problems.push(format!("{krate}: the diff says breaking, the Rust API does not break (and the fixture says nothing of why)"));
+            }
+        }
+        if diff_checks && fixture.blind.is_none() {
+            problems.push("the diff says a limit breaks; the fixture must say why no Rust item shows it".into());
+        }
+        let blind_used = (diff_models && !rust.models_breaks) || (diff_client && !rust.client_breaks) || diff_checks;
+        if fixture.blind.is_some() && !blind_used {
+            problems.push("the fixture says the Rust API cannot show the break, but it agrees with the diff: drop semver_checks_blind".into());
+        }
+        let verdict = diff::verdict(&old_spec, &new_spec, &changes).map_or("no change".to_string(), |v| v.to_string());
+        let rust_line = match (rust.models_breaks, rust.client_breaks) {
+            (false, false) => "no break".to_string(),
+            (m, c) => format!("breaks {}", [("zaia-models", m), ("zaia-client", c)].iter().filter(|x| x.1).map(|x| x.0).collect::<Vec<_>>().join(", ")),
+        };
+        let status = if problems.is_empty() { "agree" } else { "DISAGREE" };
+        println!("{status:<8} {:<44} diff: {verdict:<18} rust: {rust_line}", fixture.name);
+        println!("           {}", fixture.change);
+        for e in &rust.evidence {
+            println!("           {e}");
+        }
+        if let (Some(why), true) = (&fixture.blind, blind_used) {
+            println!("           not visible in Rust: {why}");
+        }
+        for p in &problems {
+            println!("           {p}");
+        }
+        if !problems.is_empty() {
+            failures.push(fixture.name.clone());
+        }
+    }
+    println!("semver: {:.0?} ", started.elapsed());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the diff and the Rust API disagree on: {}", failures.join(", ")))
+    }
+}
+
+fn generate(spec: &Value) -> Result<Side, String> {
+    let for_codegen = codegen::codegen_spec(spec);
+    let models = codegen::models::generate(&for_codegen).map_err(|e| e.to_string())?;
+    let client = codegen::client::generate(&for_codegen, &Config::frozen()).map_err(|e| e.to_string())?;
+    Ok(Side { models, client })
+}
+
+/// Whether two generated files declare the same API: the same tokens once doc comments
+/// (`#[doc = ...]`) are dropped.
+fn same_api(a: &str, b: &str) -> bool {
+    fn strip(tokens: proc_macro2::TokenStream) -> Vec<String> {
+        use proc_macro2::TokenTree;
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let is_doc = |t: &TokenTree| matches!(t, TokenTree::Group(g) if g.stream().into_iter().next().is_some_and(|f| f.to_string() == "doc"));
+            match &tokens[i] {
+                TokenTree::Punct(p) if p.as_char() == '#' && tokens.get(i + 1).is_some_and(is_doc) => i += 2,
+                TokenTree::Punct(p) if p.as_char() == '#' && tokens.get(i + 2).is_some_and(is_doc) && tokens[i + 1].to_string() == "!" => i += 3,
+                TokenTree::Group(g) => {
+                    out.push(format!("{:?}(", g.delimiter()));
+                    out.extend(strip(g.stream()));
+                    out.push(")".into());
+                    i += 1;
+                }
+                t => {
+                    out.push(t.to_string());
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+    let parse = |code: &str| code.parse::<proc_macro2::TokenStream>().ok().map(strip);
+    a == b || parse(a).is_some_and(|x| Some(x) == parse(b))
+}
+
+/// A workspace with the two generated crates of `side` (and a consumer slot), made once per
+/// distinct side.
+fn side_dir(root: &Path, work: &Path, sides: &mut BTreeMap<String, PathBuf>, side: &Side) -> Result<PathBuf, String> {
+    let key = format!("{:016x}", fnv(&(side.models.clone() + &side.client)));
+    if let Some(dir) = sides.get(&key) {
+        return Ok(dir.clone());
+    }
+    let dir = work.join(format!("side-{key}"));
+    let io = |e: std::io::Error, what: &Path| format!("{}: {e}", what.display());
+    for (krate, generated) in [("zaia-models", &side.models), ("zaia-client", &side.client)] {
+        let from = root.join("crates").join(krate);
+        let to = dir.join("crates").join(krate);
+        std::fs::create_dir_all(to.join("src")).map_err(|e| io(e, &to))?;
+        for file in ["README.md", "src/lib.rs", "src/patch.rs", "src/support.rs", "src/hooks.rs"] {
+            if from.join(file).exists() {
+                std::fs::copy(from.join(file), to.join(file)).map_err(|e| io(e, &from.join(file)))?;
+            }
+        }
+        let manifest = std::fs::read_to_string(from.join("Cargo.toml")).map_err(|e| io(e, &from))?;
+        // 1.0.0 on both sides, so cargo-semver-checks reads a major change as breaking. The
+        // build metadata tells the sides apart in the shared target dir: cargo hashes a path
+        // package by its path relative to its workspace, the same in every side.
+        let version = format!("version = \"1.0.0+side.{key}\"");
+        let manifest = manifest.lines().map(|l| if l.starts_with("version = ") { version.as_str() } else { l }).collect::<Vec<_>>().join("\n");
+        std::fs::write(to.join("Cargo.toml"), manifest + "\n").map_err(|e| io(e, &to))?;
+        std::fs::write(to.join("src/generated.rs"), generated).map_err(|e| io(e, &to))?;
+    }
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| io(e, root))?;
+    let workspace: String = workspace
+        .lines()
+        .filter(|l| !l.starts_with("zaia-ext =") && !l.starts_with("zaia-mock ="))
+        .map(|l| match l {
+            l if l.starts_with("members = ") => "members = [\"crates/zaia-models\", \"crates/zaia-client\", \"consumer\"]".to_string(),
+            l if l.starts_with("zaia-models =") || l.starts_with("zaia-client =") => l.replace("version = \"0.2.0\"", "version = \"1.0.0\""),
+            l => l.to_string(),
+        })
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(dir.join("Cargo.toml"), workspace).map_err(|e| io(e, &dir))?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| io(e, root))?;
+    // an empty consumer until a fixture puts the old side's consumer in
+    write_consumer(&dir, "", "")?;
+    sides.insert(key, dir.clone());
+    Ok(dir)
+}
+
+/// The consumer crate: `src/models.rs` and `src/client.rs` use the old crates' items.
+fn write_consumer(dir: &Path, models: &str, client: &str) -> Result<(), String> {
+    let consumer = dir.join("consumer");
+    std::fs::create_dir_all(consumer.join("src")).map_err(|e| e.to_string())?;
+    let side = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let manifest = format!("[package]\nname = \"zaia-compat-consumer\"\nversion = \"0.0.0+{side}\"\nedition.workspace = true\npublish = false\n\n\
+        [dependencies]\nzaia-models.workspace = true\nzaia-client.workspace = true\nreqwest.workspace = true\nserde.workspace = true\nserde_json.workspace = true\nuuid.workspace = true\nchrono.workspace = true\n");
+    let files = [("Cargo.toml", manifest.as_str()), ("src/lib.rs", "pub mod client;\npub mod models;\n"), ("src/models.rs", models), ("src/client.rs", client)];
+    for (file, text) in files {
+        std::fs::write(consumer.join(file), text).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// `cargo check` of the consumer of `old` in `dir`: the first errors in its models and its
+/// client part (none when it compiles).
+fn compile_consumer(dir: &Path, target: &Path, old: &Side) -> Result<(Vec<String>, Vec<String>), String> {
+    write_consumer(dir, &consumer::models(&old.models, "zaia_models")?, &consumer::client(&old.client, "zaia_client")?)?;
+    let out = Command::new(env!("CARGO"))
+        .args(["check", "--offline", "--message-format", "short", "-p", "zaia-compat-consumer", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| format!("cargo check: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors = |file: &str| -> Vec<String> { stderr.lines().filter(|l| l.starts_with(file) && l.contains(": error")).take(3).map(String::from).collect() };
+    let found = (errors("consumer/src/models.rs"), errors("consumer/src/client.rs"));
+    if !out.status.success() && found.0.is_empty() && found.1.is_empty() {
+        return Err(format!("the consumer in {} failed to build:\n{stderr}", dir.display()));
+    }
+    write_consumer(dir, "", "")?;
+    Ok(found)
+}
+
+fn check_side_pair(tool: &Path, work: &Path, old: &Side, new: &Side, old_dir: &Path, new_dir: &Path, name: &str) -> Result<RustVerdict, String> {
+    let mut verdict = RustVerdict::default();
+    let target = work.join("target");
+    let (models_errors, client_errors) = compile_consumer(new_dir, &target, old)?;
+    for (errors, krate) in [(&models_errors, "models"), (&client_errors, "client")] {
+        if errors.is_empty() {
+            continue;
+        }
+        if krate == "models" {
+            verdict.models_breaks = true;
+        } else {
+            verdict.client_breaks = true;
+        }
+        let shown: Vec<&str> = errors.iter().map(|e| e.split_once(": error").map_or(e.as_str(), |(_, rest)| rest)).collect();
+        verdict.evidence.push(format!("the old {krate} consumer does not compile: error{}", shown.join("; error")));
+    }
+    for (krate, changed) in [("zaia-models", !same_api(&old.models, &new.models)), ("zaia-client", !same_api(&old.client, &new.client))] {
+        if !changed {
+            continue;
+        }
+        let out = Command::new(tool)
+            .args(["semver-checks", "--color", "never", "--release-type", "minor", "-p", krate, "--manifest-path"])
+            .arg(new_dir.join("Cargo.toml"))
+            .arg("--baseline-root")
+            .arg(old_dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_NET_OFFLINE", "true")
+            .output()
+            .map_err(|e| format!("{}: {e}", tool.display()))?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        let lints: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("--- failure ")).map(|l| l.split(':').next().unwrap_or(l)).collect();
+        // it exits non-zero for a failed check as for a failure to run; the report tells which
+        match out.status.success() {
+            true => {}
+            false if !lints.is_empty() && text.contains("semver requires new major version") => {
+                if krate == "zaia-models" {
+                    verdict.models_breaks = true;
+                } else {
+                    verdict.client_breaks = true;
+                }
+                verdict.evidence.push(format!("cargo-semver-checks on {krate}: {}", lints.join(", ")));
+            }
+            false => return Err(format!("{name}: cargo-semver-checks on {krate} failed:\n{text}")),
+        }
+    }
+    Ok(verdict)
+}
+
+/// FNV-1a: a stable name for a side's directory.
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
+}
+
+/// `target/tools/bin/cargo-semver-checks`, installed with `cargo install --locked` when
+/// missing or of another version. A quick profile: the checks run on two small crates, and a
+/// release build of the tool would take most of CI's time.
+fn ensure_tool(root: &Path) -> Result<PathBuf, String> {
+    let tools = root.join("target/tools");
+    let bin = tools.join("bin/cargo-semver-checks");
+    let installed = Command::new(&bin).arg("--version").output().ok().filter(|o| o.status.success());
+    if installed.is_some_and(|o| String::from_utf8_lossy(&o.stdout).contains(TOOL_VERSION)) {
+        return Ok(bin);
+    }
+    eprintln!("semver: installing cargo-semver-checks {TOOL_VERSION} into target/tools (once)");
+    let status = Command::new(env!("CARGO"))
+        .args(["install", "--locked", "--force", "cargo-semver-checks", "--version", TOOL_VERSION, "--root"])
+        .arg(&tools)
+        .env("CARGO_TARGET_DIR", tools.join("build"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "64")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .status()
+        .map_err(|e| format!("cargo install: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo install cargo-semver-checks {TOOL_VERSION} failed"));
+    }
+    Ok(bin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_do_not_change_an_api() {
+        assert!(same_api("/// a\npub struct A;", "/// b\npub struct A;"));
+        assert!(!same_api("pub struct A;", "pub struct B;"));
+    }
+}
