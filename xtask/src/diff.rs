@@ -239,7 +239,9 @@ impl Differ<'_> {
             (Some(_), None) => self.add(REQUEST_BODY_REMOVED, format!("{id}: request body removed")),
             (None, None) => {}
         }
-        let media = |v: Option<&Value>| -> BTreeSet<String> { v.and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default() };
+        let media = |v: Option<&Value>| -> BTreeSet<String> {
+            v.and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+        };
         let (old_media, new_media) = (media(old.pointer("/requestBody/content")), media(new.pointer("/requestBody/content")));
         // only beside JSON: JSON itself coming or going is the body's change
         let json = "application/json".to_string();
@@ -276,7 +278,10 @@ impl Differ<'_> {
                     }
                     // header names are case-insensitive
                     let headers = |r: &Value| -> BTreeSet<String> {
-                        r.get("headers").and_then(Value::as_object).map(|m| m.keys().map(|k| k.to_ascii_lowercase()).collect()).unwrap_or_default()
+                        r.get("headers")
+                            .and_then(Value::as_object)
+                            .map(|m| m.keys().map(|k| k.to_ascii_lowercase()).collect())
+                            .unwrap_or_default()
                     };
                     let (oh, nh) = (headers(old_response), headers(response));
                     for h in nh.difference(&oh) {
@@ -329,7 +334,15 @@ impl Differ<'_> {
                     }
                     let at = format!("{id}: parameter {name}");
                     // an inline parameter schema is the client's; a referenced one a model's
-                    self.schema(&old_p["schema"], &p["schema"], Direction::Request, required(p), &at, Scope::Operations, &mut BTreeSet::new());
+                    self.schema(
+                        &old_p["schema"],
+                        &p["schema"],
+                        Direction::Request,
+                        required(p),
+                        &at,
+                        Scope::Operations,
+                        &mut BTreeSet::new(),
+                    );
                 }
             }
         }
@@ -348,7 +361,8 @@ impl Differ<'_> {
             }
         };
         let (o, n) = (ways(self.old, old), ways(self.new, new));
-        let show = |way: &BTreeSet<String>| if way.is_empty() { "none".to_string() } else { way.iter().cloned().collect::<Vec<_>>().join(" + ") };
+        let show =
+            |way: &BTreeSet<String>| if way.is_empty() { "none".to_string() } else { way.iter().cloned().collect::<Vec<_>>().join(" + ") };
         // a way still works when the new spec accepts it or a part of it
         for way in &o {
             if !n.iter().any(|w| w.is_subset(way)) {
@@ -368,7 +382,10 @@ impl Differ<'_> {
     /// though no field of it changed.
     fn patch_fields(&mut self) {
         let fields = |spec: &Value| -> BTreeSet<(String, String)> {
-            crate::codegen::patch_fields::targets(spec).into_iter().flat_map(|(t, fs)| fs.into_iter().map(move |f| (t.clone(), f))).collect()
+            crate::codegen::patch_fields::targets(spec)
+                .into_iter()
+                .flat_map(|(t, fs)| fs.into_iter().map(move |f| (t.clone(), f)))
+                .collect()
         };
         let (o, n) = (fields(self.old), fields(self.new));
         for (schema, field) in o.symmetric_difference(&n) {
@@ -379,7 +396,8 @@ impl Differ<'_> {
             };
             // a change of the field itself is reported where it happened
             if property(self.old).is_some() && property(self.old) == property(self.new) {
-                let now = if n.contains(&(schema.clone(), field.clone())) { "`Option<T>` → `Patch<T>`" } else { "`Patch<T>` → `Option<T>`" };
+                let now =
+                    if n.contains(&(schema.clone(), field.clone())) { "`Option<T>` → `Patch<T>`" } else { "`Patch<T>` → `Option<T>`" };
                 self.add(PATCH_FIELD_CHANGED, format!("{schema}.{field}: {now}"));
             }
         }
@@ -421,7 +439,16 @@ impl Differ<'_> {
 
     /// `required`: whether the value must be present where it is (a required property, a
     /// body, an array item): its nullability then decides between `T` and `Option<T>`.
-    fn schema(&mut self, old: &Value, new: &Value, dir: Direction, required: bool, at: &str, scope: Scope, seen: &mut BTreeSet<(String, String)>) {
+    fn schema(
+        &mut self,
+        old: &Value,
+        new: &Value,
+        dir: Direction,
+        required: bool,
+        at: &str,
+        scope: Scope,
+        seen: &mut BTreeSet<(String, String)>,
+    ) {
         let (o, o_null, o_name) = self.resolve(self.old, old);
         let (n, n_null, n_name) = self.resolve(self.new, new);
         let scope = if o_name.is_some() || n_name.is_some() { Scope::Schemas } else { scope };
@@ -552,7 +579,9 @@ const LIMITS: &[(&str, Tighter)] = &[
 /// The limit `key` of a schema; `format` only where it does not pick the Rust type.
 fn limit<'s>(schema: &'s Value, key: &str) -> Option<&'s Value> {
     let value = schema.get(key)?;
-    if key == "format" && (schema.get("type").and_then(Value::as_str) != Some("string") || value.as_str().is_some_and(|f| TYPED_FORMATS.contains(&f))) {
+    if key == "format"
+        && (schema.get("type").and_then(Value::as_str) != Some("string") || value.as_str().is_some_and(|f| TYPED_FORMATS.contains(&f)))
+    {
         return None;
     }
     Some(value)
@@ -652,8 +681,8 @@ mod tests {
     //! One test per rule lives in the compat fixtures (`compat::tests`); these cover the
     //! verdict, the bumps and the report.
     use super::*;
-    use serde_json::json;
     use Severity::*;
+    use serde_json::json;
 
     fn spec(schemas: Value) -> Value {
         json!({"openapi": "3.0.3", "info": {"version": "1"}, "paths": {}, "components": {"schemas": schemas}})

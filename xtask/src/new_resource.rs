@@ -2,7 +2,9 @@
 //! does not have yet go through the whole path in a scratch copy of the workspace — generate,
 //! the generated crates compile, the new list has a stream that pages through the mock, its
 //! limits are enforced client-side, the mock serves and validates it, and the crates' own tests
-//! (the mock's contract test, derived from the spec, among them) still pass.
+//! (the mock's contract test, derived from the spec, among them) still pass. The same copy gains
+//! an optional field on a response type and on a request body: the diff calls that additive,
+//! and our own code (the mock, its example, the end-to-end tests) compiles and passes unchanged.
 //!
 //! The copy builds in `target/proof` (a target directory of its own: the outer `cargo test` holds
 //! the lock on `target/debug`), offline, from the crates the workspace already downloaded.
@@ -30,6 +32,28 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
+/// The properties of the vendor's chat object (hoisted as `Chat`).
+const CHAT_FIELDS: &[&str] = &["channelId", "createdAt", "id", "isRemoved", "ownerId", "responderId", "title", "updatedAt", "workspaceId"];
+
+fn edit_fragment(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    edit(&mut doc);
+    std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+}
+
+fn for_each_object(value: &mut serde_json::Value, f: &mut impl FnMut(&mut serde_json::Value)) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for child in map.values_mut() {
+                for_each_object(child, f);
+            }
+            f(value);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| for_each_object(v, f)),
+        _ => {}
+    }
+}
+
 #[test]
 fn a_new_resource_is_whole_with_no_hand_edits() {
     let root = crate::workspace_root();
@@ -42,6 +66,32 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     for name in ["get-list.json", "get-one.json"] {
         copy(&root.join(FIXTURES).join(name), &copy_root.join("openapi/agents").join(name));
     }
+    // and the vendor's other kind of addition: an optional field on a response type (`Chat`,
+    // in every fragment that returns one) and on a request body
+    let language = serde_json::json!({"type": "string", "description": "The chat's language."});
+    for fragment in ["get-list", "get-one", "patch-update", "post-create"] {
+        edit_fragment(&copy_root.join(format!("openapi/chats/{fragment}.json")), |doc| {
+            let mut found = 0;
+            for_each_object(doc, &mut |object| {
+                let keys: std::collections::BTreeSet<&str> = object
+                    .get("properties")
+                    .and_then(|p| p.as_object())
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                if keys == CHAT_FIELDS.iter().copied().collect() {
+                    object["properties"]["language"] = language.clone();
+                    found += 1;
+                }
+            });
+            assert_eq!(found, 1, "{fragment}: the Chat object");
+        });
+    }
+    edit_fragment(&copy_root.join("openapi/chat-message-follow-ups/post-create.json"), |doc| {
+        let body = doc
+            .pointer_mut("/paths/~1api~1v1~1chat-message-follow-ups/post/requestBody/content/application~1json/schema/properties")
+            .unwrap();
+        body["timezone"] = serde_json::json!({"type": "string"});
+    });
     let config = Config::zaia();
     let (outputs, notes) = crate::outputs(copy_root, std::slice::from_ref(&config)).unwrap();
     assert!(notes.is_empty(), "{notes:?}");
@@ -51,7 +101,18 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     // the maintainer's other step, which `cargo xtask check` (not `cargo test`) asks for
     let spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(copy_root.join(config.merged_spec)).unwrap()).unwrap();
     let released = crate::release::read(copy_root).unwrap();
-    let err = crate::release::check(&released, &spec, &crate::crate_versions(copy_root), "").unwrap_err();
+    let report = crate::diff::report(&released, &spec, &[]);
+    assert!(report.contains("verdict: additive"), "{report}");
+    assert!(report.contains("get_chat: 200 response.language: field added (optional)  [response-field-added-optional]"), "{report}");
+    assert!(
+        report.contains("create_chat_message_follow_up: request.timezone: field added (optional)  [request-field-added-optional]"),
+        "{report}"
+    );
+    assert!(!report.lines().any(|l| l.starts_with("breaking")), "{report}");
+    // as the crates were released: the check asks for the additive bump
+    let as_released: Vec<(String, String)> =
+        released["x-released-versions"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
+    let err = crate::release::check(&released, &spec, &as_released, "").unwrap_err();
     assert!(err.contains("zaia-models is 0.1.0+spec.1.0.0, released as 0.1.0+spec.1.0.0: additive changes need at least 0.1.1"), "{err}");
 
     // what a consumer would write against the regenerated crates
@@ -60,7 +121,8 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     let output = Command::new(cargo)
         .current_dir(copy_root)
         .env("CARGO_TARGET_DIR", root.join("target/proof"))
-        .args(["test", "--offline", "--quiet", "-p", "zaia-ext", "-p", "zaia-mock"])
+        // the mock, its example, and the end-to-end tests: our own code must survive the new fields
+        .args(["test", "--offline", "--quiet", "-p", "zaia-ext", "-p", "zaia-mock", "-p", "zaia-tests"])
         .output()
         .unwrap();
     let log = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));

@@ -235,3 +235,29 @@ pub fn format_file(tokens: proc_macro2::TokenStream, what: &str) -> Result<Strin
 pub fn format_syntax(file: &syn::File) -> String {
     format!("{BANNER}\n{}", prettyplease::unparse(file))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_generator_panic_is_an_error_naming_what_was_generated() {
+        let err = guarded("client", || -> Result<()> { panic!("more media types than expected") }).unwrap_err();
+        assert_eq!(err.0, "client: the generator stopped on a form it does not support: more media types than expected");
+    }
+
+    #[test]
+    fn the_generators_see_json_bodies_only_where_json_is_offered() {
+        let media = |types: &[&str]| -> Value { types.iter().map(|t| (t.to_string(), json!({"schema": {"type": "string"}}))).collect() };
+        let spec = json!({"paths": {"/x": {"post": {
+            "requestBody": {"content": media(&["application/json", "application/x-www-form-urlencoded"])},
+            "responses": {"200": {"content": media(&["application/json", "text/csv"])}, "201": {"content": media(&["text/csv"])}}}}}});
+        let seen = codegen_spec(&spec);
+        let keys = |p: &str| seen.pointer(p).and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap();
+        assert_eq!(keys("/paths/~1x/post/requestBody/content"), ["application/json"]);
+        assert_eq!(keys("/paths/~1x/post/responses/200/content"), ["application/json"]);
+        // no JSON: left as it is, for the generator to handle or refuse
+        assert_eq!(keys("/paths/~1x/post/responses/201/content"), ["text/csv"]);
+    }
+}

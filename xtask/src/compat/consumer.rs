@@ -21,7 +21,7 @@ pub fn models(models: &str, krate: &str) -> Result<String, String> {
         match item {
             syn::Item::Struct(s) if is_pub(&s.vis) => checks.push(struct_checks(s)),
             syn::Item::Enum(e) if is_pub(&e.vis) => checks.push(enum_checks(e)),
-            syn::Item::Impl(i) => checks.push(impl_checks(i, &krate)),
+            syn::Item::Impl(i) => checks.push(impl_checks(i)),
             syn::Item::Const(c) if is_pub(&c.vis) => {
                 let (name, ty) = (&c.ident, &c.ty);
                 checks.push(quote! { let _: #ty = #name; });
@@ -80,7 +80,7 @@ fn enum_checks(e: &syn::ItemEnum) -> TokenStream {
     }
 }
 
-fn impl_checks(i: &syn::ItemImpl, krate: &syn::Ident) -> TokenStream {
+fn impl_checks(i: &syn::ItemImpl) -> TokenStream {
     if !i.generics.params.is_empty() {
         return quote! {};
     }
@@ -121,7 +121,6 @@ fn impl_checks(i: &syn::ItemImpl, krate: &syn::Ident) -> TokenStream {
         ReplaceSelf(self_ty).visit_type_mut(&mut pointer);
         Some(quote! { let _: #pointer = <#self_ty>::#name; })
     });
-    let _ = krate;
     quote! { #(#methods)* }
 }
 
@@ -133,7 +132,7 @@ pub fn client(client: &str, krate: &str) -> Result<String, String> {
     let mut sends = Vec::new();
     for item in &file.items {
         match item {
-            syn::Item::Impl(i) => checks.push(impl_checks(i, &krate)),
+            syn::Item::Impl(i) => checks.push(impl_checks(i)),
             syn::Item::Mod(m) if m.ident == "builder" => {
                 for item in m.content.iter().flat_map(|(_, items)| items) {
                     let syn::Item::Impl(i) = item else { continue };
@@ -195,7 +194,13 @@ fn derives(attrs: &[syn::Attribute]) -> impl Iterator<Item = TokenStream> {
                 "Hash" => quote! { ::std::hash::Hash },
                 "Default" => quote! { ::std::default::Default },
                 "Clone" | "Copy" | "PartialEq" | "Eq" | "PartialOrd" | "Ord" if path.segments.len() == 1 => {
-                    let module = if last.contains("Eq") || last.contains("Ord") { quote! { cmp } } else if last == "Copy" { quote! { marker } } else { quote! { clone } };
+                    let module = if last.contains("Eq") || last.contains("Ord") {
+                        quote! { cmp }
+                    } else if last == "Copy" {
+                        quote! { marker }
+                    } else {
+                        quote! { clone }
+                    };
                     quote! { ::std::#module::#path }
                 }
                 _ => quote! { #path },
@@ -243,8 +248,6 @@ impl VisitMut for ReplaceSelf<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn pins_constructors_setters_fields_variants_and_traits() {
         let models = r#"
@@ -282,5 +285,33 @@ mod tests {
         }
         assert!(!code.contains("private"), "{code}");
         assert!(!code.contains("TryFrom"), "{code}");
+    }
+
+    #[test]
+    fn pins_the_clients_methods_and_each_sends_result() {
+        let client = r#"
+            pub struct Client { inner: crate::Hooks }
+            impl Client {
+                pub fn get_chat(&self) -> builder::GetChat<'_> { todo!() }
+                pub fn inner(&self) -> &crate::Hooks { &self.inner }
+            }
+            pub mod builder {
+                pub struct GetChat<'a> { client: &'a super::Client }
+                impl<'a> GetChat<'a> {
+                    pub fn id<V>(self, value: V) -> Self where V: TryInto<::uuid::Uuid> { self }
+                    pub async fn send(self) -> Result<ResponseValue<::zaia_models::Chat>, Error<::zaia_models::KnownException>> { todo!() }
+                }
+            }
+        "#;
+        let code = super::client(client, "zaia_client").unwrap();
+        for expected in [
+            "use zaia_client::*;",
+            "let _: fn(&Client) -> builder::GetChat<'_> = <Client>::get_chat;",
+            "let _: fn(&Client) -> &zaia_client::Hooks = <Client>::inner;",
+            "async fn send_0(request: builder::GetChat<'_>) {",
+            "        ResponseValue<::zaia_models::Chat>,\n        Error<::zaia_models::KnownException>,\n    > = request.send().await;",
+        ] {
+            assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
+        }
     }
 }

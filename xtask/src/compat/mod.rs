@@ -62,7 +62,9 @@ fn read_fixture(path: &Path) -> Result<Fixture> {
         match doc.get(key) {
             None if key == "old" => Ok(json_patch::Patch(Vec::new())),
             None => fail!("{shown}: /{key}: missing (a JSON Patch, RFC 6902)"),
-            Some(v) => serde_json::from_value(v.clone()).map_err(|e| crate::error::Error(format!("{shown}: /{key}: not a JSON Patch: {e}"))),
+            Some(v) => {
+                serde_json::from_value(v.clone()).map_err(|e| crate::error::Error(format!("{shown}: /{key}: not a JSON Patch: {e}")))
+            }
         }
     };
     let strings = |key: &str| -> Result<Vec<String>> {
@@ -173,7 +175,14 @@ mod tests {
         assert!(err.contains("bad.json: /new: not a JSON Patch"), "{err}");
         std::fs::write(&path, r#"{"change": "x", "new": [], "expect": [], "extra": 1}"#).unwrap();
         assert!(read_fixture(&path).unwrap_err().0.contains("/extra: unknown field"));
-        let f = Fixture { name: "f".into(), change: String::new(), old: json_patch::Patch(vec![]), new: serde_json::from_value(serde_json::json!([{"op": "remove", "path": "/nope"}])).unwrap(), expect: vec![], blind: None };
+        let f = Fixture {
+            name: "f".into(),
+            change: String::new(),
+            old: json_patch::Patch(vec![]),
+            new: serde_json::from_value(serde_json::json!([{"op": "remove", "path": "/nope"}])).unwrap(),
+            expect: vec![],
+            blind: None,
+        };
         let err = f.pair(&serde_json::json!({})).unwrap_err().0;
         assert!(err.contains("compat/f.json: /new:"), "{err}");
     }
