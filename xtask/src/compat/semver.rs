@@ -294,7 +294,6 @@ fn check_side_pair(
             .arg("--baseline-root")
             .arg(old_dir)
             .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_NET_OFFLINE", "true")
             .output()
             .map_err(|e| format!("{}: {e}", tool.display()))?;
         let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
