@@ -96,7 +96,7 @@ rules! {
     SECURITY_REQUIREMENT_RELAXED: "security-requirement-relaxed", Additive, Operations, "requests authenticated as before still pass";
     SECURITY_SCHEME_ADDED: "security-scheme-added", Additive, Operations, "a new way to authenticate";
     SECURITY_SCHEME_REMOVED: "security-scheme-removed", Breaking, Operations, "the key is sent where nothing reads it";
-    SECURITY_SCHEME_CHANGED: "security-scheme-changed", Breaking, Operations, "the client sends the key where the API no longer looks";
+    SECURITY_SCHEME_CHANGED: "security-scheme-changed", Additive, Operations, "the client puts the key where the scheme says (`API_KEY_HEADER`, generated); a scheme the runtime cannot send stops generation";
     TYPE_ADDED: "type-added", Additive, Schemas, "a new type in the models";
     TYPE_REMOVED: "type-removed", Breaking, Schemas, "the type is gone";
     TYPE_DEPRECATED: "type-deprecated", Additive, Schemas, "it still works";

@@ -1957,3 +1957,5 @@ pub const OPERATIONS: &[crate::Operation] = &[
         path: "/api/v1/chats/{id}/details",
     },
 ];
+/// The header every request carries the API key in (the spec's `apiKey` scheme).
+pub const API_KEY_HEADER: &str = "authorization";

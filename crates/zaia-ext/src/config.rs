@@ -46,7 +46,13 @@ pub const API_KEY_VAR: &str = "ZAIA_API_KEY";
 /// ```
 pub const BASE_URL_VAR: &str = "ZAIA_BASE_URL";
 
-/// An API key. Sent as given in the `authorization` header; never shown by `Debug`.
+/// The header the key goes in: the spec's `apiKey` scheme (`zaia_client::API_KEY_HEADER`).
+pub(crate) fn key_header() -> reqwest::header::HeaderName {
+    reqwest::header::HeaderName::from_static(zaia_client::API_KEY_HEADER)
+}
+
+/// An API key. Sent as given in the header the spec names (`zaia_client::API_KEY_HEADER`,
+/// `authorization`); never shown by `Debug`.
 ///
 /// ```
 /// let key = zaia_ext::ApiKey::new("sk-123");
@@ -255,7 +261,7 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// The API key, sent as given in the `authorization` header.
+    /// The API key, sent as given in the header the spec names (`authorization`).
     ///
     /// ```
     /// let client = zaia_ext::ClientBuilder::new().api_key("sk-123").build().unwrap();
@@ -396,12 +402,13 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
-                .redirect(crate::redirect::policy())
+                .redirect(crate::redirect::policy(key_header()))
                 .build()
                 .map_err(ConfigError::Http)?,
         };
         let runtime = Runtime {
             key,
+            key_header: key_header(),
             user_agent,
             retry: self.retry,
             budget: RetryBudget::new(self.retry_budget),

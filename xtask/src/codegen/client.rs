@@ -36,7 +36,38 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
         Err(e) => fail!("client: progenitor rejected the merged spec: {e}"),
     })?;
     let table = config.client_inner_type.map(|_| operations_table(spec));
-    format_file(quote! { #client #table }, "client")
+    let key = match config.client_inner_type {
+        Some(_) => Some(api_key_header(spec)?),
+        None => None,
+    };
+    format_file(quote! { #client #table #key }, "client")
+}
+
+/// `pub const API_KEY_HEADER`: the header of the spec's one `apiKey` scheme, where the runtime
+/// (whose hooks sign every request) puts the key, so a renamed header needs a regeneration,
+/// not a hand edit.
+fn api_key_header(spec: &Value) -> Result<proc_macro2::TokenStream> {
+    let schemes = spec.pointer("/components/securitySchemes").and_then(Value::as_object);
+    let headers: Vec<(&String, &str)> = schemes
+        .into_iter()
+        .flatten()
+        .filter(|(_, s)| s["type"] == "apiKey" && s["in"] == "header")
+        .filter_map(|(name, s)| Some((name, s["name"].as_str()?)))
+        .collect();
+    let [(scheme, header)] = headers.as_slice() else {
+        fail!(
+            "client: /components/securitySchemes: the runtime sends the key in one header, so exactly one `apiKey` scheme `in: header` is needed; found {}",
+            headers.len()
+        );
+    };
+    if header.is_empty() || !header.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) {
+        fail!("client: /components/securitySchemes/{scheme}/name: `{header}` is not an HTTP header name");
+    }
+    let header = header.to_ascii_lowercase();
+    Ok(quote! {
+        /// The header every request carries the API key in (the spec's `apiKey` scheme).
+        pub const API_KEY_HEADER: &str = #header;
+    })
 }
 
 /// `pub const OPERATIONS: &[crate::Operation]`, in the merged spec's (sorted) order.
@@ -49,5 +80,32 @@ fn operations_table(spec: &Value) -> proc_macro2::TokenStream {
     quote! {
         /// Every operation of the API: its id (the method name), HTTP method and path template.
         pub const OPERATIONS: &[crate::Operation] = &[ #(#rows),* ];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn with_schemes(schemes: Value) -> Value {
+        json!({"components": {"securitySchemes": schemes}})
+    }
+
+    #[test]
+    fn the_key_header_comes_from_the_one_api_key_scheme() {
+        let spec = with_schemes(json!({"apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"}}));
+        let code = api_key_header(&spec).unwrap().to_string();
+        assert!(code.contains("pub const API_KEY_HEADER : & str = \"x-api-key\""), "{code}");
+    }
+
+    #[test]
+    fn a_key_the_runtime_cannot_send_is_an_error_naming_the_scheme() {
+        let none = with_schemes(json!({"bearer": {"type": "http", "scheme": "bearer"}}));
+        assert!(api_key_header(&none).unwrap_err().0.contains("exactly one `apiKey` scheme `in: header` is needed; found 0"));
+        let bad = with_schemes(json!({"apiKey": {"type": "apiKey", "in": "header", "name": "x key"}}));
+        assert!(
+            api_key_header(&bad).unwrap_err().0.contains("/components/securitySchemes/apiKey/name: `x key` is not an HTTP header name")
+        );
     }
 }
