@@ -116,8 +116,8 @@ fn classify(field: &syn::Field) -> (Start, Setter) {
     (start, Setter::Plain(field.ty.clone()))
 }
 
-/// `T` of `…::Name<T>`.
-fn generic_inner(ty: &syn::Type, name: &str) -> Option<syn::Type> {
+/// `T` of `…::Name<T>` (`Option<T>`, `::std::option::Option<T>`, `crate::Patch<T>`).
+pub fn generic_inner(ty: &syn::Type, name: &str) -> Option<syn::Type> {
     let syn::Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != name {

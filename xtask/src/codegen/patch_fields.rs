@@ -71,7 +71,7 @@ impl VisitMut for Rewriter<'_> {
             if !wanted.contains(&wire) {
                 continue;
             }
-            let Some(inner) = option_inner(&field.ty) else {
+            let Some(inner) = super::constructors::generic_inner(&field.ty, "Option") else {
                 self.error = Some(format!("models: `{name}.{wire}` is not an Option in typify's output"));
                 return;
             };
@@ -100,20 +100,6 @@ pub fn wire_name(field: &syn::Field) -> String {
         });
     }
     rename.unwrap_or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_string()).unwrap_or_default())
-}
-
-/// `T` of `Option<T>` / `::std::option::Option<T>`.
-fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
