@@ -190,8 +190,13 @@ pub fn verdict(old: &Value, new: &Value, changes: &[Change]) -> Option<Severity>
     changes.iter().map(|c| c.severity).max().or_else(|| (strip_provenance(old) != strip_provenance(new)).then_some(Severity::Documentation))
 }
 
+/// The spec without what records where it came from: each operation's fragment, and the crate
+/// versions a release baseline (`openapi/released.json`) carries.
 fn strip_provenance(spec: &Value) -> Value {
     let mut spec = spec.clone();
+    if let Some(root) = spec.as_object_mut() {
+        root.remove(crate::release::VERSIONS_KEY);
+    }
     crate::stages::for_each_operation_mut(&mut spec, |_, _, op| {
         if let Some(op) = op.as_object_mut() {
             op.remove(crate::stages::merge::SOURCE_KEY);
@@ -703,6 +708,10 @@ mod tests {
         assert!(changes.is_empty());
         assert_eq!(verdict(&old, &new, &changes), Some(Documentation));
         assert_eq!(verdict(&old, &old, &[]), None);
+        // a release baseline's recorded versions are not a change of the API
+        let mut released = old.clone();
+        released[crate::release::VERSIONS_KEY] = json!({"zaia-models": "0.1.0"});
+        assert_eq!(verdict(&released, &old, &diff(&released, &old)), None);
         let report = report(&old, &new, &[("zaia-models".into(), "0.1.0+spec.1".into())]);
         assert!(report.contains("verdict: documentation only"), "{report}");
         assert!(report.contains("zaia-models  0.1.0+spec.1 → 0.1.1 (documentation only)"), "{report}");

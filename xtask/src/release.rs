@@ -15,7 +15,7 @@ use crate::diff;
 /// Where the last release's merged spec is kept, relative to the workspace root.
 pub const RELEASED: &str = "openapi/released.json";
 
-const VERSIONS_KEY: &str = "x-released-versions";
+pub const VERSIONS_KEY: &str = "x-released-versions";
 
 /// `major.minor.patch` of a version, without pre-release or build metadata.
 fn core(version: &str) -> (u64, u64, u64) {
