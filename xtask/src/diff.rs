@@ -94,8 +94,8 @@ rules! {
     RESPONSE_HEADER_REMOVED: "response-header-removed", Breaking, Operations, "code reading it finds nothing";
     SECURITY_REQUIREMENT_ADDED: "security-requirement-added", Breaking, Operations, "requests authenticated as before are refused";
     SECURITY_REQUIREMENT_RELAXED: "security-requirement-relaxed", Additive, Operations, "requests authenticated as before still pass";
-    SECURITY_SCHEME_ADDED: "security-scheme-added", Additive, Operations, "a new way to authenticate";
-    SECURITY_SCHEME_REMOVED: "security-scheme-removed", Breaking, Operations, "the key is sent where nothing reads it";
+    SECURITY_SCHEME_ADDED: "security-scheme-added", Documentation, Operations, "the SDK signs with the one `apiKey` header scheme, as before (a second one stops generation)";
+    SECURITY_SCHEME_REMOVED: "security-scheme-removed", Documentation, Operations, "the SDK never used it (removing the `apiKey` scheme it uses stops generation)";
     SECURITY_SCHEME_CHANGED: "security-scheme-changed", Additive, Operations, "the client puts the key where the scheme says (`API_KEY_HEADER`, generated); a scheme the runtime cannot send stops generation";
     TYPE_ADDED: "type-added", Additive, Schemas, "a new type in the models";
     TYPE_REMOVED: "type-removed", Breaking, Schemas, "the type is gone";

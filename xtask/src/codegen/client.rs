@@ -103,6 +103,10 @@ mod tests {
     fn a_key_the_runtime_cannot_send_is_an_error_naming_the_scheme() {
         let none = with_schemes(json!({"bearer": {"type": "http", "scheme": "bearer"}}));
         assert!(api_key_header(&none).unwrap_err().0.contains("exactly one `apiKey` scheme `in: header` is needed; found 0"));
+        let two = with_schemes(
+            json!({"a": {"type": "apiKey", "in": "header", "name": "a"}, "b": {"type": "apiKey", "in": "header", "name": "b"}}),
+        );
+        assert!(api_key_header(&two).unwrap_err().0.contains("found 2"));
         let bad = with_schemes(json!({"apiKey": {"type": "apiKey", "in": "header", "name": "x key"}}));
         assert!(
             api_key_header(&bad).unwrap_err().0.contains("/components/securitySchemes/apiKey/name: `x key` is not an HTTP header name")
