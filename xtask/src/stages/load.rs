@@ -17,9 +17,13 @@ pub struct Fragment {
     pub doc: Value,
 }
 
-/// Files that may stand in the fragments' folder itself: what the pipeline writes there (the
-/// merged spec, the release baseline) and notes. Anything else there is a misplaced fragment.
-const FOLDER_FILES: &[&str] = &["zaia.json", "released.json"];
+/// Files that may stand in the fragments' folder itself: what the pipeline writes there (each
+/// configuration's merged spec, the release baseline), taken from where they are configured.
+/// Anything else there but notes is a misplaced fragment.
+fn is_pipeline_output(name: &str) -> bool {
+    let file_name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_string();
+    crate::config::Config::all().iter().map(|c| file_name(c.merged_spec)).chain([file_name(crate::release::RELEASED)]).any(|f| f == name)
+}
 
 /// Reads every `*/*.json` below `root/dir`, sorted by relative path. Names in errors are
 /// relative to `root` (`openapi/chats/get-one.json`). A file that looks like a fragment but is
@@ -36,7 +40,7 @@ pub fn load_dir(root: &Path, dir: &str) -> Result<Vec<Fragment>> {
         if !sub.is_dir() {
             let name = sub.file_name().unwrap_or_default().to_string_lossy().to_string();
             let note = name.ends_with(".md") || name.starts_with('.');
-            if !note && !FOLDER_FILES.contains(&name.as_str()) {
+            if !note && !is_pipeline_output(&name) {
                 fail!("{}: misplaced: fragments go in {display}/<resource>/<operation>.json", rel(&sub));
             }
             continue;
