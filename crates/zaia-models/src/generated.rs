@@ -1288,7 +1288,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponderEntity {
     }
 }
 impl Chat {
-    /// A `Chat` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `Chat` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         id: ::uuid::Uuid,
@@ -1359,7 +1359,7 @@ impl Chat {
     }
 }
 impl ChatDetails {
-    /// A `ChatDetails` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `ChatDetails` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
         created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         id: ::uuid::Uuid,
@@ -1548,7 +1548,7 @@ impl ChatDetails {
     }
 }
 impl ChatMessage {
-    /// A `ChatMessage` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `ChatMessage` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
         chat_id: ::uuid::Uuid,
         content: ::std::string::String,
@@ -1628,7 +1628,7 @@ impl ChatMessage {
     }
 }
 impl ChatMessageFollowUp {
-    /// A `ChatMessageFollowUp` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `ChatMessageFollowUp` from the fields it must have; the others start unset (set them with the `with_*` methods).
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         chat_id: ::uuid::Uuid,
@@ -1723,7 +1723,7 @@ impl ChatMessageFollowUp {
     }
 }
 impl ChatMessagePagination {
-    /// A `ChatMessagePagination` with every field unset; set them with the `with_*` methods.
+    /// Builds `ChatMessagePagination` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             limit: defaults::default_nzu64::<::std::num::NonZeroU64, 250>(),
@@ -1736,7 +1736,7 @@ impl ChatMessagePagination {
     }
 }
 impl ChatMessageWithJoins {
-    /// A `ChatMessageWithJoins` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `ChatMessageWithJoins` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
         chat_id: ::uuid::Uuid,
         content: ::std::string::String,
@@ -1834,7 +1834,7 @@ impl ChatMessageWithJoins {
     }
 }
 impl CreateChatMessageFollowUpRequest {
-    /// A `CreateChatMessageFollowUpRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `CreateChatMessageFollowUpRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
         chat_id: ::uuid::Uuid,
         due_date: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -1862,7 +1862,7 @@ impl CreateChatMessageFollowUpRequest {
     }
 }
 impl CreateChatMessageRequest {
-    /// A `CreateChatMessageRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `CreateChatMessageRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
         chat_id: ::uuid::Uuid,
         content: ::std::string::String,
@@ -1910,7 +1910,7 @@ impl CreateChatMessageRequest {
     }
 }
 impl CreateChatRequest {
-    /// A `CreateChatRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `CreateChatRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(channel_id: ::uuid::Uuid, owner_id: ::uuid::Uuid) -> Self {
         Self { channel_id, owner_id }
     }
@@ -1926,7 +1926,7 @@ impl CreateChatRequest {
     }
 }
 impl DeleteChatResponse {
-    /// A `DeleteChatResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `DeleteChatResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(message: ::std::string::String) -> Self {
         Self { message }
     }
@@ -1937,7 +1937,7 @@ impl DeleteChatResponse {
     }
 }
 impl ExportChatMessagesRequest {
-    /// A `ExportChatMessagesRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `ExportChatMessagesRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(callback_url: ::std::string::String) -> Self {
         Self {
             callback_url,
@@ -1976,7 +1976,7 @@ impl ExportChatMessagesRequest {
     }
 }
 impl ExportChatMessagesResponse {
-    /// A `ExportChatMessagesResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `ExportChatMessagesResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(message: ::std::string::String) -> Self {
         Self { message }
     }
@@ -1987,7 +1987,7 @@ impl ExportChatMessagesResponse {
     }
 }
 impl KnownException {
-    /// A `KnownException` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `KnownException` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
         feedback: KnownExceptionFeedback,
         message: ::std::string::String,
@@ -2028,12 +2028,12 @@ impl KnownException {
     }
 }
 impl KnownExceptionCta {
-    /// A `KnownExceptionCta` from the fields it must have; the others start unset (set them with the `with_*` methods).
+    /// Builds `KnownExceptionCta` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(type_: KnownExceptionCtaType, url: ::std::string::String) -> Self {
         Self { type_, url }
     }
-    /// Sets `type_` (wire name `type`).
-    pub fn with_type_(mut self, value: KnownExceptionCtaType) -> Self {
+    /// Sets `type` (wire name `type`).
+    pub fn with_type(mut self, value: KnownExceptionCtaType) -> Self {
         self.type_ = value;
         self
     }
@@ -2044,7 +2044,7 @@ impl KnownExceptionCta {
     }
 }
 impl KnownExceptionFeedback {
-    /// A `KnownExceptionFeedback` with every field unset; set them with the `with_*` methods.
+    /// Builds `KnownExceptionFeedback` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             en_us: ::std::option::Option::None,
@@ -2069,7 +2069,7 @@ impl KnownExceptionFeedback {
     }
 }
 impl UpdateChatMessageFollowUpRequest {
-    /// A `UpdateChatMessageFollowUpRequest` with every field unset; set them with the `with_*` methods.
+    /// Builds `UpdateChatMessageFollowUpRequest` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             chat_id: ::std::option::Option::None,
@@ -2138,7 +2138,7 @@ impl UpdateChatMessageFollowUpRequest {
     }
 }
 impl UpdateChatRequest {
-    /// A `UpdateChatRequest` with every field unset; set them with the `with_*` methods.
+    /// Builds `UpdateChatRequest` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             title: crate::Patch::Absent,

@@ -182,7 +182,7 @@ pub mod error {
     }
 }
 impl ChatMessages {
-    /// A `ChatMessages` with every field unset; set them with the `with_*` methods.
+    /// Builds `ChatMessages` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             data: ::std::default::Default::default(),
@@ -195,7 +195,7 @@ impl ChatMessages {
     }
 }
 impl ChatMessagesData {
-    /// A `ChatMessagesData` with every field unset; set them with the `with_*` methods.
+    /// Builds `ChatMessagesData` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             createdat: ::std::option::Option::None,
@@ -252,14 +252,14 @@ impl ChatMessagesData {
         self.source_snips = value;
         self
     }
-    /// Sets `type_` (wire name `type`).
-    pub fn with_type_(mut self, value: ::std::string::String) -> Self {
+    /// Sets `type` (wire name `type`).
+    pub fn with_type(mut self, value: ::std::string::String) -> Self {
         self.type_ = ::std::option::Option::Some(value);
         self
     }
 }
 impl ChatMessagesDataFollowUp {
-    /// A `ChatMessagesDataFollowUp` with every field unset; set them with the `with_*` methods.
+    /// Builds `ChatMessagesDataFollowUp` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             id: ::std::option::Option::None,
@@ -278,7 +278,7 @@ impl ChatMessagesDataFollowUp {
     }
 }
 impl ChatMessagesDataSourceSnip {
-    /// A `ChatMessagesDataSourceSnip` with every field unset; set them with the `with_*` methods.
+    /// Builds `ChatMessagesDataSourceSnip` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             id: ::std::option::Option::None,
@@ -297,7 +297,7 @@ impl ChatMessagesDataSourceSnip {
     }
 }
 impl GetChatMessagesError400 {
-    /// A `GetChatMessagesError400` with every field unset; set them with the `with_*` methods.
+    /// Builds `GetChatMessagesError400` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             error: ::std::option::Option::None,
@@ -310,7 +310,7 @@ impl GetChatMessagesError400 {
     }
 }
 impl GetChatMessagesError403 {
-    /// A `GetChatMessagesError403` with every field unset; set them with the `with_*` methods.
+    /// Builds `GetChatMessagesError403` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             error: ::std::option::Option::None,
@@ -323,7 +323,7 @@ impl GetChatMessagesError403 {
     }
 }
 impl GetChatMessagesError403Error {
-    /// A `GetChatMessagesError403Error` with every field unset; set them with the `with_*` methods.
+    /// Builds `GetChatMessagesError403Error` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             message: ::std::option::Option::None,
@@ -336,7 +336,7 @@ impl GetChatMessagesError403Error {
     }
 }
 impl GetChatMessagesError500 {
-    /// A `GetChatMessagesError500` with every field unset; set them with the `with_*` methods.
+    /// Builds `GetChatMessagesError500` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             message: ::std::option::Option::None,

@@ -57,7 +57,8 @@ fn constructor_impl(name: &syn::Ident, fields: &syn::FieldsNamed) -> TokenStream
     let mut setters = Vec::new();
     for field in &fields.named {
         let ident = field.ident.clone().expect("named field");
-        let bare = ident.to_string().trim_start_matches("r#").to_string();
+        // `r#type` and typify's `type_` both give `with_type`
+        let bare = ident.to_string().trim_start_matches("r#").trim_end_matches('_').to_string();
         let wire = super::patch_fields::wire_name(field);
         let (start, setter) = classify(field);
         match start {
@@ -86,9 +87,9 @@ fn constructor_impl(name: &syn::Ident, fields: &syn::FieldsNamed) -> TokenStream
         });
     }
     let new_doc = if args.is_empty() {
-        format!(" A `{name}` with every field unset; set them with the `with_*` methods.")
+        format!(" Builds `{name}` with every field unset; set them with the `with_*` methods.")
     } else {
-        format!(" A `{name}` from the fields it must have; the others start unset (set them with the `with_*` methods).")
+        format!(" Builds `{name}` from the fields it must have; the others start unset (set them with the `with_*` methods).")
     };
     let lint = (args.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     quote! {
@@ -178,10 +179,11 @@ mod tests {
                 #[serde(rename = "reason", default, skip_serializing_if = "crate::Patch::is_absent")]
                 pub reason: crate::Patch<String>,
                 pub r#type: u8,
+                pub kind_: u8,
             }
         });
         assert!(code.contains("#[non_exhaustive]\npub struct Thing"), "{code}");
-        assert!(code.contains("pub fn new(created_at: String, id: u64, r#type: u8) -> Self"), "{code}");
+        assert!(code.contains("pub fn new(created_at: String, id: u64, r#type: u8, kind_: u8) -> Self"), "{code}");
         assert!(code.contains("title: ::std::option::Option::None"), "{code}");
         assert!(code.contains("tags: ::std::default::Default::default()"), "{code}");
         assert!(code.contains("limit: defaults::limit()"), "{code}");
@@ -193,6 +195,7 @@ mod tests {
             "{code}"
         );
         assert!(code.contains("pub fn with_type(mut self, value: u8) -> Self"), "{code}");
+        assert!(code.contains("pub fn with_kind(mut self, value: u8) -> Self"), "{code}");
         assert!(code.contains("/// Sets `created_at` (wire name `createdAt`)."), "{code}");
     }
 
