@@ -242,7 +242,7 @@ fn write_consumer(dir: &Path, models: &str, client: &str) -> Result<(), String> 
 /// client part (none when it compiles).
 fn compile_consumer(dir: &Path, target: &Path, old: &Side) -> Result<(Vec<String>, Vec<String>), String> {
     write_consumer(dir, &consumer::models(&old.models, "zaia_models")?, &consumer::client(&old.client, "zaia_client")?)?;
-    let out = Command::new(env!("CARGO"))
+    let out = Command::new(cargo())
         .args(["check", "--offline", "--message-format", "short", "-p", "zaia-compat-consumer", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
@@ -316,6 +316,11 @@ fn check_side_pair(
     Ok(verdict)
 }
 
+/// The cargo running `cargo xtask` (it sets `CARGO`), found at run time like the workspace.
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
 /// FNV-1a: a stable name for a side's directory.
 fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf29ce484222325, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
@@ -332,7 +337,7 @@ fn ensure_tool(root: &Path) -> Result<PathBuf, String> {
         return Ok(bin);
     }
     eprintln!("semver: installing cargo-semver-checks {TOOL_VERSION} into target/tools (once)");
-    let status = Command::new(env!("CARGO"))
+    let status = Command::new(cargo())
         .args(["install", "--locked", "--force", "cargo-semver-checks", "--version", TOOL_VERSION, "--root"])
         .arg(&tools)
         .env("CARGO_TARGET_DIR", tools.join("build"))
