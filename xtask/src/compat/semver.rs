@@ -5,7 +5,8 @@
 //! into two small workspaces under `target/semver/`. The Rust API breaks when
 //! - cargo-semver-checks (the version in [`TOOL_VERSION`], installed into `target/tools` on
 //!   first use) finds a major change in either crate, or
-//! - a consumer of the old models ([`super::consumer`]) does not compile against the new ones.
+//! - a consumer of the old crates ([`super::consumer`]: every constructor, setter, field, variant,
+//!   trait impl, client method and `send` result) does not compile against the new ones.
 //!
 //! Per crate, "the diff says breaking" must match "the Rust API breaks": the models crate
 //! against the diff's schema changes, the client against its operation changes. A change the
@@ -52,7 +53,12 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
         return Err(format!("no fixture named {only:?} in {}", super::FIXTURES));
     }
     let work = root.join("target/semver");
-    let _ = std::fs::remove_dir_all(&work);
+    // the sides of an earlier run go; their shared target dir stays, for the dependencies
+    for entry in std::fs::read_dir(&work).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("side-") {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
     let mut sides: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut failures = Vec::new();
     let started = std::time::Instant::now();
