@@ -29,6 +29,44 @@ use crate::diff::{self, Scope, Severity};
 /// The cargo-semver-checks release the verdicts are checked with.
 pub const TOOL_VERSION: &str = "0.51.0";
 
+/// Where the diff says a fixture breaks: schema changes (the models crate), operation changes
+/// (the client), limits (zaia-ext's checks, which no Rust item shows).
+#[derive(Debug, Clone, Copy)]
+struct DiffBreaks {
+    models: bool,
+    client: bool,
+    checks: bool,
+}
+
+impl DiffBreaks {
+    /// Whether the diff says a break the Rust API does not show.
+    fn unseen_by(self, rust: &RustVerdict) -> bool {
+        (self.models && !rust.models_breaks) || (self.client && !rust.client_breaks) || self.checks
+    }
+}
+
+/// What is wrong when the diff and the Rust API judge a fixture: a Rust break the diff does not
+/// call breaking, always; a break only the diff sees, unless the fixture says why (`blind`); a
+/// `blind` note on a fixture where nothing is unseen.
+fn disagreements(said: DiffBreaks, rust: &RustVerdict, blind: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (krate, said, found) in [("zaia-models", said.models, rust.models_breaks), ("zaia-client", said.client, rust.client_breaks)] {
+        if found && !said {
+            problems.push(format!("{krate}: the Rust API breaks, the diff does not say breaking"));
+        }
+        if said && !found && !blind {
+            problems.push(format!("{krate}: the diff says breaking, the Rust API does not break (and the fixture says nothing of why)"));
+        }
+    }
+    if said.checks && !blind {
+        problems.push("the diff says a limit breaks; the fixture must say why no Rust item shows it".into());
+    }
+    if blind && !said.unseen_by(rust) {
+        problems.push("the fixture says the Rust API cannot show the break, but it agrees with the diff: drop semver_checks_blind".into());
+    }
+    problems
+}
+
 /// The generated crates of one side.
 #[derive(Clone, PartialEq, Eq)]
 struct Side {
@@ -88,23 +126,9 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
         if reported != expected {
             problems.push(format!("the diff reports {reported:?}, the fixture expects {expected:?}"));
         }
-        for (krate, said, found) in [("zaia-models", diff_models, rust.models_breaks), ("zaia-client", diff_client, rust.client_breaks)] {
-            if found && !said {
-                problems.push(format!("{krate}: the Rust API breaks, the diff does not say breaking"));
-            }
-            if said && !found && fixture.blind.is_none() {
-                problems
-                    .push(format!("{krate}: the diff says breaking, the Rust API does not break (and the fixture says nothing of why)"));
-            }
-        }
-        if diff_checks && fixture.blind.is_none() {
-            problems.push("the diff says a limit breaks; the fixture must say why no Rust item shows it".into());
-        }
-        let blind_used = (diff_models && !rust.models_breaks) || (diff_client && !rust.client_breaks) || diff_checks;
-        if fixture.blind.is_some() && !blind_used {
-            problems
-                .push("the fixture says the Rust API cannot show the break, but it agrees with the diff: drop semver_checks_blind".into());
-        }
+        let said = DiffBreaks { models: diff_models, client: diff_client, checks: diff_checks };
+        problems.extend(disagreements(said, &rust, fixture.blind.is_some()));
+        let blind_used = said.unseen_by(&rust);
         let verdict = diff::verdict(&old_spec, &new_spec, &changes).map_or("no change".to_string(), |v| v.to_string());
         let rust_line = match (rust.models_breaks, rust.client_breaks) {
             (false, false) => "no break".to_string(),
@@ -363,6 +387,29 @@ fn ensure_tool(root: &Path) -> Result<PathBuf, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rust(models: bool, client: bool) -> RustVerdict {
+        RustVerdict { models_breaks: models, client_breaks: client, evidence: Vec::new() }
+    }
+
+    #[test]
+    fn the_diff_and_the_rust_api_must_agree_per_crate() {
+        let says = |models, client, checks| DiffBreaks { models, client, checks };
+        assert!(disagreements(says(true, false, false), &rust(true, false), false).is_empty());
+        assert!(disagreements(says(false, false, false), &rust(false, false), false).is_empty());
+        // a Rust break the diff calls additive fails, whatever the fixture says
+        let missed = disagreements(says(false, false, false), &rust(false, true), true);
+        assert!(missed.iter().any(|p| p.starts_with("zaia-client: the Rust API breaks")), "{missed:?}");
+        // a break on the wrong crate is two problems
+        assert_eq!(disagreements(says(true, false, false), &rust(false, true), false).len(), 2);
+        // a break only the diff sees needs the fixture's reason, and the reason needs such a break
+        assert_eq!(disagreements(says(false, true, false), &rust(false, false), false).len(), 1);
+        assert!(disagreements(says(false, true, false), &rust(false, false), true).is_empty());
+        assert!(disagreements(says(false, false, true), &rust(false, false), true).is_empty());
+        assert_eq!(disagreements(says(false, false, true), &rust(false, false), false).len(), 1);
+        let stale = disagreements(says(true, false, false), &rust(true, false), true);
+        assert!(stale[0].contains("drop semver_checks_blind"), "{stale:?}");
+    }
 
     #[test]
     fn comments_do_not_change_an_api() {
