@@ -196,6 +196,7 @@ fn strip_provenance(spec: &Value) -> Value {
     let mut spec = spec.clone();
     if let Some(root) = spec.as_object_mut() {
         root.remove(crate::release::VERSIONS_KEY);
+        root.remove(crate::release::COMMIT_KEY);
     }
     crate::stages::for_each_operation_mut(&mut spec, |_, _, op| {
         if let Some(op) = op.as_object_mut() {

@@ -151,7 +151,8 @@ fn record_release(root: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(root.join(config.merged_spec)).map_err(|e| e.to_string())?;
     let spec: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
     let versions: Vec<(String, String)> = crate_versions(root).into_iter().filter(|(n, _)| n != "zaia-bench").collect();
-    let output = pipeline::Output { path: release::RELEASED.into(), contents: release::baseline(&spec, &versions) };
+    let commit = release_commit(root)?;
+    let output = pipeline::Output { path: release::RELEASED.into(), contents: release::baseline(&spec, &versions, Some(&commit)) };
     output::write_all(root, &[output]).map_err(|e| e.to_string())?;
     eprintln!(
         "release: {} records spec {} as released with {}",
@@ -160,6 +161,27 @@ fn record_release(root: &Path) -> Result<(), String> {
         versions.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join(", ")
     );
     Ok(())
+}
+
+/// The commit the crates are released from: `HEAD`, with nothing uncommitted (the baseline
+/// file itself aside), so that the commit is what was published.
+fn release_commit(root: &Path) -> Result<String, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git").current_dir(root).args(args).output().map_err(|e| format!("git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim()));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let dirty: Vec<String> =
+        git(&["status", "--porcelain"])?.lines().filter(|l| !l.ends_with(release::RELEASED)).map(String::from).collect();
+    if !dirty.is_empty() {
+        return Err(format!(
+            "release: commit first, the release records the commit it is made from; uncommitted:\n  {}",
+            dirty.join("\n  ")
+        ));
+    }
+    git(&["rev-parse", "HEAD"])
 }
 
 /// `cargo xtask diff`: the merged spec from today's fragments against an older one.

@@ -17,6 +17,11 @@ pub const RELEASED: &str = "openapi/released.json";
 
 pub const VERSIONS_KEY: &str = "x-released-versions";
 
+/// The git commit the release was made from: `cargo xtask semver` checks the crates' Rust API
+/// against it (cargo-semver-checks `--baseline-rev`), which catches what a spec diff cannot
+/// (a generator change, a handwritten crate's change).
+pub const COMMIT_KEY: &str = "x-released-commit";
+
 /// `major.minor.patch` of a version, without pre-release or build metadata.
 fn core(version: &str) -> (u64, u64, u64) {
     let mut parts = version.split(['+', '-']).next().unwrap_or(version).split('.').map(|p| p.parse().unwrap_or(0));
@@ -28,6 +33,7 @@ fn core(version: &str) -> (u64, u64, u64) {
 pub fn check(released: &Value, spec: &Value, versions: &[(String, String)], changelog: &str) -> Result<(), String> {
     let mut released_spec = released.clone();
     let released_versions = released_spec.as_object_mut().and_then(|o| o.remove(VERSIONS_KEY)).unwrap_or_else(|| json!({}));
+    released_spec.as_object_mut().map(|o| o.remove(COMMIT_KEY));
     let changes = diff::diff(&released_spec, spec);
     let Some(verdict) = diff::verdict(&released_spec, spec, &changes) else { return Ok(()) };
     let mut wrong = Vec::new();
@@ -51,12 +57,28 @@ pub fn check(released: &Value, spec: &Value, versions: &[(String, String)], chan
     ))
 }
 
-/// The release baseline for `spec` released as `versions`.
-pub fn baseline(spec: &Value, versions: &[(String, String)]) -> String {
+/// The release baseline for `spec` released as `versions` from `commit`.
+pub fn baseline(spec: &Value, versions: &[(String, String)], commit: Option<&str>) -> String {
     let mut doc = spec.clone();
     let versions: serde_json::Map<String, Value> = versions.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
     doc[VERSIONS_KEY] = Value::Object(versions);
+    if let Some(commit) = commit {
+        doc[COMMIT_KEY] = json!(commit);
+    }
     crate::pipeline::spec_text(&doc)
+}
+
+/// The crate versions a baseline records.
+pub fn released_versions(released: &Value) -> Vec<(String, String)> {
+    let versions = released.get(VERSIONS_KEY).and_then(Value::as_object).into_iter().flatten();
+    versions.filter_map(|(n, v)| Some((n.clone(), v.as_str()?.to_string()))).collect()
+}
+
+/// Whether going from `released` to `now` may break the API: a new major version, or before
+/// 1.0 a new minor one (Cargo semver).
+pub fn allows_breaking(released: &str, now: &str) -> bool {
+    let (was, is) = (core(released), core(now));
+    is.0 > was.0 || (is.0 == 0 && was.0 == 0 && is.1 > was.1)
 }
 
 /// Reads the baseline.
@@ -81,14 +103,14 @@ mod tests {
     #[test]
     fn an_unchanged_api_needs_nothing() {
         let s = spec(json!({"A": {"type": "object"}}));
-        let released: Value = serde_json::from_str(&baseline(&s, &versions("0.1.0+spec.1"))).unwrap();
+        let released: Value = serde_json::from_str(&baseline(&s, &versions("0.1.0+spec.1"), None)).unwrap();
         assert_eq!(check(&released, &s, &versions("0.1.0+spec.1"), ""), Ok(()));
     }
 
     #[test]
     fn a_change_needs_the_bump_and_a_changelog_entry() {
         let old = spec(json!({"A": {"type": "object"}}));
-        let released: Value = serde_json::from_str(&baseline(&old, &versions("0.1.0+spec.1"))).unwrap();
+        let released: Value = serde_json::from_str(&baseline(&old, &versions("0.1.0+spec.1"), None)).unwrap();
         let added = spec(json!({"A": {"type": "object"}, "B": {"type": "object"}}));
         let err = check(&released, &added, &versions("0.1.0+spec.1"), "").unwrap_err();
         assert!(err.contains("zaia-models is 0.1.0+spec.1, released as 0.1.0+spec.1: additive changes need at least 0.1.1"), "{err}");
@@ -99,5 +121,24 @@ mod tests {
         let removed = spec(json!({}));
         let err = check(&released, &removed, &versions("0.1.1+spec.1"), "0.1.1+spec.1").unwrap_err();
         assert!(err.contains("breaking changes need at least 0.2.0"), "{err}");
+    }
+
+    #[test]
+    fn breaking_changes_need_a_major_version_or_before_1_0_a_minor_one() {
+        assert!(allows_breaking("0.1.0+spec.1", "0.2.0+spec.1"));
+        assert!(!allows_breaking("0.1.0+spec.1", "0.1.1+spec.2"));
+        assert!(!allows_breaking("0.2.0", "0.2.0"));
+        assert!(allows_breaking("1.4.2", "2.0.0"));
+        assert!(!allows_breaking("1.4.2", "1.5.0"));
+    }
+
+    #[test]
+    fn the_baseline_records_versions_and_commit_and_neither_is_an_api_change() {
+        let s = spec(json!({"A": {"type": "object"}}));
+        let released: Value = serde_json::from_str(&baseline(&s, &versions("0.1.0"), Some("abc123"))).unwrap();
+        assert_eq!(released[COMMIT_KEY], "abc123");
+        assert_eq!(released_versions(&released).len(), 4);
+        assert_eq!(check(&released, &s, &versions("0.1.0"), ""), Ok(()));
+        assert_eq!(crate::diff::verdict(&released, &s, &crate::diff::diff(&released, &s)), None);
     }
 }

@@ -154,7 +154,57 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
         }
     }
     println!("semver: {:.0?} ", started.elapsed());
-    if failures.is_empty() { Ok(()) } else { Err(format!("the diff and the Rust API disagree on: {}", failures.join(", "))) }
+    if !failures.is_empty() {
+        return Err(format!("the diff and the Rust API disagree on: {}", failures.join(", ")));
+    }
+    if only.is_none() {
+        against_release(root, &tool)?;
+    }
+    Ok(())
+}
+
+/// Each published crate's Rust API against the commit of the last release
+/// ([`crate::release::COMMIT_KEY`]): cargo-semver-checks with `--baseline-rev`, versions read
+/// from both manifests. This sees what the spec diff cannot: a generator change (as when the
+/// models became non-exhaustive) or a handwritten crate's. A crate whose version already allows
+/// breaking changes is not built.
+fn against_release(root: &Path, tool: &Path) -> Result<(), String> {
+    let released = crate::release::read(root)?;
+    let Some(commit) = released.get(crate::release::COMMIT_KEY).and_then(Value::as_str) else {
+        println!("release: {} records no commit; `cargo xtask release` records one", crate::release::RELEASED);
+        return Ok(());
+    };
+    let now = crate::crate_versions(root);
+    let mut wrong = Vec::new();
+    for (krate, was) in crate::release::released_versions(&released) {
+        let Some((_, is)) = now.iter().find(|(n, _)| *n == krate) else { continue };
+        if crate::release::allows_breaking(&was, is) {
+            println!("release: {krate} {was} → {is}: breaking changes allowed, nothing to check");
+            continue;
+        }
+        let out = Command::new(tool)
+            .args(["semver-checks", "--color", "never", "-p", &krate, "--baseline-rev", commit, "--manifest-path"])
+            .arg(root.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", root.join("target/semver/release"))
+            .output()
+            .map_err(|e| format!("{}: {e}", tool.display()))?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        let lints: Vec<&str> =
+            text.lines().filter_map(|l| l.strip_prefix("--- failure ")).map(|l| l.split(':').next().unwrap_or(l)).collect();
+        match out.status.success() {
+            true => println!("release: {krate} {was} → {is}: no change that needs a bigger bump"),
+            false if !lints.is_empty() => wrong.push(format!("{krate} {was} → {is} ({})", lints.join(", "))),
+            false => return Err(format!("cargo-semver-checks on {krate} against {commit} failed:\n{text}")),
+        }
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "since the release ({commit}), the Rust API of these crates changed more than their versions say:\n  {}",
+            wrong.join("\n  ")
+        ))
+    }
 }
 
 fn generate(spec: &Value) -> Result<Side, String> {
