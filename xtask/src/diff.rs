@@ -206,6 +206,16 @@ fn strip_provenance(spec: &Value) -> Value {
     spec
 }
 
+/// The media types of the old and new `content` at `pointer`, when both offer JSON (else none):
+/// JSON itself coming or going is the body's change, not a media type's.
+fn media_beside_json(old: &Value, new: &Value, pointer: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let media = |v: &Value| -> BTreeSet<String> {
+        v.pointer(pointer).and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    };
+    let (o, n) = (media(old), media(new));
+    if o.contains("application/json") && n.contains("application/json") { (o, n) } else { Default::default() }
+}
+
 fn deprecated(v: &Value) -> bool {
     v.get("deprecated") == Some(&Value::Bool(true))
 }
@@ -228,6 +238,22 @@ impl Differ<'_> {
         self.changes.insert(Change { severity: rule.severity, scope, rule: rule.id, what });
     }
 
+    /// `{what} added: x` and `{what} removed: x` for the members of one set and not the other.
+    fn added_removed(
+        &mut self,
+        old: &BTreeSet<String>,
+        new: &BTreeSet<String>,
+        (added, removed): (&'static Rule, &'static Rule),
+        what: &str,
+    ) {
+        for x in new.difference(old) {
+            self.add(added, format!("{what} added: {x}"));
+        }
+        for x in old.difference(new) {
+            self.add(removed, format!("{what} removed: {x}"));
+        }
+    }
+
     fn operation(&mut self, id: &str, old: &Value, new: &Value) {
         match (deprecated(old), deprecated(new)) {
             (false, true) => self.add(OPERATION_DEPRECATED, format!("{id}: operation deprecated")),
@@ -245,20 +271,9 @@ impl Differ<'_> {
             (Some(_), None) => self.add(REQUEST_BODY_REMOVED, format!("{id}: request body removed")),
             (None, None) => {}
         }
-        let media = |v: Option<&Value>| -> BTreeSet<String> {
-            v.and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
-        };
-        let (old_media, new_media) = (media(old.pointer("/requestBody/content")), media(new.pointer("/requestBody/content")));
-        // only beside JSON: JSON itself coming or going is the body's change
-        let json = "application/json".to_string();
-        if old_media.contains(&json) && new_media.contains(&json) {
-            for m in new_media.difference(&old_media) {
-                self.add(REQUEST_MEDIA_TYPE_ADDED, format!("{id}: request media type added: {m}"));
-            }
-            for m in old_media.difference(&new_media) {
-                self.add(REQUEST_MEDIA_TYPE_REMOVED, format!("{id}: request media type removed: {m}"));
-            }
-        }
+        let (old_media, new_media) = media_beside_json(old, new, "/requestBody/content");
+        let what = format!("{id}: request media type");
+        self.added_removed(&old_media, &new_media, (REQUEST_MEDIA_TYPE_ADDED, REQUEST_MEDIA_TYPE_REMOVED), &what);
         let responses = |op: &Value| op.get("responses").and_then(Value::as_object).cloned().unwrap_or_default();
         let (old_r, new_r) = (responses(old), responses(new));
         let any_success = |r: &serde_json::Map<String, Value>| r.keys().any(|s| s.starts_with('2'));
@@ -274,14 +289,8 @@ impl Differ<'_> {
                     let at = format!("{id}: {status} response");
                     let (old_schema, new_schema) = (schema(old_response), schema(response));
                     self.schema(&old_schema, &new_schema, Direction::Response, true, &at, Scope::Schemas, &mut BTreeSet::new());
-                    let (om, nm) = (media(old_response.get("content")), media(response.get("content")));
-                    let (om, nm) = if om.contains(&json) && nm.contains(&json) { (om, nm) } else { Default::default() };
-                    for m in nm.difference(&om) {
-                        self.add(RESPONSE_MEDIA_TYPE_ADDED, format!("{at}: media type added: {m}"));
-                    }
-                    for m in om.difference(&nm) {
-                        self.add(RESPONSE_MEDIA_TYPE_REMOVED, format!("{at}: media type removed: {m}"));
-                    }
+                    let (om, nm) = media_beside_json(old_response, response, "/content");
+                    self.added_removed(&om, &nm, (RESPONSE_MEDIA_TYPE_ADDED, RESPONSE_MEDIA_TYPE_REMOVED), &format!("{at}: media type"));
                     // header names are case-insensitive
                     let headers = |r: &Value| -> BTreeSet<String> {
                         r.get("headers")
@@ -290,12 +299,7 @@ impl Differ<'_> {
                             .unwrap_or_default()
                     };
                     let (oh, nh) = (headers(old_response), headers(response));
-                    for h in nh.difference(&oh) {
-                        self.add(RESPONSE_HEADER_ADDED, format!("{at}: header added: {h}"));
-                    }
-                    for h in oh.difference(&nh) {
-                        self.add(RESPONSE_HEADER_REMOVED, format!("{at}: header removed: {h}"));
-                    }
+                    self.added_removed(&oh, &nh, (RESPONSE_HEADER_ADDED, RESPONSE_HEADER_REMOVED), &format!("{at}: header"));
                 }
             }
         }

@@ -47,9 +47,7 @@ pub const API_KEY_VAR: &str = "ZAIA_API_KEY";
 pub const BASE_URL_VAR: &str = "ZAIA_BASE_URL";
 
 /// The header the key goes in: the spec's `apiKey` scheme (`zaia_client::API_KEY_HEADER`).
-pub(crate) fn key_header() -> reqwest::header::HeaderName {
-    reqwest::header::HeaderName::from_static(zaia_client::API_KEY_HEADER)
-}
+pub(crate) const KEY_HEADER: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static(zaia_client::API_KEY_HEADER);
 
 /// An API key. Sent as given in the header the spec names (`zaia_client::API_KEY_HEADER`,
 /// `authorization`); never shown by `Debug`.
@@ -402,13 +400,12 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
-                .redirect(crate::redirect::policy(key_header()))
+                .redirect(crate::redirect::policy(KEY_HEADER))
                 .build()
                 .map_err(ConfigError::Http)?,
         };
         let runtime = Runtime {
             key,
-            key_header: key_header(),
             user_agent,
             retry: self.retry,
             budget: RetryBudget::new(self.retry_budget),

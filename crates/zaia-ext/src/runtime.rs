@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderValue, USER_AGENT};
 use tracing::Instrument;
 use zaia_client::{ExecFuture, Executor, Operation};
 use zaia_models::KnownException;
@@ -17,8 +17,6 @@ use crate::sleep::Sleep;
 /// The executor installed in every [`ZaiaClient`](crate::ZaiaClient).
 pub(crate) struct Runtime {
     pub key: HeaderValue,
-    /// Where the key goes: `zaia_client::API_KEY_HEADER`, from the spec.
-    pub key_header: HeaderName,
     pub user_agent: HeaderValue,
     pub retry: RetryPolicy,
     pub budget: RetryBudget,
@@ -34,7 +32,7 @@ impl Executor for Runtime {
     fn prepare(&self, request: &mut reqwest::Request, operation: Operation) -> Result<(), String> {
         crate::validate::check(request, operation.id).map_err(|invalid| invalid.to_string())?;
         let headers = request.headers_mut();
-        headers.insert(self.key_header.clone(), self.key.clone());
+        headers.insert(crate::config::KEY_HEADER, self.key.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
         Ok(())
     }

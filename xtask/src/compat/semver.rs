@@ -113,20 +113,20 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
         let reported: std::collections::BTreeSet<&str> = changes.iter().map(|c| c.rule).collect();
         let expected: std::collections::BTreeSet<&str> = fixture.expect.iter().map(String::as_str).collect();
         let breaks = |scope: Scope| changes.iter().any(|c| c.scope == scope && c.severity == Severity::Breaking);
-        let (diff_models, diff_client, diff_checks) = (breaks(Scope::Schemas), breaks(Scope::Operations), breaks(Scope::Checks));
+        let said = DiffBreaks { models: breaks(Scope::Schemas), client: breaks(Scope::Operations), checks: breaks(Scope::Checks) };
         let (old, new) = (generate(&old_spec)?, generate(&new_spec)?);
-        let rust = if same_api(&old.models, &new.models) && same_api(&old.client, &new.client) {
+        let changed = Changed { models: !same_api(&old.models, &new.models), client: !same_api(&old.client, &new.client) };
+        let rust = if !changed.models && !changed.client {
             RustVerdict { evidence: vec!["same generated code but for comments".into()], ..Default::default() }
         } else {
             let old_dir = side_dir(root, &work, &mut sides, &old)?;
             let new_dir = side_dir(root, &work, &mut sides, &new)?;
-            check_side_pair(&tool, &work, &old, &new, &old_dir, &new_dir, &fixture.name)?
+            check_side_pair(&tool, &work, &old, changed, &old_dir, &new_dir, &fixture.name)?
         };
         let mut problems = Vec::new();
         if reported != expected {
             problems.push(format!("the diff reports {reported:?}, the fixture expects {expected:?}"));
         }
-        let said = DiffBreaks { models: diff_models, client: diff_client, checks: diff_checks };
         problems.extend(disagreements(said, &rust, fixture.blind.is_some()));
         let blind_used = said.unseen_by(&rust);
         let verdict = diff::verdict(&old_spec, &new_spec, &changes).map_or("no change".to_string(), |v| v.to_string());
@@ -182,19 +182,12 @@ fn against_release(root: &Path, tool: &Path) -> Result<(), String> {
             println!("release: {krate} {was} → {is}: breaking changes allowed, nothing to check");
             continue;
         }
-        let out = Command::new(tool)
-            .args(["semver-checks", "--color", "never", "-p", &krate, "--baseline-rev", commit, "--manifest-path"])
-            .arg(root.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", root.join("target/semver/release"))
-            .output()
-            .map_err(|e| format!("{}: {e}", tool.display()))?;
-        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-        let lints: Vec<&str> =
-            text.lines().filter_map(|l| l.strip_prefix("--- failure ")).map(|l| l.split(':').next().unwrap_or(l)).collect();
-        match out.status.success() {
-            true => println!("release: {krate} {was} → {is}: no change that needs a bigger bump"),
-            false if !lints.is_empty() => wrong.push(format!("{krate} {was} → {is} ({})", lints.join(", "))),
-            false => return Err(format!("cargo-semver-checks on {krate} against {commit} failed:\n{text}")),
+        let manifest = root.join("Cargo.toml");
+        let args =
+            ["-p".as_ref(), krate.as_ref(), "--baseline-rev".as_ref(), commit.as_ref(), "--manifest-path".as_ref(), manifest.as_os_str()];
+        match semver_checks(tool, &args, &root.join("target/semver/release"), &format!("{krate} against {commit}"))? {
+            None => println!("release: {krate} {was} → {is}: no change that needs a bigger bump"),
+            Some(lints) => wrong.push(format!("{krate} {was} → {is} ({})", lints.join(", "))),
         }
     }
     if wrong.is_empty() {
@@ -261,9 +254,13 @@ fn side_dir(root: &Path, work: &Path, sides: &mut BTreeMap<String, PathBuf>, sid
         let from = root.join("crates").join(krate);
         let to = dir.join("crates").join(krate);
         std::fs::create_dir_all(to.join("src")).map_err(|e| io(e, &to))?;
-        for file in ["README.md", "src/lib.rs", "src/patch.rs", "src/support.rs", "src/hooks.rs"] {
-            if from.join(file).exists() {
-                std::fs::copy(from.join(file), to.join(file)).map_err(|e| io(e, &from.join(file)))?;
+        // the crate as it is, but for its generated code
+        let sources = std::fs::read_dir(from.join("src")).map_err(|e| io(e, &from))?;
+        for file in sources.filter_map(|e| e.ok()).map(|e| e.path()).chain([from.join("README.md")]) {
+            let name = file.file_name().unwrap_or_default();
+            if file.is_file() && name != "generated.rs" {
+                let to = if name == "README.md" { to.join(name) } else { to.join("src").join(name) };
+                std::fs::copy(&file, to).map_err(|e| io(e, &file))?;
             }
         }
         let manifest = std::fs::read_to_string(from.join("Cargo.toml")).map_err(|e| io(e, &from))?;
@@ -282,9 +279,11 @@ fn side_dir(root: &Path, work: &Path, sides: &mut BTreeMap<String, PathBuf>, sid
         .filter(|l| !l.starts_with("zaia-ext =") && !l.starts_with("zaia-mock ="))
         .map(|l| match l {
             l if l.starts_with("members = ") => "members = [\"crates/zaia-models\", \"crates/zaia-client\", \"consumer\"]".to_string(),
-            l if l.starts_with("zaia-models =") || l.starts_with("zaia-client =") => {
-                l.replace("version = \"0.2.0\"", "version = \"1.0.0\"")
-            }
+            // whatever the requirement was, the sides are 1.0.0
+            l if l.starts_with("zaia-models =") || l.starts_with("zaia-client =") => match l.split_once("version = \"") {
+                Some((head, tail)) => format!("{head}version = \"1.0.0\"{}", tail.split_once('"').map_or("", |(_, rest)| rest)),
+                None => l.to_string(),
+            },
             l => l.to_string(),
         })
         .map(|l| l + "\n")
@@ -340,11 +339,18 @@ fn compile_consumer(dir: &Path, target: &Path, old: &Side) -> Result<(Vec<String
     Ok(found)
 }
 
+/// Which generated crates of a fixture differ in more than comments.
+#[derive(Clone, Copy)]
+struct Changed {
+    models: bool,
+    client: bool,
+}
+
 fn check_side_pair(
     tool: &Path,
     work: &Path,
     old: &Side,
-    new: &Side,
+    changed: Changed,
     old_dir: &Path,
     new_dir: &Path,
     name: &str,
@@ -352,48 +358,60 @@ fn check_side_pair(
     let mut verdict = RustVerdict::default();
     let target = work.join("target");
     let (models_errors, client_errors) = compile_consumer(new_dir, &target, old)?;
-    for (errors, krate) in [(&models_errors, "models"), (&client_errors, "client")] {
+    for (errors, krate, breaks) in
+        [(&models_errors, "models", &mut verdict.models_breaks), (&client_errors, "client", &mut verdict.client_breaks)]
+    {
         if errors.is_empty() {
             continue;
         }
-        if krate == "models" {
-            verdict.models_breaks = true;
-        } else {
-            verdict.client_breaks = true;
-        }
+        *breaks = true;
         let shown: Vec<&str> = errors.iter().map(|e| e.split_once(": error").map_or(e.as_str(), |(_, rest)| rest)).collect();
         verdict.evidence.push(format!("the old {krate} consumer does not compile: error{}", shown.join("; error")));
     }
-    for (krate, changed) in [("zaia-models", !same_api(&old.models, &new.models)), ("zaia-client", !same_api(&old.client, &new.client))] {
+    let manifest = new_dir.join("Cargo.toml");
+    for (krate, changed, breaks) in
+        [("zaia-models", changed.models, &mut verdict.models_breaks), ("zaia-client", changed.client, &mut verdict.client_breaks)]
+    {
         if !changed {
             continue;
         }
-        let out = Command::new(tool)
-            .args(["semver-checks", "--color", "never", "--release-type", "minor", "-p", krate, "--manifest-path"])
-            .arg(new_dir.join("Cargo.toml"))
-            .arg("--baseline-root")
-            .arg(old_dir)
-            .env("CARGO_TARGET_DIR", &target)
-            .output()
-            .map_err(|e| format!("{}: {e}", tool.display()))?;
-        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-        let lints: Vec<&str> =
-            text.lines().filter_map(|l| l.strip_prefix("--- failure ")).map(|l| l.split(':').next().unwrap_or(l)).collect();
-        // it exits non-zero for a failed check as for a failure to run; the report tells which
-        match out.status.success() {
-            true => {}
-            false if !lints.is_empty() && text.contains("semver requires new major version") => {
-                if krate == "zaia-models" {
-                    verdict.models_breaks = true;
-                } else {
-                    verdict.client_breaks = true;
-                }
-                verdict.evidence.push(format!("cargo-semver-checks on {krate}: {}", lints.join(", ")));
-            }
-            false => return Err(format!("{name}: cargo-semver-checks on {krate} failed:\n{text}")),
+        // 1.0.0 on both sides and a minor release: only a major change fails
+        let args = [
+            "--release-type".as_ref(),
+            "minor".as_ref(),
+            "-p".as_ref(),
+            krate.as_ref(),
+            "--manifest-path".as_ref(),
+            manifest.as_os_str(),
+            "--baseline-root".as_ref(),
+            old_dir.as_os_str(),
+        ];
+        if let Some(lints) = semver_checks(tool, &args, &target, &format!("{krate} ({name})"))? {
+            *breaks = true;
+            verdict.evidence.push(format!("cargo-semver-checks on {krate}: {}", lints.join(", ")));
         }
     }
     Ok(verdict)
+}
+
+/// Runs cargo-semver-checks with `args` (and `--color never`) in `target`: `None` when every
+/// check passes, else the failed lints. It exits non-zero for failed checks as for a failure
+/// to run; the report tells which, and a failure to run is an error.
+fn semver_checks(tool: &Path, args: &[&std::ffi::OsStr], target: &Path, what: &str) -> Result<Option<Vec<String>>, String> {
+    let out = Command::new(tool)
+        .args(["semver-checks", "--color", "never"])
+        .args(args)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| format!("{}: {e}", tool.display()))?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let lints: Vec<String> =
+        text.lines().filter_map(|l| l.strip_prefix("--- failure ")).map(|l| l.split(':').next().unwrap_or(l).to_string()).collect();
+    match (out.status.success(), lints.is_empty()) {
+        (true, _) => Ok(None),
+        (false, false) => Ok(Some(lints)),
+        (false, true) => Err(format!("cargo-semver-checks on {what} failed:\n{text}")),
+    }
 }
 
 /// The cargo running `cargo xtask` (it sets `CARGO`), found at run time like the workspace.
