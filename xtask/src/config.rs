@@ -185,12 +185,19 @@ impl Config {
         paths
     }
 
+    /// The singular of a plural noun, in any case style (`channelTypes` → `channelType`).
+    /// Words that end in `s` without being plurals (`status`, `address`, `analysis`) stay.
     pub fn singular(&self, plural: &str) -> String {
         if let Some((_, s)) = self.singulars.iter().find(|(p, _)| *p == plural) {
             return s.to_string();
         }
+        let lower = plural.to_ascii_lowercase();
         if let Some(stem) = plural.strip_suffix("ies") {
             format!("{stem}y")
+        } else if ["sses", "uses", "xes", "ches", "shes"].iter().any(|e| lower.ends_with(e)) {
+            plural[..plural.len() - 2].to_string()
+        } else if ["ss", "us", "is"].iter().any(|e| lower.ends_with(e)) {
+            plural.to_string()
         } else if let Some(stem) = plural.strip_suffix('s') {
             stem.to_string()
         } else {

@@ -55,8 +55,9 @@ enum Command {
     /// What the fragments change for clients, against the merged spec at a git revision or in a
     /// file, and the version bumps it needs.
     Diff {
-        /// A git revision (its openapi/zaia.json) or a file.
-        #[arg(default_value = "HEAD")]
+        /// A git revision (its openapi/zaia.json) or a file. By default the last release, the
+        /// baseline `cargo xtask check` judges versions against, so both give the same advice.
+        #[arg(default_value = release::RELEASED)]
         against: String,
     },
     /// Record the merged spec and the crate versions as the last release (openapi/released.json).
@@ -205,7 +206,10 @@ fn spec_diff(root: &Path, against: &str) -> Result<(), String> {
     let old: serde_json::Value = serde_json::from_str(&old_text).map_err(|e| format!("{against}: not JSON: {e}"))?;
     let fragments = stages::load::load_dir(root, config.openapi_dir).map_err(|e| e.to_string())?;
     let new = pipeline::spec_from_fragments(&fragments, &config).map_err(|e| e.to_string())?;
-    let versions = crate_versions(root);
+    // bumps start from the versions the baseline was released with, when it records them
+    // (as `cargo xtask check` does), else from today's
+    let released = release::released_versions(&old);
+    let versions = if released.is_empty() { crate_versions(root) } else { released };
     println!("spec changes: {against} → fragments in {}", config.openapi_dir);
     print!("{}", diff::report(&old, &new, &versions));
     Ok(())

@@ -18,14 +18,31 @@ pub struct Output {
 }
 
 pub fn spec_from_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Value> {
+    Ok(specs(fragments, config)?.merged)
+}
+
+/// The stages' results.
+pub struct Specs {
+    /// The merged, normalised, hoisted spec (`openapi/zaia.json`).
+    pub merged: Value,
+    /// The same before hoisting: each operation with its own copies of its schemas. The limits
+    /// a client checks come from here, so an operation keeps its own limits (enum values among
+    /// them) when hoisting unites its types with another operation's.
+    pub per_operation: Value,
+    /// What hoisting resolved by rule (name clashes), for the maintainer.
+    pub notes: Vec<String>,
+}
+
+pub fn specs(fragments: &[load::Fragment], config: &Config) -> Result<Specs> {
     let merged = merge::merge(fragments)?;
     validate::check_refs(&merged)?;
     validate::check_parameter_styles(&merged)?;
     let doc = normalise::normalise(merged, config)?;
-    let doc = hoist::hoist(doc, config)?;
+    let per_operation = doc.clone();
+    let (doc, notes) = hoist::hoist_with_notes(doc, config)?;
     let doc = normalise::relax_guessed_fields(doc, config)?;
     validate::check_refs(&doc)?;
-    Ok(doc)
+    Ok(Specs { merged: doc, per_operation, notes })
 }
 
 /// What a run produces: the files, and notes for the maintainer (what was left out, and why).
@@ -43,17 +60,17 @@ pub fn run(root: &Path, config: &Config) -> Result<Run> {
 
 /// [`run`] on fragments already loaded.
 pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Run> {
-    let spec = spec_from_fragments(fragments, config)?;
+    let Specs { merged: spec, per_operation, notes } = specs(fragments, config)?;
     let for_codegen = codegen::codegen_spec(&spec);
     let models = codegen::models::generate(&for_codegen)?;
     let client = codegen::client::generate(&for_codegen, config)?;
     let spec_text = spec_text(&spec);
-    let mut run = Run::default();
+    let mut run = Run { notes, ..Run::default() };
     if let Some(ext) = config.ext_out {
         let (lists, notes) = codegen::pagination::collect(&spec, config);
         run.notes.extend(notes);
         run.outputs.push(Output { path: ext.pagination.into(), contents: codegen::pagination::generate(&lists, config)? });
-        run.outputs.push(Output { path: ext.limits.into(), contents: codegen::limits::generate(&spec)? });
+        run.outputs.push(Output { path: ext.limits.into(), contents: codegen::limits::generate(&spec, &per_operation)? });
     }
     if let Some(path) = config.mock_spec_out {
         run.outputs.push(Output { path: path.into(), contents: spec_text.clone() });

@@ -64,6 +64,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                             uri: false,
                         },
                     ],
+                    header: &[],
                     body: &[],
                 },
             )
@@ -73,6 +74,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 &Limits {
                     body_schema: Some("CreateChatMessageFollowUpRequest"),
                     query: &[],
+                    header: &[],
                     body: &[
                         Field {
                             name: "chatId",
@@ -128,6 +130,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 &Limits {
                     body_schema: Some("UpdateChatMessageFollowUpRequest"),
                     query: &[],
+                    header: &[],
                     body: &[
                         Field {
                             name: "message",
@@ -220,6 +223,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                             uri: false,
                         },
                     ],
+                    header: &[],
                     body: &[],
                 },
             )
@@ -229,6 +233,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 &Limits {
                     body_schema: Some("CreateChatMessageRequest"),
                     query: &[],
+                    header: &[],
                     body: &[
                         Field {
                             name: "chatId",
@@ -329,6 +334,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 &Limits {
                     body_schema: Some("ExportChatMessagesRequest"),
                     query: &[],
+                    header: &[],
                     body: &[
                         Field {
                             name: "rangeStart",
@@ -439,6 +445,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                             uri: false,
                         },
                     ],
+                    header: &[],
                     body: &[],
                 },
             )
@@ -448,6 +455,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 &Limits {
                     body_schema: Some("CreateChatRequest"),
                     query: &[],
+                    header: &[],
                     body: &[
                         Field {
                             name: "channelId",
@@ -528,6 +536,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                             uri: false,
                         },
                     ],
+                    header: &[],
                     body: &[],
                 },
             )
@@ -537,6 +546,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 &Limits {
                     body_schema: None,
                     query: &[],
+                    header: &[],
                     body: &[],
                 },
             )
@@ -546,6 +556,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 &Limits {
                     body_schema: None,
                     query: &[],
+                    header: &[],
                     body: &[],
                 },
             )
@@ -555,6 +566,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 &Limits {
                     body_schema: Some("UpdateChatRequest"),
                     query: &[],
+                    header: &[],
                     body: &[],
                 },
             )
@@ -564,6 +576,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 &Limits {
                     body_schema: None,
                     query: &[],
+                    header: &[],
                     body: &[],
                 },
             )

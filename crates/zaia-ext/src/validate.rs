@@ -41,6 +41,8 @@ pub struct Limits {
     pub body_schema: Option<&'static str>,
     /// Query parameters, by wire name (members of object parameters under their own name).
     pub query: &'static [Field],
+    /// Header parameters, by header name (the API key's header is not among them).
+    pub header: &'static [Field],
     /// Body fields, anywhere in the body.
     pub body: &'static [Field],
 }
@@ -163,6 +165,9 @@ pub fn check(request: &reqwest::Request, operation: &str) -> Result<(), Invalid>
     if !limits.query.is_empty() {
         check_query(request.url(), limits.query)?;
     }
+    if !limits.header.is_empty() {
+        check_headers(request.headers(), limits.header)?;
+    }
     let Some(bytes) = request.body().and_then(|b| b.as_bytes()) else { return Ok(()) };
     if limits.body.is_empty() && described(limits.body_schema).next().is_none() {
         return Ok(());
@@ -210,6 +215,24 @@ fn check_query(url: &reqwest::Url, fields: &'static [Field]) -> Result<(), Inval
             0 if field.required => return Err(Invalid::new(field.name, "is required")),
             0 => {}
             n => check_count(field, n)?,
+        }
+    }
+    Ok(())
+}
+
+fn check_headers(headers: &reqwest::header::HeaderMap, fields: &'static [Field]) -> Result<(), Invalid> {
+    for field in fields {
+        let values = headers.get_all(field.name);
+        let mut count = 0;
+        for value in values {
+            count += 1;
+            // a header that is not text cannot meet a text limit
+            let text = value.to_str().map_err(|_| Invalid::new(field.name, "is not visible ASCII text"))?;
+            check_text(field, text)?;
+            check_number_text(field, text)?;
+        }
+        if count == 0 && field.required {
+            return Err(Invalid::new(field.name, "is required"));
         }
     }
     Ok(())

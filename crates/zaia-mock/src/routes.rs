@@ -91,7 +91,9 @@ async fn validate(request: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_REQUEST_BODY).await else {
         return ApiError::invalid(format!("The request body is larger than {MAX_REQUEST_BODY} bytes.")).into_response();
     };
-    if let Err(e) = op.validate(&params, &query, &bytes) {
+    let headers: Vec<(String, String)> =
+        parts.headers.iter().filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string()))).collect();
+    if let Err(e) = op.validate(&params, &query, &bytes).and_then(|()| op.validate_headers(&headers)) {
         return e.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
@@ -114,7 +116,12 @@ async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
             if body.is_array() && query.one::<u64>("pageNumber").ok().flatten().is_some_and(|n| n > 1) {
                 body = Value::Array(Vec::new());
             }
-            let mut response = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), axum::Json(body)).into_response();
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            // a success without content (204) answers no body
+            let mut response = match op.success().1 {
+                Some(_) => (status, axum::Json(body)).into_response(),
+                None => status.into_response(),
+            };
             response.extensions_mut().insert(ServedFromSpec);
             response
         }

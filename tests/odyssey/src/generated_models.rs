@@ -92,10 +92,14 @@ Wire name `text`.*/
 ///Returned by `get_chat_messages` (400); returned by `get_chat_messages` (403); returned by `get_chat_messages` (404); returned by `get_chat_messages` (500).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetChatMessagesError {
     Error400(GetChatMessagesError400),
     Error403(GetChatMessagesError403),
     Error500(GetChatMessagesError500),
+    /// A shape this version of the SDK does not know, kept as it was sent.
+    #[serde(untagged)]
+    Unknown(::serde_json::Value),
 }
 impl ::std::convert::From<GetChatMessagesError400> for GetChatMessagesError {
     fn from(value: GetChatMessagesError400) -> Self {

@@ -39,6 +39,7 @@ enum Setter {
 pub fn rewrite(file: &mut syn::File) {
     let mut impls = Vec::new();
     for item in &mut file.items {
+        open_union(item);
         let syn::Item::Struct(item) = item else { continue };
         let syn::Fields::Named(fields) = &item.fields else { continue };
         if !item.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
@@ -220,4 +221,29 @@ mod tests {
         assert_eq!(code.matches("non_exhaustive").count(), 1, "{code}");
         assert!(code.contains("pub fn new() -> Self"), "{code}");
     }
+}
+
+/// A union (`oneOf`/`anyOf`, untagged or tagged by typify) is open like the string enums: a
+/// shape this SDK does not know decodes to `Unknown(serde_json::Value)`, kept as it was sent,
+/// and `#[non_exhaustive]` lets a regeneration add alternatives without a breaking change.
+fn open_union(item: &mut syn::Item) {
+    let syn::Item::Enum(item) = item else { return };
+    let is_serde_union = item.attrs.iter().any(|a| {
+        a.path().is_ident("serde") && {
+            let text = quote::quote!(#a).to_string();
+            text.contains("untagged") || text.contains("tag =")
+        }
+    });
+    let has_data = item.variants.iter().any(|v| !matches!(v.fields, syn::Fields::Unit));
+    if !is_serde_union || !has_data || item.variants.iter().any(|v| v.ident == "Unknown") {
+        return;
+    }
+    if !item.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+        item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    }
+    item.variants.push(syn::parse_quote! {
+        /// A shape this version of the SDK does not know, kept as it was sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value)
+    });
 }

@@ -54,6 +54,8 @@ impl FieldLimits {
 pub struct OperationLimits {
     pub id: String,
     pub query: Vec<FieldLimits>,
+    /// Header parameters (the key's header is not one: normalise made it a security scheme).
+    pub header: Vec<FieldLimits>,
     pub body: Vec<FieldLimits>,
     /// The component the JSON body is (`CreateChatMessageRequest`), if it is one.
     pub body_schema: Option<String>,
@@ -90,27 +92,39 @@ const NOT_LIMITS: &[&str] = &[
 ];
 
 /// Every operation's limits, in the spec's order.
-pub fn collect(spec: &Value) -> Result<Vec<OperationLimits>> {
+/// `spec` is the merged spec (operation ids, the body's component); `per_operation` the same
+/// before hoisting, where each operation has its own copies of its schemas: its limits are read
+/// there, so that a type two operations share does not loosen either one's checks.
+pub fn collect(spec: &Value, per_operation: &Value) -> Result<Vec<OperationLimits>> {
     let mut all = Vec::new();
-    for (path, method, op) in operations(spec) {
-        let id = op["operationId"].as_str().unwrap_or_default().to_string();
-        let walker = Walker { spec, file: source_of(op) };
+    for (path, method, merged_op) in operations(spec) {
+        let id = merged_op["operationId"].as_str().unwrap_or_default().to_string();
         let op_pointer = format!("/paths/{}/{method}", escape_pointer_token(&path));
+        let (op, own) = match per_operation.pointer(&op_pointer) {
+            Some(own_op) => (own_op, per_operation),
+            None => (merged_op, spec),
+        };
+        let walker = Walker { spec: own, file: source_of(op) };
         let mut limits = OperationLimits { id, ..Default::default() };
         for (i, param) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
-            if param.get("in").and_then(Value::as_str) != Some("query") {
-                continue;
-            }
+            let out = match param.get("in").and_then(Value::as_str) {
+                Some("query") => &mut limits.query,
+                Some("header") => &mut limits.header,
+                _ => continue,
+            };
             let name = param.get("name").and_then(Value::as_str).unwrap_or_default();
             let pointer = format!("{op_pointer}/parameters/{i}/schema");
             let Some(schema) = param.get("schema") else { continue };
             let required = param.get("required").and_then(Value::as_bool).unwrap_or(false);
-            walker.query_parameter(name, schema, &pointer, required, &mut limits.query)?;
+            walker.query_parameter(name, schema, &pointer, required, out)?;
         }
         if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
             let pointer = format!("{op_pointer}/requestBody/content/application~1json/schema");
-            limits.body_schema =
-                schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).map(String::from);
+            limits.body_schema = merged_op
+                .pointer("/requestBody/content/application~1json/schema/$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .map(String::from);
             walker.body(schema, &pointer, Vec::new(), String::new(), true, &mut Vec::new(), &mut limits.body)?;
         }
         all.push(limits);
@@ -299,18 +313,19 @@ fn push(out: &mut Vec<FieldLimits>, field: FieldLimits) {
 }
 
 /// The Rust file: `pub(crate) fn limits(operation) -> Option<&'static Limits>`.
-pub fn generate(spec: &Value) -> Result<String> {
-    let all = collect(spec)?;
+pub fn generate(spec: &Value, per_operation: &Value) -> Result<String> {
+    let all = collect(spec, per_operation)?;
     let arms = all.iter().map(|op| {
         let id = &op.id;
         let query = op.query.iter().map(field_tokens);
+        let header = op.header.iter().map(field_tokens);
         let body = op.body.iter().map(field_tokens);
         let body_schema = match &op.body_schema {
             Some(s) => quote! { Some(#s) },
             None => quote! { None },
         };
         quote! {
-            #id => Some(&Limits { body_schema: #body_schema, query: &[#(#query),*], body: &[#(#body),*] }),
+            #id => Some(&Limits { body_schema: #body_schema, query: &[#(#query),*], header: &[#(#header),*], body: &[#(#body),*] }),
         }
     });
     let tokens = quote! {
@@ -403,7 +418,7 @@ mod tests {
                 "n": {"type": "integer", "minimum": 0, "exclusiveMaximum": true, "maximum": 10},
                 "tag": {"$ref": "#/components/schemas/Tag"}}}},
             "plain": {"type": "string"}}});
-        let all = collect(&spec(body, json!([]))).unwrap();
+        let all = collect(&spec(body, json!([])), &json!({})).unwrap();
         let fields: Vec<(String, bool)> = all[0].body.iter().map(|f| (f.name.clone(), f.required)).collect();
         assert_eq!(
             fields,
@@ -430,7 +445,7 @@ mod tests {
             {"name": "pagination", "in": "query", "schema": {"type": "object", "properties": {"limit": {"type": "integer", "exclusiveMinimum": 0, "maximum": 1000}}}},
             {"name": "tags", "in": "query", "required": true, "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}},
             {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}]);
-        let all = collect(&spec(json!({"type": "object"}), params)).unwrap();
+        let all = collect(&spec(json!({"type": "object"}), params), &json!({})).unwrap();
         let query = &all[0].query;
         assert_eq!(query.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["pageSize", "limit", "tags"]);
         assert_eq!(query[1].minimum, Some((0.0, true)), "3.1's numeric exclusiveMinimum");
@@ -458,7 +473,7 @@ mod tests {
             ),
         ];
         for (body, expected) in cases {
-            let err = collect(&spec(body, json!([]))).unwrap_err();
+            let err = collect(&spec(body, json!([])), &json!({})).unwrap_err();
             assert!(err.0.starts_with(&format!("openapi/x/post.json: {expected}")), "{}", err.0);
         }
     }
@@ -466,7 +481,7 @@ mod tests {
     #[test]
     fn recursive_schemas_end() {
         let body = json!({"type": "object", "properties": {"name": {"type": "string", "maxLength": 9}, "child": {"$ref": "#/components/schemas/CreateX"}}});
-        let all = collect(&spec(body, json!([]))).unwrap();
+        let all = collect(&spec(body, json!([])), &json!({})).unwrap();
         assert_eq!(all[0].body.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["name"]);
     }
 }

@@ -22,10 +22,27 @@ use crate::config::{Config, PageParams};
 use crate::error::Result;
 use crate::stages::operations;
 
+/// Query parameters that carry a cursor: where the next page starts.
+pub const CURSOR_PARAMS: &[&str] = &["startingAfter", "starting_after", "after", "cursor", "pageToken", "page_token", "nextToken"];
+/// Envelope fields that give the next page's cursor.
+pub const NEXT_CURSOR_FIELDS: &[&str] = &["nextCursor", "next_cursor", "nextPageToken", "next_page_token", "nextToken", "cursor"];
+/// Envelope fields that say whether a next page exists.
+pub const HAS_MORE_FIELDS: &[&str] = &["hasMore", "has_more", "hasNextPage", "has_next_page"];
+/// The query parameter that skips items (with a limit: a page).
+pub const OFFSET_PARAM: &str = "offset";
+
 /// How one list pages.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shape {
     PageNumber,
+    /// `offset` + `limit`: pages of `limit` items, the n-th at offset `(n - 1) * limit`.
+    Offset,
+    /// A cursor parameter: each page starts where the one before ended.
+    Cursor {
+        /// The cursor parameter's wire name.
+        param: String,
+        next: NextCursor,
+    },
     /// `Some((object parameter, its component))` when the limit is a member of it
     /// (`pagination: ChatMessagePagination {limit}`).
     Limit {
@@ -33,9 +50,23 @@ pub enum Shape {
     },
 }
 
+/// Where a cursor list's next cursor comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextCursor {
+    /// The envelope's field (Rust name).
+    Field(String),
+    /// The last item's `key` (Rust name), while the envelope's `more` field (Rust name, and
+    /// whether it is required) says so, or, without one, while pages are full.
+    AfterLast { key: String, more: Option<(String, bool)> },
+}
+
 /// A list with a stream.
 #[derive(Debug, Clone)]
 pub struct PagedList {
+    /// The envelope's field that holds the items (Rust name); `None` when the body is the array.
+    pub items_field: Option<String>,
+    /// The Rust type of the cursor parameter (cursor lists only).
+    pub cursor_type: Option<TokenStream>,
     pub id: String,
     pub method: String,
     pub path: String,
@@ -57,8 +88,8 @@ pub fn collect(spec: &Value, config: &Config) -> (Vec<PagedList>, Vec<String>) {
     let mut notes = Vec::new();
     for (path, method, op) in operations(spec) {
         let id = op["operationId"].as_str().unwrap_or_default().to_string();
-        let Some(item) = (method == "get").then(|| list_item(op)).flatten() else { continue };
-        match paged_list(spec, config, &id, &path, op, item) {
+        let Some((item, envelope)) = (method == "get").then(|| list_item(spec, op)).flatten() else { continue };
+        match paged_list(spec, config, &id, &path, op, item, envelope) {
             Ok(list) => lists.push(list),
             Err(why) => notes.push(format!("pagination: {id} (GET {path}) gets no `{id}_pages` stream: {why}")),
         }
@@ -66,21 +97,57 @@ pub fn collect(spec: &Value, config: &Config) -> (Vec<PagedList>, Vec<String>) {
     (lists, notes)
 }
 
-/// The item component of a GET whose success body is an array of `$ref`s.
-fn list_item(op: &Value) -> Option<&str> {
+/// The item component of a GET whose success body is an array of `$ref`s, or an envelope
+/// (an object with exactly one array property: `{data: [...], hasMore}`), with the envelope.
+fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s str, &'s Value)>)> {
     let responses = op.get("responses")?.as_object()?;
     let (_, success) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
     let schema = success.pointer("/content/application~1json/schema")?;
-    if schema.get("type")? != "array" {
+    let item_of = |array: &'s Value| -> &'s str {
+        array.pointer("/items/$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).unwrap_or("")
+    };
+    if schema.get("type").is_some_and(|t| t == "array") {
+        return Some((item_of(schema), None));
+    }
+    let envelope = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => spec.pointer(r.trim_start_matches('#'))?,
+        None => schema,
+    };
+    let properties = envelope.get("properties")?.as_object()?;
+    let mut arrays = properties.iter().filter(|(_, p)| p.get("type").is_some_and(|t| t == "array"));
+    let (field, array) = arrays.next()?;
+    if arrays.next().is_some() {
         return None;
     }
-    Some(schema.pointer("/items/$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).unwrap_or(""))
+    Some((item_of(array), Some((field.as_str(), envelope))))
 }
 
-fn paged_list(spec: &Value, config: &Config, id: &str, path: &str, op: &Value, item: &str) -> Result<PagedList, String> {
+/// The Rust name typify gives a property.
+fn rust_field(wire: &str) -> String {
+    let name = wire.to_snake_case();
+    match name.as_str() {
+        "type" | "ref" | "self" | "match" | "move" | "use" | "fn" | "mod" | "impl" | "in" | "loop" | "box" | "where" | "async" => format!("{name}_"),
+        _ => name,
+    }
+}
+
+fn paged_list(
+    spec: &Value,
+    config: &Config,
+    id: &str,
+    path: &str,
+    op: &Value,
+    item: &str,
+    envelope: Option<(&str, &Value)>,
+) -> Result<PagedList, String> {
     if item.is_empty() {
         return Err("its items are not a named schema".into());
     }
+    let field_of = |names: &[&str]| -> Option<(String, bool)> {
+        let (_, env) = envelope?;
+        let required = |n: &str| env.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|x| x == n));
+        names.iter().find(|n| env.pointer(&format!("/properties/{n}")).is_some()).map(|n| (rust_field(n), required(n)))
+    };
     let params: Vec<&Value> = op.get("parameters").and_then(Value::as_array).into_iter().flatten().collect();
     let query = |name: &str| params.iter().find(|p| p["in"] == "query" && p["name"] == name).copied();
     let resolve = |schema: &Value| -> Value {
@@ -90,9 +157,31 @@ fn paged_list(spec: &Value, config: &Config, id: &str, path: &str, op: &Value, i
         }
     };
     let PageParams { number, size, limit } = config.page_params;
+    let cursor_param = CURSOR_PARAMS.iter().find_map(|n| query(n));
+    let mut cursor_type = None;
     let (shape, size_schema, size_name, page_names): (Shape, Value, String, Vec<String>) =
         if let (Some(_), Some(size_param)) = (query(number), query(size)) {
             (Shape::PageNumber, resolve(&size_param["schema"]), size.to_string(), vec![number.to_string(), size.to_string()])
+        } else if let (Some(cursor), Some(size_param)) = (cursor_param, query(limit).or_else(|| query(size))) {
+            let param = cursor["name"].as_str().unwrap_or_default().to_string();
+            let next = match field_of(NEXT_CURSOR_FIELDS) {
+                Some((field, _)) => NextCursor::Field(field),
+                None => {
+                    let item_schema = spec.pointer(&format!("/components/schemas/{item}")).cloned().unwrap_or(Value::Null);
+                    if item_schema.pointer("/properties/id").is_none() {
+                        return Err(format!(
+                            "cursor `{param}`: the envelope has no next-cursor field ({}) and the items have no `id` to start after",
+                            NEXT_CURSOR_FIELDS.join(", ")
+                        ));
+                    }
+                    NextCursor::AfterLast { key: "id".into(), more: field_of(HAS_MORE_FIELDS) }
+                }
+            };
+            cursor_type = Some(rust_type(&cursor["schema"], config).ok_or_else(|| format!("the cursor `{param}` has no plain Rust type here"))?);
+            let size_wire = size_param["name"].as_str().unwrap_or_default().to_string();
+            (Shape::Cursor { param: param.clone(), next }, resolve(&size_param["schema"]), size_wire.clone(), vec![param, size_wire])
+        } else if let (Some(_), Some(limit_param)) = (query(OFFSET_PARAM), query(limit)) {
+            (Shape::Offset, resolve(&limit_param["schema"]), limit.to_string(), vec![OFFSET_PARAM.to_string(), limit.to_string()])
         } else if let Some(limit_param) = query(limit) {
             (Shape::Limit { object: None }, resolve(&limit_param["schema"]), limit.to_string(), vec![limit.to_string()])
         } else if let Some((object, member)) = params.iter().filter(|p| p["in"] == "query").find_map(|p| {
@@ -106,7 +195,10 @@ fn paged_list(spec: &Value, config: &Config, id: &str, path: &str, op: &Value, i
             let name = object.0.clone();
             (Shape::Limit { object: Some(object) }, member, limit.to_string(), vec![name])
         } else {
-            return Err(format!("no `{number}` + `{size}` and no `{limit}` parameter"));
+            return Err(format!(
+                "no `{number}` + `{size}`, no cursor ({}) + `{limit}`, no `{OFFSET_PARAM}` + `{limit}` and no `{limit}` parameter",
+                CURSOR_PARAMS.join(", ")
+            ));
         };
     if size_schema.get("type") != Some(&Value::from("integer")) {
         return Err(format!("`{size_name}` is not an integer"));
@@ -117,8 +209,8 @@ fn paged_list(spec: &Value, config: &Config, id: &str, path: &str, op: &Value, i
         return Err(format!("`{size_name}` has no maximum: a stream would not know how much to ask for"));
     };
     let size_default = match shape {
-        Shape::PageNumber => size_max,
         Shape::Limit { .. } => bound("default").unwrap_or(size_max),
+        _ => size_max,
     };
     let mut arguments = Vec::new();
     for p in &params {
@@ -145,6 +237,8 @@ fn paged_list(spec: &Value, config: &Config, id: &str, path: &str, op: &Value, i
         size_default,
         item: item.to_string(),
         arguments,
+        items_field: envelope.map(|(field, _)| rust_field(field)),
+        cursor_type,
     })
 }
 
@@ -182,6 +276,14 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
         let setters = args.iter().map(|(name, _)| quote! { .#name(#name.clone()) });
         let (min, max, default, size_name) = (list.size_min, list.size_max, list.size_default, &list.size_name);
         let (what, kind) = match &list.shape {
+            Shape::Offset => (
+                format!("every page, `{size_name}` {min}..={max} items each at the next `{OFFSET_PARAM}` ({default} unless [`Pages::page_size`] says otherwise)"),
+                quote! { page_numbers },
+            ),
+            Shape::Cursor { param, .. } => (
+                format!("every page, each from the `{param}` cursor the one before gives, `{size_name}` {min}..={max} items each ({default} unless [`Pages::page_size`] says otherwise)"),
+                quote! { cursor },
+            ),
             Shape::PageNumber => (
                 format!("every page, `{size_name}` {min}..={max} items each ({default} unless [`Pages::page_size`] says otherwise)"),
                 quote! { page_numbers },
@@ -197,6 +299,15 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
         // a single-page list has no page number to send
         let ignore_page = matches!(list.shape, Shape::Limit { .. }).then(|| quote! { let _ = page; });
         let paging = match &list.shape {
+            Shape::Offset => {
+                let offset = format_ident!("{}", OFFSET_PARAM.to_snake_case());
+                let limit = format_ident!("{}", config.page_params.limit.to_snake_case());
+                quote! { .#offset((page - 1) * size).#limit(size) }
+            }
+            Shape::Cursor { .. } => {
+                let size = format_ident!("{}", list.size_name.to_snake_case());
+                quote! { .#size(size) }
+            }
             Shape::PageNumber => {
                 let number = format_ident!("{}", config.page_params.number.to_snake_case());
                 let size = format_ident!("{}", config.page_params.size.to_snake_case());
@@ -219,14 +330,64 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
             #[doc = #doc]
             #signature;
         });
+        let items = match &list.items_field {
+            Some(field) => {
+                let field = format_ident!("{field}");
+                quote! { call.send().into_result().await.map(|page| page.into_inner().#field) }
+            }
+            None => quote! { crate::pagination::items(call.send().into_result().await) },
+        };
+        let fetch = if let Shape::Cursor { param, next } = &list.shape {
+            let setter = format_ident!("{}", param.to_snake_case());
+            let cursor_type = list.cursor_type.as_ref().expect("cursor lists have a cursor type");
+            let items_field = format_ident!("{}", list.items_field.as_deref().unwrap_or("items"));
+            let (items, next) = match (&list.items_field, next) {
+                (Some(_), NextCursor::Field(field)) => {
+                    let field = format_ident!("{field}");
+                    (quote! { page.#items_field }, quote! { crate::pagination::next_cursor(&page.#field) })
+                }
+                (Some(_), NextCursor::AfterLast { key, more }) => {
+                    let key = format_ident!("{key}");
+                    let more = match more {
+                        Some((field, true)) => { let f = format_ident!("{field}"); quote! { page.#f } }
+                        Some((field, false)) => { let f = format_ident!("{field}"); quote! { page.#f.unwrap_or(page.#items_field.len() as u64 == size) } }
+                        None => quote! { page.#items_field.len() as u64 == size },
+                    };
+                    (quote! { page.#items_field }, quote! { crate::pagination::after_last(&page.#items_field, #more, |item| &item.#key) })
+                }
+                (None, NextCursor::AfterLast { key, .. }) => {
+                    let key = format_ident!("{key}");
+                    (quote! { page }, quote! { crate::pagination::after_last(&page, page.len() as u64 == size, |item| &item.#key) })
+                }
+                (None, NextCursor::Field(_)) => unreachable!("a next-cursor field is an envelope's"),
+            };
+            quote! {
+                Box::new(move |cursor, size| {
+                    let call = filter(self.#call() #(#setters)*) #paging;
+                    Box::pin(async move {
+                        let call = match cursor {
+                            Some(cursor) => call.#setter(crate::pagination::cursor_value::<#cursor_type>(#param, cursor)?),
+                            None => call,
+                        };
+                        let page = call.send().into_result().await?.into_inner();
+                        let next = #next;
+                        Ok(crate::pagination::CursorPage { items: #items, next })
+                    })
+                })
+            }
+        } else {
+            quote! {
+                Box::new(move |page, size| {
+                    #ignore_page
+                    let call = filter(self.#call() #(#setters)*) #paging;
+                    Box::pin(async move { #items })
+                })
+            }
+        };
         implementations.push(quote! {
             #signature {
                 Pages::#kind(
-                    Box::new(move |page, size| {
-                        #ignore_page
-                        let call = filter(self.#call() #(#setters)*) #paging;
-                        Box::pin(async move { crate::pagination::items(call.send().into_result().await) })
-                    }),
+                    #fetch,
                     PageSize { name: #size_name, default: #default, range: #min..=#max },
                 )
             }

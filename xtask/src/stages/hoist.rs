@@ -26,23 +26,104 @@ use super::{for_each_operation_mut, source_of};
 use crate::config::{Config, ErrorBodies};
 use crate::error::{Error, Result, fail};
 
-pub fn hoist(mut doc: Value, config: &Config) -> Result<Value> {
+#[cfg(test)]
+pub fn hoist(doc: Value, config: &Config) -> Result<Value> {
+    hoist_with_notes(doc, config).map(|(doc, _)| doc)
+}
+
+/// [`hoist`], and what the maintainer should know: each clash between two rule-made names and
+/// how it was resolved.
+///
+/// A clash (one rule-made name for two schemas that cannot be one type) is resolved by a rule,
+/// not by hand: the location that sorts later takes its fallback name (`{Op}Response` for a
+/// response, `{Op}{Param}` for a parameter, else the name with a number), and the run starts
+/// over. An override in the config still wins over both.
+pub fn hoist_with_notes(doc: Value, config: &Config) -> Result<(Value, Vec<String>)> {
+    let mut renames: BTreeMap<String, String> = BTreeMap::new();
+    let mut notes = Vec::new();
+    // each round renames one location, so the rounds are bounded by the locations
+    for _ in 0..256 {
+        match hoist_once(doc.clone(), config, &renames)? {
+            Ok(doc) => return Ok((doc, notes)),
+            Err(clash) => {
+                let (keep, rename) =
+                    if clash.first.0 <= clash.second.0 { (&clash.first, &clash.second) } else { (&clash.second, &clash.first) };
+                let fallback = fallback_name(&rename.0, &clash.name, config, &renames);
+                if renames.contains_key(&rename.0) || config.name_override(&rename.0).is_some() || fallback == clash.name {
+                    fail!(
+                        "schema name `{}` would name two different schemas: {} ({}) and {} ({}) (first difference at {}); \
+                         give one of them another name in the config's name_overrides, keyed by its location",
+                        clash.name,
+                        clash.first.0,
+                        clash.first.1,
+                        clash.second.0,
+                        clash.second.1,
+                        clash.pointer
+                    );
+                }
+                notes.push(format!(
+                    "`{}` would name two different schemas, {} ({}) and {} ({}), first difference at {}: {} keeps it, {} is named `{fallback}` \
+                     (a name_overrides entry keyed by the location picks another name)",
+                    clash.name, clash.first.0, clash.first.1, clash.second.0, clash.second.1, clash.pointer, keep.0, rename.0
+                ));
+                renames.insert(rename.0.clone(), fallback);
+            }
+        }
+    }
+    fail!("hoist: name clashes did not settle after 256 renames")
+}
+
+/// The name a location takes when its rule-made name is taken by another schema.
+fn fallback_name(location: &str, name: &str, config: &Config, renames: &BTreeMap<String, String>) -> String {
+    let (kind, rest) = location.split_once(':').unwrap_or(("", location));
+    let candidate = match kind {
+        "response" => format!("{}Response", pascal(rest)),
+        "parameter" => {
+            let (op, param) = rest.split_once('.').unwrap_or((rest, ""));
+            format!("{}{}", pascal(op), config.singular(param).to_upper_camel_case())
+        }
+        _ => String::new(),
+    };
+    if !candidate.is_empty() && candidate != name && !renames.values().any(|n| *n == candidate) {
+        return candidate;
+    }
+    (2..).map(|n| format!("{name}{n}")).find(|c| !renames.values().any(|n| n == c)).expect("an unused number")
+}
+
+/// Two locations whose rule-made name is the same but whose schemas cannot be one type.
+struct Clash {
+    name: String,
+    /// `(location, file)` of each side.
+    first: (String, String),
+    second: (String, String),
+    pointer: String,
+}
+
+/// One hoisting pass with the given automatic renames: the document, or the first clash.
+fn hoist_once(mut doc: Value, config: &Config, renames: &BTreeMap<String, String>) -> Result<std::result::Result<Value, Clash>> {
     let existing = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
     let mut hoister = Hoister {
         config,
-        origins: existing.keys().map(|k| (k.clone(), "the fragments' own components".to_string())).collect(),
+        origins: existing.keys().map(|k| (k.clone(), ("the fragments' own components".to_string(), String::new()))).collect(),
+        copies: existing.iter().map(|(k, v)| (k.clone(), vec![v.clone()])).collect(),
         schemas: existing,
         file: String::new(),
         error: None,
+        clash: None,
         used_overrides: std::cell::RefCell::default(),
+        auto_names: renames.clone(),
     };
     for_each_operation_mut(&mut doc, |path, _, op| {
         if hoister.error.is_none()
+            && hoister.clash.is_none()
             && let Err(e) = hoister.operation(path, op)
         {
             hoister.error = Some(e);
         }
     });
+    if let Some(clash) = hoister.clash {
+        return Ok(Err(clash));
+    }
     if let Some(e) = hoister.error {
         return Err(e);
     }
@@ -61,16 +142,24 @@ pub fn hoist(mut doc: Value, config: &Config) -> Result<Value> {
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let components = doc.as_object_mut().expect("a document is an object").entry("components").or_insert_with(|| json!({}));
     components["schemas"] = Value::Object(sorted.into_iter().collect());
-    Ok(doc)
+    Ok(Ok(doc))
 }
 
 struct Hoister<'c> {
     config: &'c Config,
+    /// name → the component: the union of its copies
     schemas: Map<String, Value>,
-    /// name → "location (file)" of its first definition
-    origins: BTreeMap<String, String>,
+    /// name → every distinct copy met under it (the union is taken over them sorted, so it does
+    /// not depend on the order operations are visited in)
+    copies: BTreeMap<String, Vec<Value>>,
+    /// name → (location, file) of its first definition
+    origins: BTreeMap<String, (String, String)>,
     file: String,
     error: Option<Error>,
+    clash: Option<Clash>,
+    /// location → name given by a rule rather than by the location itself (list envelopes'
+    /// items, clash resolutions)
+    auto_names: BTreeMap<String, String>,
     /// override locations looked up (an entry never looked up matches nothing)
     used_overrides: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
@@ -99,7 +188,16 @@ impl Hoister<'_> {
             let Some(schema) = response.pointer_mut(JSON_SCHEMA) else { continue };
             if is_success(status) {
                 let location = format!("response:{id}");
-                let default = if returns_entity { entity.clone() } else { format!("{}Response", pascal(&id)) };
+                let mut default = if returns_entity { entity.clone() } else { format!("{}Response", pascal(&id)) };
+                // a list in an envelope (`{data: [...], hasMore}`): the items are the entity,
+                // the envelope its page
+                if id.starts_with("list_")
+                    && let Some(items) = envelope_items(schema)
+                {
+                    let page = format!("{default}Page");
+                    self.auto_names.entry(format!("property:{page}.{items}")).or_insert(default);
+                    default = page;
+                }
                 let name = self.name(&location, default);
                 self.hoist_at(schema, &name, &location)?;
             } else if let ErrorBodies::One(error_schema) = self.config.error_bodies {
@@ -190,7 +288,7 @@ impl Hoister<'_> {
                 self.used_overrides.borrow_mut().insert(location.to_string());
                 name.to_string()
             }
-            None => default,
+            None => self.auto_names.get(location).cloned().unwrap_or(default),
         }
     }
 
@@ -210,6 +308,16 @@ impl Hoister<'_> {
     }
 
     fn hoist_named(&mut self, schema: &mut Value, name: &str, location: &str) -> Result<()> {
+        // the alternatives of a union: named after it, by discriminator value or title
+        for keyword in ["oneOf", "anyOf"] {
+            let discriminator = schema.pointer("/discriminator/propertyName").and_then(Value::as_str).map(String::from);
+            for (i, alternative) in schema.get_mut(keyword).and_then(Value::as_array_mut).into_iter().flatten().enumerate() {
+                let variant = alternative_name(alternative, discriminator.as_deref()).unwrap_or_else(|| format!("Option{}", i + 1));
+                let alt_location = format!("alternative:{name}.{i}");
+                let alt_name = self.name(&alt_location, format!("{name}{variant}"));
+                self.hoist_at(alternative, &alt_name, &alt_location)?;
+            }
+        }
         // children first, so the component holds `$ref`s to its own parts
         for (prop, child) in schema.get_mut("properties").and_then(Value::as_object_mut).into_iter().flatten() {
             let child_location = format!("property:{name}.{prop}");
@@ -227,28 +335,180 @@ impl Hoister<'_> {
         Ok(())
     }
 
-    /// Adds a component; the same name again must be the same schema (docs aside).
+    /// Adds a component. The same name again is one type when the copies can be: they may
+    /// differ in documentation, optional fields, enum values, nullability and limits, and the
+    /// component is their union ([`unite`]). Anything else is a clash, resolved by a rename.
     fn insert(&mut self, name: &str, component: Value, location: &str) -> Result<()> {
-        let here = format!("{location} ({})", self.file);
-        match self.schemas.get(name) {
-            None => {
-                self.schemas.insert(name.to_string(), component);
-                self.origins.insert(name.to_string(), here);
-            }
-            Some(existing) if *existing == component => {}
-            Some(existing) if without_docs_deep(existing) == without_docs_deep(&component) => {
-                let merged = merge_docs(existing, &component);
-                self.schemas.insert(name.to_string(), merged);
-            }
-            Some(existing) => fail!(
-                "schema name `{name}` would name two different schemas: {} and {here} (first difference at {}); \
-                 give one of them another name in the config's name_overrides, keyed by its location",
-                self.origins[name],
-                first_difference(existing, &component, String::new()).unwrap_or_else(|| "/".into())
-            ),
+        let copies = self.copies.entry(name.to_string()).or_default();
+        if copies.contains(&component) {
+            return Ok(());
         }
+        copies.push(component.clone());
+        let mut sorted: Vec<&Value> = copies.iter().collect();
+        sorted.sort_by_cached_key(|v| text(v));
+        let mut united = sorted[0].clone();
+        for copy in &sorted[1..] {
+            match unite(&united, copy) {
+                Some(u) => united = u,
+                None => {
+                    let (first_location, first_file) = self.origins[name].clone();
+                    let pointer = first_difference(&without_docs_deep(self.schemas.get(name).unwrap_or(&united)), &without_docs_deep(&component), String::new())
+                        .unwrap_or_else(|| "/".into());
+                    self.clash = Some(Clash {
+                        name: name.to_string(),
+                        first: (first_location, first_file),
+                        second: (location.to_string(), self.file.clone()),
+                        pointer,
+                    });
+                    // stop this pass: the caller renames and starts over
+                    return Err(Error("clash".into()));
+                }
+            }
+        }
+        self.origins.entry(name.to_string()).or_insert_with(|| (location.to_string(), self.file.clone()));
+        self.schemas.insert(name.to_string(), united);
         Ok(())
     }
+}
+
+/// The property of a list's envelope that holds its items: the one array of objects among the
+/// envelope's properties (`data`, `items`, `results`, ...).
+fn envelope_items(schema: &Value) -> Option<String> {
+    if schema.get("type") == Some(&json!("array")) {
+        return None;
+    }
+    let properties = schema.get("properties")?.as_object()?;
+    let mut arrays = properties.iter().filter(|(_, p)| p.get("type") == Some(&json!("array")) && p.get("items").is_some_and(is_hoistable));
+    let (name, _) = arrays.next()?;
+    arrays.next().is_none().then(|| name.clone())
+}
+
+/// A union alternative's own name: its discriminator value (`kind: ["http"]` → `Http`) or title.
+fn alternative_name(alternative: &Value, discriminator: Option<&str>) -> Option<String> {
+    if let Some(property) = discriminator
+        && let Some(values) = alternative.pointer(&format!("/properties/{property}/enum")).and_then(Value::as_array)
+        && let [Value::String(value)] = values.as_slice()
+    {
+        return Some(value.to_upper_camel_case());
+    }
+    alternative.get("title").and_then(Value::as_str).map(|t| t.to_upper_camel_case())
+}
+
+/// Keys whose differences between two copies are limits: the union keeps a limit both copies
+/// state alike and drops one they disagree on (the loosest reading; each operation's own
+/// limits are still checked, from its own copy, see `codegen::limits`).
+const LIMIT_KEYS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "pattern",
+    "multipleOf",
+    "default",
+    "readOnly",
+    "writeOnly",
+    "minProperties",
+    "maxProperties",
+];
+
+/// The one type two copies of a schema can be, if any: properties of either (required only
+/// where both require them), enum values of either, nullable if either is, limits both state
+/// alike, the smaller text of differing documentation. `None` where they truly differ (a type,
+/// a format, an enum against a free value).
+pub fn unite(a: &Value, b: &Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            // a nullable reference is the reference wrapped in allOf; either side may be so
+            let (x, y) = (as_nullable_ref(x, y), as_nullable_ref(y, x));
+            let (first, second) = if text(a) <= text(b) { (&x, &y) } else { (&y, &x) };
+            let mut merged = Map::new();
+            for key in first.keys().chain(second.keys().filter(|k| !first.contains_key(*k))) {
+                let (p, q) = (x.get(key), y.get(key));
+                let value = match key.as_str() {
+                    k if DOC_KEYS.contains(&k) => match (p, q) {
+                        (Some(p), Some(q)) => if text(p) <= text(q) { p.clone() } else { q.clone() },
+                        (Some(v), None) | (None, Some(v)) => v.clone(),
+                        (None, None) => continue,
+                    },
+                    "nullable" | "deprecated" => {
+                        if p == Some(&json!(true)) || q == Some(&json!(true)) {
+                            json!(true)
+                        } else if p.is_some() && q.is_some() {
+                            json!(false)
+                        } else {
+                            continue;
+                        }
+                    }
+                    "properties" => {
+                        let (p, q) = (p?.as_object()?, q.and_then(Value::as_object));
+                        let Some(q) = q else { return None };
+                        let mut props = Map::new();
+                        let (pf, ps) = if text(&Value::Object(p.clone())) <= text(&Value::Object(q.clone())) { (p, q) } else { (q, p) };
+                        for name in pf.keys().chain(ps.keys().filter(|k| !pf.contains_key(*k))) {
+                            let united = match (p.get(name), q.get(name)) {
+                                (Some(s), Some(t)) => unite(s, t)?,
+                                (Some(s), None) | (None, Some(s)) => s.clone(),
+                                (None, None) => continue,
+                            };
+                            props.insert(name.clone(), united);
+                        }
+                        Value::Object(props)
+                    }
+                    "required" => {
+                        let empty = Vec::new();
+                        let p = p.and_then(Value::as_array).unwrap_or(&empty);
+                        let q = q.and_then(Value::as_array).unwrap_or(&empty);
+                        Value::Array(p.iter().filter(|r| q.contains(r)).cloned().collect())
+                    }
+                    "enum" => {
+                        let (p, q) = (p?.as_array()?, q?.as_array()?);
+                        let mut values = p.clone();
+                        values.extend(q.iter().filter(|v| !p.contains(v)).cloned());
+                        Value::Array(values)
+                    }
+                    k if LIMIT_KEYS.contains(&k) => match (p, q) {
+                        (Some(p), Some(q)) if p == q => p.clone(),
+                        _ => continue,
+                    },
+                    "items" | "additionalProperties" => match (p, q) {
+                        (Some(p), Some(q)) => unite(p, q)?,
+                        _ => return None,
+                    },
+                    _ => match (p, q) {
+                        (Some(p), Some(q)) if p == q => p.clone(),
+                        (Some(p), Some(q)) if p.is_object() && q.is_object() => unite(p, q)?,
+                        (Some(Value::Array(p)), Some(Value::Array(q))) if p.len() == q.len() => {
+                            Value::Array(p.iter().zip(q).map(|(s, t)| unite(s, t)).collect::<Option<_>>()?)
+                        }
+                        _ => return None,
+                    },
+                };
+                merged.insert(key.clone(), value);
+            }
+            Some(Value::Object(merged))
+        }
+        _ if a == b => Some(a.clone()),
+        _ => None,
+    }
+}
+
+/// `{$ref}` as `{nullable: true, allOf: [{$ref}]}` when the other copy is the nullable form of
+/// the same reference.
+fn as_nullable_ref(this: &Map<String, Value>, other: &Map<String, Value>) -> Map<String, Value> {
+    if let Some(reference) = this.get("$ref")
+        && this.len() == 1
+        && other.get("allOf") == Some(&json!([{"$ref": reference}]))
+    {
+        let mut wrapped = Map::new();
+        wrapped.insert("allOf".into(), json!([{"$ref": reference}]));
+        return wrapped;
+    }
+    this.clone()
 }
 
 /// Keys that document a schema without changing what it accepts.
@@ -265,39 +525,6 @@ fn without_docs_deep(schema: &Value) -> Value {
     }
 }
 
-/// Two copies that differ only in their documentation (an enum described at one use and not at
-/// another) are one schema. Key by key, at every depth: where both say something different the
-/// smaller text wins, so the result does not depend on which copy came first.
-fn merge_docs(a: &Value, b: &Value) -> Value {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
-            keys.dedup();
-            // key order: the smaller copy's, then any doc key only the other has
-            let (first, second) = if text(a) <= text(b) { (x, y) } else { (y, x) };
-            let mut merged = serde_json::Map::new();
-            for key in first.keys().chain(second.keys().filter(|k| !first.contains_key(*k))) {
-                let value = match (x.get(key), y.get(key)) {
-                    (Some(p), Some(q)) if DOC_KEYS.contains(&key.as_str()) => {
-                        if text(p) <= text(q) {
-                            p.clone()
-                        } else {
-                            q.clone()
-                        }
-                    }
-                    (Some(p), Some(q)) => merge_docs(p, q),
-                    (Some(p), None) | (None, Some(p)) => p.clone(),
-                    (None, None) => continue,
-                };
-                merged.insert(key.clone(), value);
-            }
-            Value::Object(merged)
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => Value::Array(x.iter().zip(y).map(|(p, q)| merge_docs(p, q)).collect()),
-        _ => a.clone(),
-    }
-}
-
 /// The compact JSON text of a value: what "smaller" means when two copies disagree.
 fn text(value: &Value) -> String {
     value.to_string()
@@ -308,7 +535,10 @@ fn is_success(status: &str) -> bool {
 }
 
 fn is_hoistable(schema: &Value) -> bool {
-    schema.get("enum").is_some() || schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+    schema.get("enum").is_some()
+        || schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+        || schema.get("oneOf").is_some()
+        || schema.get("anyOf").is_some()
 }
 
 /// The JSON pointer of the first place two values differ.
@@ -458,17 +688,97 @@ mod tests {
     }
 
     #[test]
-    fn one_name_for_two_different_schemas_is_an_error_naming_both_places() {
+    fn a_clash_between_rule_made_names_is_resolved_by_rule_and_printed() {
         let mut doc = fixture();
         doc["paths"]["/api/v1/things"]["post"]["responses"]["201"] =
             body(json!({"type": "object", "properties": {"id": {"type": "integer"}}}));
-        let err = hoist(doc, &config()).unwrap_err();
+        let (doc, notes) = hoist_with_notes(doc, &config()).unwrap();
+        let post = &doc["paths"]["/api/v1/things"]["post"]["responses"]["201"]["content"]["application/json"]["schema"];
+        assert_eq!(post, &json!({"$ref": "#/components/schemas/CreateThingResponse"}));
+        assert_eq!(doc["components"]["schemas"]["CreateThingResponse"]["properties"]["id"]["type"], "integer");
+        assert_eq!(doc["components"]["schemas"]["Thing"]["properties"]["id"]["type"], "string");
+        assert_eq!(notes.len(), 1);
         assert!(
-            err.0.starts_with(
-                "schema name `Thing` would name two different schemas: response:list_things (t/get-list.json) and response:create_thing (t/post-create.json) (first difference at /properties/id/type)"
-            ),
+            notes[0].starts_with(
+                "`Thing` would name two different schemas, response:list_things (t/get-list.json) and response:create_thing (t/post-create.json), first difference at /properties/id/type: response:create_thing keeps it, response:list_things is named `ListThingsResponse`"
+            ) || notes[0].contains("response:list_things keeps it, response:create_thing is named `CreateThingResponse`"),
+            "{notes:?}"
+        );
+        // the same whatever the order
+        let mut reversed = doc.clone();
+        let paths = reversed["paths"].as_object().unwrap().clone();
+        reversed["paths"] = Value::Object(paths.into_iter().rev().collect());
+        assert_eq!(hoist(reversed, &config()).unwrap()["components"], doc["components"]);
+    }
+
+    #[test]
+    fn a_clash_an_override_fixes_in_place_is_an_error_naming_both_places() {
+        let mut doc = fixture();
+        doc["paths"]["/api/v1/things"]["post"]["responses"]["201"] =
+            body(json!({"type": "object", "properties": {"id": {"type": "integer"}}}));
+        let forced = Config { name_overrides: &[("response:create_thing", "Thing")], strict_overrides: false, ..config() };
+        let err = hoist(doc, &forced).unwrap_err();
+        assert!(
+            err.0.starts_with("schema name `Thing` would name two different schemas: response:list_things (t/get-list.json) and response:create_thing (t/post-create.json) (first difference at /properties/id/type)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn copies_that_drift_apart_are_one_type_with_their_union() {
+        // the vendor updates one fragment's copy: an optional field, an enum value, a nullable
+        let mut doc = fixture();
+        let created = &mut doc["paths"]["/api/v1/things"]["post"]["responses"]["201"]["content"]["application/json"]["schema"];
+        created["properties"]["languageTag"] = json!({"type": "string"});
+        created["properties"]["status"]["enum"] = json!(["a", "b", "c"]);
+        created["required"] = json!(["id", "languageTag"]);
+        doc["paths"]["/api/v1/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]["required"] = json!(["id"]);
+        let (doc, notes) = hoist_with_notes(doc, &config()).unwrap();
+        assert!(notes.is_empty(), "{notes:?}");
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Thing"]["properties"]["languageTag"], json!({"type": "string"}));
+        // required only where every copy requires it: a copy without the field decodes
+        assert_eq!(schemas["Thing"]["required"], json!(["id"]));
+        assert_eq!(schemas["ThingStatus"]["enum"], json!(["a", "b", "c"]));
+    }
+
+    #[test]
+    fn unite_keeps_what_both_say_and_refuses_a_real_difference() {
+        let a = json!({"type": "string", "maxLength": 5, "nullable": true});
+        let b = json!({"type": "string", "maxLength": 9});
+        assert_eq!(unite(&a, &b).unwrap(), json!({"type": "string", "nullable": true}));
+        assert_eq!(unite(&json!({"type": "string"}), &json!({"type": "integer"})), None);
+        assert_eq!(unite(&json!({"type": "string", "format": "uuid"}), &json!({"type": "string"})), None);
+        assert_eq!(unite(&json!({"type": "string", "enum": ["a"]}), &json!({"type": "string"})), None);
+        let reference = json!({"$ref": "#/components/schemas/X"});
+        let nullable = json!({"nullable": true, "allOf": [reference.clone()]});
+        assert_eq!(unite(&reference, &nullable).unwrap(), nullable);
+    }
+
+    #[test]
+    fn a_list_in_an_envelope_names_its_items_after_the_entity() {
+        let doc = json!({"paths": {"/api/v1/things": {"get": {"operationId": "list_things", "responses": {
+            "200": body(json!({"type": "object", "properties": {"data": {"type": "array", "items": entity()}, "hasMore": {"type": "boolean"}}}))}},
+            "post": {"operationId": "create_thing", "responses": {"201": body(entity())}}}}});
+        let doc = hoist(doc, &config()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["ThingPage"]["properties"]["data"]["items"], json!({"$ref": "#/components/schemas/Thing"}));
+        assert!(schemas.get("ThingPageData").is_none());
+    }
+
+    #[test]
+    fn union_alternatives_are_named_by_discriminator_value_or_title() {
+        let alt = |kind: &str| json!({"type": "object", "properties": {"kind": {"type": "string", "enum": [kind]}, "id": {"type": "string"}}});
+        let doc = json!({"paths": {"/api/v1/things/{id}": {"get": {"operationId": "get_thing", "responses": {
+            "200": body(json!({"oneOf": [alt("http"), alt("email"), {"title": "other thing", "type": "object", "properties": {"x": {"type": "string"}}}],
+                "discriminator": {"propertyName": "kind"}}))}}}}});
+        let doc = hoist(doc, &config()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Thing"]["oneOf"],
+            json!([{"$ref": "#/components/schemas/ThingHttp"}, {"$ref": "#/components/schemas/ThingEmail"}, {"$ref": "#/components/schemas/ThingOtherThing"}])
+        );
+        assert_eq!(schemas["Thing"]["discriminator"], json!({"propertyName": "kind"}));
     }
 
     #[test]
@@ -498,10 +808,10 @@ mod tests {
     fn copies_that_differ_only_in_docs_collapse_whatever_the_order() {
         let described = json!({"type": "string", "enum": ["a"], "description": "Used here."});
         let bare = json!({"type": "string", "enum": ["a"]});
-        assert_eq!(merge_docs(&bare, &described), described);
-        assert_eq!(merge_docs(&described, &bare).to_string(), merge_docs(&bare, &described).to_string());
+        assert_eq!(unite(&bare, &described).unwrap(), described);
+        assert_eq!(unite(&described, &bare).unwrap().to_string(), unite(&bare, &described).unwrap().to_string());
         let other = json!({"type": "string", "enum": ["a"], "description": "Another."});
-        assert_eq!(merge_docs(&described, &other).to_string(), merge_docs(&other, &described).to_string());
+        assert_eq!(unite(&described, &other).unwrap().to_string(), unite(&other, &described).unwrap().to_string());
     }
 
     #[test]

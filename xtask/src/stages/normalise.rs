@@ -63,13 +63,13 @@ pub fn derive_operation_ids(mut doc: Value, config: &Config) -> Result<Value> {
 }
 
 /// The resource a path is about and what follows it: `("chat-messages", has_id, Some("export"))`.
+/// Segments before the resource that only version or mount the API (`api`, `v1`) are skipped
+/// when the path lacks the configured prefix.
 pub fn path_shape<'a>(config: &Config, path: &'a str) -> (&'a str, bool, Option<&'a str>) {
-    let rest = path.strip_prefix(config.path_prefix).unwrap_or(path.trim_start_matches('/'));
-    let mut segments = rest.split('/').filter(|s| !s.is_empty());
-    let resource = segments.next().unwrap_or("root");
+    let (resource, rest) = path_segments(config, path);
     let mut has_id = false;
     let mut action = None;
-    for s in segments {
+    for s in rest {
         if s.starts_with('{') {
             has_id = true;
         } else {
@@ -79,21 +79,69 @@ pub fn path_shape<'a>(config: &Config, path: &'a str) -> (&'a str, bool, Option<
     (resource, has_id, action)
 }
 
+/// The resource segment of a path and the segments after it.
+fn path_segments<'a>(config: &Config, path: &'a str) -> (&'a str, Vec<&'a str>) {
+    let rest = path.strip_prefix(config.path_prefix).unwrap_or(path.trim_start_matches('/'));
+    let mut segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let is_mount = |s: &str| s == "api" || (s.len() > 1 && s.starts_with('v') && s[1..].chars().all(|c| c.is_ascii_digit()));
+    while segments.len() > 1 && is_mount(segments[0]) {
+        segments.remove(0);
+    }
+    if segments.is_empty() {
+        return ("root", Vec::new());
+    }
+    let resource = segments.remove(0);
+    (resource, segments)
+}
+
+/// The derived id of an operation (see [`derive_operation_ids`]). An action after an id is a
+/// verb phrase: `POST things/{id}/rotate-secret` → `rotate_thing_secret`. Deeper paths name
+/// every noun in order: `GET things/{id}/parts/{partId}` → `get_thing_part`.
 pub fn operation_id(config: &Config, method: &str, path: &str) -> String {
-    let (resource, has_id, action) = path_shape(config, path);
+    let (resource, rest) = path_segments(config, path);
     let plural = resource.to_snake_case();
     let singular = config.singular(resource).to_snake_case();
-    let action = action.map(|a| a.to_snake_case());
-    match (method, has_id, action) {
-        ("get", false, None) => format!("list_{plural}"),
-        ("get", false, Some(a)) => format!("list_{singular}_{a}"),
-        ("get", true, None) => format!("get_{singular}"),
-        ("get", true, Some(a)) => format!("get_{singular}_{a}"),
-        ("post", false, None) => format!("create_{singular}"),
-        ("post", false, Some(a)) => format!("{a}_{plural}"),
-        ("patch" | "put", true, None) => format!("update_{singular}"),
-        ("delete", true, None) => format!("delete_{singular}"),
-        (m, _, _) => format!("{m}_{}", path.trim_matches('/').replace(['{', '}'], "").to_snake_case()),
+    let ids = rest.iter().filter(|s| s.starts_with('{')).count();
+    let nouns: Vec<String> = rest.iter().filter(|s| !s.starts_with('{')).map(|s| s.to_snake_case()).collect();
+    let ends_in_id = rest.last().is_some_and(|s| s.starts_with('{'));
+    match (method, ids, nouns.as_slice()) {
+        ("get", 0, []) => format!("list_{plural}"),
+        ("get", 0, [a]) => format!("list_{singular}_{a}"),
+        ("get", 1, []) => format!("get_{singular}"),
+        ("get", 1, [a]) => format!("get_{singular}_{a}"),
+        ("post", 0, []) => format!("create_{singular}"),
+        ("post", 0, [a]) => verb_phrase(a, &plural),
+        ("post", 1, [a]) => verb_phrase(a, &singular),
+        ("patch" | "put", 1, []) => format!("update_{singular}"),
+        ("delete", 1, []) => format!("delete_{singular}"),
+        _ => {
+            // sub-resources: every noun in order, singular where an id follows it
+            let mut segments = std::iter::once(resource).chain(rest.iter().copied()).peekable();
+            let mut words = Vec::new();
+            while let Some(segment) = segments.next() {
+                if segment.starts_with('{') {
+                    continue;
+                }
+                let followed_by_id = segments.peek().is_some_and(|s| s.starts_with('{'));
+                words.push(if followed_by_id { config.singular(segment).to_snake_case() } else { segment.to_snake_case() });
+            }
+            let verb = match method {
+                "get" if ends_in_id => "get",
+                "get" => "list",
+                "post" => "create",
+                "patch" | "put" => "update",
+                other => other,
+            };
+            format!("{verb}_{}", words.join("_"))
+        }
+    }
+}
+
+/// `rotate_secret` on `thing` → `rotate_thing_secret`: the action's first word is the verb.
+fn verb_phrase(action: &str, object: &str) -> String {
+    match action.split_once('_') {
+        Some((verb, rest)) => format!("{verb}_{object}_{rest}"),
+        None => format!("{action}_{object}"),
     }
 }
 
@@ -279,7 +327,15 @@ mod tests {
             ("post", "/api/v1/chat-message-follow-ups", "create_chat_message_follow_up"),
             ("get", "/api/v1/companies", "list_companies"),
             ("get", "/api/v1/companies/{id}", "get_company"),
-            ("put", "/api/v1/a/{id}/b/{c}", "put_api_v1_a_id_b_c"),
+            ("post", "/api/v1/webhooks/{id}/rotate-secret", "rotate_webhook_secret"),
+            ("post", "/api/v1/chats/{id}/close", "close_chat"),
+            ("put", "/api/v1/webhooks/{id}", "update_webhook"),
+            ("get", "/api/v1/webhooks/{id}/deliveries/{deliveryId}", "get_webhook_delivery"),
+            ("get", "/api/v1/webhooks/{id}/deliveries/{deliveryId}/attempts", "list_webhook_delivery_attempts"),
+            ("delete", "/api/v1/a/{id}/b/{c}", "delete_a_b"),
+            ("put", "/api/v1/a/{id}/b/{c}", "update_a_b"),
+            ("get", "/v2/things", "list_things"),
+            ("get", "/", "list_root"),
         ];
         for (method, path, id) in cases {
             assert_eq!(operation_id(&c, method, path), id, "{method} {path}");
