@@ -39,6 +39,7 @@ pub trait Paginate {
         F: Fn(builder::ListChatDetails<'a>) -> builder::ListChatDetails<'a> + Send + Sync
             + 'a;
 }
+#[allow(deprecated)]
 impl Paginate for zaia_client::Client {
     fn list_chat_message_follow_ups_pages<'a, F>(
         &'a self,

@@ -1287,6 +1287,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponderEntity {
             )
     }
 }
+#[allow(deprecated)]
 impl Chat {
     /// Builds `Chat` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1358,6 +1359,7 @@ impl Chat {
         self
     }
 }
+#[allow(deprecated)]
 impl ChatDetails {
     /// Builds `ChatDetails` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1547,6 +1549,7 @@ impl ChatDetails {
         self
     }
 }
+#[allow(deprecated)]
 impl ChatMessage {
     /// Builds `ChatMessage` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1627,6 +1630,7 @@ impl ChatMessage {
         self
     }
 }
+#[allow(deprecated)]
 impl ChatMessageFollowUp {
     /// Builds `ChatMessageFollowUp` from the fields it must have; the others start unset (set them with the `with_*` methods).
     #[allow(clippy::too_many_arguments)]
@@ -1722,6 +1726,7 @@ impl ChatMessageFollowUp {
         self
     }
 }
+#[allow(deprecated)]
 impl ChatMessagePagination {
     /// Builds `ChatMessagePagination` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -1735,6 +1740,7 @@ impl ChatMessagePagination {
         self
     }
 }
+#[allow(deprecated)]
 impl ChatMessageWithJoins {
     /// Builds `ChatMessageWithJoins` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1833,6 +1839,7 @@ impl ChatMessageWithJoins {
         self
     }
 }
+#[allow(deprecated)]
 impl CreateChatMessageFollowUpRequest {
     /// Builds `CreateChatMessageFollowUpRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1861,6 +1868,7 @@ impl CreateChatMessageFollowUpRequest {
         self
     }
 }
+#[allow(deprecated)]
 impl CreateChatMessageRequest {
     /// Builds `CreateChatMessageRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1909,6 +1917,7 @@ impl CreateChatMessageRequest {
         self
     }
 }
+#[allow(deprecated)]
 impl CreateChatRequest {
     /// Builds `CreateChatRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(channel_id: ::uuid::Uuid, owner_id: ::uuid::Uuid) -> Self {
@@ -1925,6 +1934,7 @@ impl CreateChatRequest {
         self
     }
 }
+#[allow(deprecated)]
 impl DeleteChatResponse {
     /// Builds `DeleteChatResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(message: ::std::string::String) -> Self {
@@ -1936,6 +1946,7 @@ impl DeleteChatResponse {
         self
     }
 }
+#[allow(deprecated)]
 impl ExportChatMessagesRequest {
     /// Builds `ExportChatMessagesRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(callback_url: ::std::string::String) -> Self {
@@ -1975,6 +1986,7 @@ impl ExportChatMessagesRequest {
         self
     }
 }
+#[allow(deprecated)]
 impl ExportChatMessagesResponse {
     /// Builds `ExportChatMessagesResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(message: ::std::string::String) -> Self {
@@ -1986,6 +1998,7 @@ impl ExportChatMessagesResponse {
         self
     }
 }
+#[allow(deprecated)]
 impl KnownException {
     /// Builds `KnownException` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -2027,6 +2040,7 @@ impl KnownException {
         self
     }
 }
+#[allow(deprecated)]
 impl KnownExceptionCta {
     /// Builds `KnownExceptionCta` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(type_: KnownExceptionCtaType, url: ::std::string::String) -> Self {
@@ -2043,6 +2057,7 @@ impl KnownExceptionCta {
         self
     }
 }
+#[allow(deprecated)]
 impl KnownExceptionFeedback {
     /// Builds `KnownExceptionFeedback` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -2068,6 +2083,7 @@ impl KnownExceptionFeedback {
         self
     }
 }
+#[allow(deprecated)]
 impl UpdateChatMessageFollowUpRequest {
     /// Builds `UpdateChatMessageFollowUpRequest` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -2137,6 +2153,7 @@ impl UpdateChatMessageFollowUpRequest {
         self
     }
 }
+#[allow(deprecated)]
 impl UpdateChatRequest {
     /// Builds `UpdateChatRequest` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {

@@ -185,6 +185,7 @@ pub mod error {
         }
     }
 }
+#[allow(deprecated)]
 impl ChatMessages {
     /// Builds `ChatMessages` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -198,6 +199,7 @@ impl ChatMessages {
         self
     }
 }
+#[allow(deprecated)]
 impl ChatMessagesData {
     /// Builds `ChatMessagesData` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -262,6 +264,7 @@ impl ChatMessagesData {
         self
     }
 }
+#[allow(deprecated)]
 impl ChatMessagesDataFollowUp {
     /// Builds `ChatMessagesDataFollowUp` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -281,6 +284,7 @@ impl ChatMessagesDataFollowUp {
         self
     }
 }
+#[allow(deprecated)]
 impl ChatMessagesDataSourceSnip {
     /// Builds `ChatMessagesDataSourceSnip` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -300,6 +304,7 @@ impl ChatMessagesDataSourceSnip {
         self
     }
 }
+#[allow(deprecated)]
 impl GetChatMessagesError400 {
     /// Builds `GetChatMessagesError400` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -313,6 +318,7 @@ impl GetChatMessagesError400 {
         self
     }
 }
+#[allow(deprecated)]
 impl GetChatMessagesError403 {
     /// Builds `GetChatMessagesError403` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -326,6 +332,7 @@ impl GetChatMessagesError403 {
         self
     }
 }
+#[allow(deprecated)]
 impl GetChatMessagesError403Error {
     /// Builds `GetChatMessagesError403Error` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -339,6 +346,7 @@ impl GetChatMessagesError403Error {
         self
     }
 }
+#[allow(deprecated)]
 impl GetChatMessagesError500 {
     /// Builds `GetChatMessagesError500` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {

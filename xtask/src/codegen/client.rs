@@ -35,6 +35,7 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
         Ok(t) => Ok(t),
         Err(e) => fail!("client: progenitor rejected the merged spec: {e}"),
     })?;
+    let client = mark_deprecated_operations(client, spec)?;
     let table = config.client_inner_type.map(|_| operations_table(spec));
     let key = match config.client_inner_type {
         Some(_) => Some(api_key_header(spec)?),
@@ -46,6 +47,93 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
 /// `pub const API_KEY_HEADER`: the header of the spec's one `apiKey` scheme, where the runtime
 /// (whose hooks sign every request) puts the key, so a renamed header needs a regeneration,
 /// not a hand edit.
+/// The vendor's words on a deprecated schema, operation or parameter, for `#[deprecated]`.
+pub fn deprecation_note(item: &Value) -> Option<String> {
+    if item.get("deprecated") != Some(&Value::Bool(true)) {
+        return None;
+    }
+    // the first paragraph: later ones are what the generator itself added (wire names, statuses)
+    let said = item.get("description").and_then(Value::as_str).and_then(|d| d.split("\n\n").next()).map(str::trim).filter(|d| !d.is_empty());
+    Some(match said {
+        Some(text) => format!("deprecated by the vendor: {text}"),
+        None => "deprecated by the vendor".to_string(),
+    })
+}
+
+/// progenitor leaves `deprecated: true` out: each deprecated operation's method on `Client`
+/// gets `#[deprecated(note = ...)]` with the vendor's words, so callers see it when building.
+fn mark_deprecated_operations(client: proc_macro2::TokenStream, spec: &Value) -> Result<proc_macro2::TokenStream> {
+    let notes: std::collections::BTreeMap<String, String> = crate::stages::operations(spec)
+        .into_iter()
+        .filter_map(|(_, _, op)| Some((op["operationId"].as_str()?.to_string(), deprecation_note(op)?)))
+        .collect();
+    let any_parameter = crate::stages::operations(spec)
+        .iter()
+        .any(|(_, _, op)| op["parameters"].as_array().into_iter().flatten().any(|p| deprecation_note(p).is_some()));
+    if notes.is_empty() && !any_parameter {
+        return Ok(client);
+    }
+    let mut file: syn::File = match syn::parse2(client) {
+        Ok(f) => f,
+        Err(e) => fail!("client: generated code does not parse: {e}"),
+    };
+    let mut marked = 0;
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
+        if block.trait_.is_some() || !self_ty.path.is_ident("Client") {
+            continue;
+        }
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(method) = member else { continue };
+            if let Some(note) = notes.get(&method.sig.ident.to_string()) {
+                method.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+                marked += 1;
+            }
+        }
+    }
+    if marked != notes.len() {
+        fail!("client: {} deprecated operations but {marked} methods found to mark", notes.len());
+    }
+    mark_deprecated_parameters(&mut file.items, spec);
+    Ok(quote! { #file })
+}
+
+/// A deprecated parameter's setter on its operation's builder (`builder::ListThings::sort`).
+fn mark_deprecated_parameters(items: &mut [syn::Item], spec: &Value) {
+    use heck::{ToSnakeCase, ToUpperCamelCase};
+    let mut notes = std::collections::BTreeMap::new();
+    for (_, _, op) in crate::stages::operations(spec) {
+        let builder = op["operationId"].as_str().unwrap_or_default().to_upper_camel_case();
+        for param in op["parameters"].as_array().into_iter().flatten() {
+            if let Some(note) = deprecation_note(param) {
+                notes.insert((builder.clone(), param["name"].as_str().unwrap_or_default().to_snake_case()), note);
+            }
+        }
+    }
+    for item in items {
+        match item {
+            syn::Item::Mod(module) => {
+                if let Some((_, inner)) = &mut module.content {
+                    mark_deprecated_parameters(inner, spec);
+                }
+            }
+            syn::Item::Impl(block) => {
+                let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
+                let Some(last) = self_ty.path.segments.last() else { continue };
+                let builder = last.ident.to_string();
+                for member in &mut block.items {
+                    let syn::ImplItem::Fn(method) = member else { continue };
+                    if let Some(note) = notes.get(&(builder.clone(), method.sig.ident.to_string())) {
+                        method.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn api_key_header(spec: &Value) -> Result<proc_macro2::TokenStream> {
     let schemes = spec.pointer("/components/securitySchemes").and_then(Value::as_object);
     let headers: Vec<(&String, &str)> = schemes
@@ -111,5 +199,18 @@ mod tests {
         assert!(
             api_key_header(&bad).unwrap_err().0.contains("/components/securitySchemes/apiKey/name: `x key` is not an HTTP header name")
         );
+    }
+
+    #[test]
+    fn deprecated_operations_and_parameters_carry_the_vendors_words() {
+        let spec = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/things": {"get": {
+            "operationId": "list_things", "deprecated": true, "description": "Lists things. Use search instead.\n\nDocumented responses: ...",
+            "parameters": [{"name": "order", "in": "query", "deprecated": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}}}}}},
+            "components": {"securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "authorization"}}}});
+        let config = Config { client_inner_type: None, ..Config::odyssey() };
+        let code = generate(&spec, &config).unwrap();
+        assert!(code.contains("#[deprecated(note = \"deprecated by the vendor: Lists things. Use search instead.\")]"), "{code}");
+        assert!(code.contains("#[deprecated(note = \"deprecated by the vendor\")]\n        pub fn order<"), "{code}");
     }
 }

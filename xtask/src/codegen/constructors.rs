@@ -94,6 +94,8 @@ fn constructor_impl(name: &syn::Ident, fields: &syn::FieldsNamed) -> TokenStream
     };
     let lint = (args.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
     quote! {
+        // a deprecated field still gets its setter (which the caller sees as deprecated)
+        #[allow(deprecated)]
         impl #name {
             #[doc = #new_doc]
             #lint

@@ -46,5 +46,33 @@ pub fn generate(spec: &Value) -> Result<String> {
     };
     patch_fields::rewrite(&mut file, &patch_fields::targets(spec))?;
     constructors::rewrite(&mut file);
+    mark_deprecated_fields(&mut file, spec);
     Ok(format_syntax(&file))
+}
+
+/// typify leaves `deprecated: true` out: a deprecated property's field, and a deprecated
+/// schema's type, get `#[deprecated(note = ...)]` with the vendor's words.
+fn mark_deprecated_fields(file: &mut syn::File, spec: &Value) {
+    let schemas = spec.pointer("/components/schemas").and_then(Value::as_object);
+    for item in &mut file.items {
+        let (ident, attrs) = match item {
+            syn::Item::Struct(s) => (s.ident.to_string(), &mut s.attrs),
+            syn::Item::Enum(e) => (e.ident.to_string(), &mut e.attrs),
+            _ => continue,
+        };
+        let Some(schema) = schemas.and_then(|s| s.get(&ident)) else { continue };
+        if let Some(note) = super::client::deprecation_note(schema) {
+            attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+        }
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &mut s.fields else { continue };
+        for field in &mut fields.named {
+            let wire = patch_fields::wire_name(field);
+            let Some(property) = schema.pointer(&format!("/properties/{}", crate::error::escape_pointer_token(&wire))) else { continue };
+            // a deprecated `$ref` property is `allOf: [$ref]` with the flag beside it
+            if let Some(note) = super::client::deprecation_note(property) {
+                field.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
+            }
+        }
+    }
 }

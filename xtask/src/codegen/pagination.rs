@@ -407,6 +407,8 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
             #(#declarations)*
         }
 
+        // a deprecated list still pages; its own method's warning is the caller's to see
+        #[allow(deprecated)]
         impl Paginate for zaia_client::Client {
             #(#implementations)*
         }
@@ -457,7 +459,7 @@ mod tests {
         assert_eq!(
             notes,
             [
-                "pagination: list_things (GET /api/v1/things) gets no `list_things_pages` stream: no `pageNumber` + `pageSize` and no `limit` parameter"
+                "pagination: list_things (GET /api/v1/things) gets no `list_things_pages` stream: no `pageNumber` + `pageSize`, no cursor (startingAfter, starting_after, after, cursor, pageToken, page_token, nextToken) + `limit`, no `offset` + `limit` and no `limit` parameter"
             ]
         );
         let unbounded = list(
@@ -466,5 +468,68 @@ mod tests {
         assert!(
             collect(&unbounded, &Config::zaia()).1[0].ends_with("`pageSize` has no maximum: a stream would not know how much to ask for")
         );
+    }
+
+    fn envelope_list(params: Value, envelope: Value) -> Value {
+        json!({"paths": {"/api/v1/things": {"get": {"operationId": "list_things", "parameters": params,
+            "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingPage"}}}}}}}},
+            "components": {"schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}}}, "ThingPage": envelope}}})
+    }
+
+    fn limit() -> Value {
+        json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}})
+    }
+
+    #[test]
+    fn a_cursor_list_in_an_envelope_starts_after_the_last_item_while_has_more_says_so() {
+        let spec = envelope_list(
+            json!([limit(), {"name": "startingAfter", "in": "query", "schema": {"type": "string", "format": "uuid"}}]),
+            json!({"type": "object", "required": ["data", "hasMore"], "properties": {
+                "data": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}, "hasMore": {"type": "boolean"}}}),
+        );
+        let (lists, notes) = collect(&spec, &Config::zaia());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(
+            lists[0].shape,
+            Shape::Cursor { param: "startingAfter".into(), next: NextCursor::AfterLast { key: "id".into(), more: Some(("has_more".into(), true)) } }
+        );
+        assert_eq!((lists[0].items_field.as_deref(), lists[0].size_max), (Some("data"), 100));
+        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        assert!(code.contains("Pages::cursor("), "{code}");
+        assert!(code.contains("crate::pagination::after_last(&page.data,page.has_more,|item|&item.id"), "{code}");
+        assert!(code.contains(".starting_after("), "{code}");
+    }
+
+    #[test]
+    fn a_cursor_list_with_a_next_cursor_field_follows_it() {
+        let spec = envelope_list(
+            json!([limit(), {"name": "cursor", "in": "query", "schema": {"type": "string"}}]),
+            json!({"type": "object", "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}, "nextCursor": {"type": "string", "nullable": true}}}),
+        );
+        let (lists, _) = collect(&spec, &Config::zaia());
+        assert_eq!(lists[0].shape, Shape::Cursor { param: "cursor".into(), next: NextCursor::Field("next_cursor".into()) });
+        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        assert!(code.contains("crate::pagination::next_cursor(&page.next_cursor)"), "{code}");
+    }
+
+    #[test]
+    fn an_offset_list_pages_by_offset() {
+        let spec = list(json!([limit(), {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}]));
+        let (lists, _) = collect(&spec, &Config::zaia());
+        assert_eq!(lists[0].shape, Shape::Offset);
+        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        assert!(code.contains(".offset((page-1)*size).limit(size)"), "{code}");
+    }
+
+    #[test]
+    fn a_cursor_list_without_a_way_to_the_next_page_gets_a_note() {
+        let spec = envelope_list(
+            json!([limit(), {"name": "after", "in": "query", "schema": {"type": "string"}}]),
+            json!({"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Other"}}}}),
+        );
+        let (lists, notes) = collect(&spec, &Config::zaia());
+        assert!(lists.is_empty());
+        assert!(notes[0].contains("cursor `after`: the envelope has no next-cursor field"), "{notes:?}");
     }
 }

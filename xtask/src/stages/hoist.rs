@@ -693,16 +693,16 @@ mod tests {
         doc["paths"]["/api/v1/things"]["post"]["responses"]["201"] =
             body(json!({"type": "object", "properties": {"id": {"type": "integer"}}}));
         let (doc, notes) = hoist_with_notes(doc, &config()).unwrap();
-        let post = &doc["paths"]["/api/v1/things"]["post"]["responses"]["201"]["content"]["application/json"]["schema"];
-        assert_eq!(post, &json!({"$ref": "#/components/schemas/CreateThingResponse"}));
-        assert_eq!(doc["components"]["schemas"]["CreateThingResponse"]["properties"]["id"]["type"], "integer");
-        assert_eq!(doc["components"]["schemas"]["Thing"]["properties"]["id"]["type"], "string");
-        assert_eq!(notes.len(), 1);
-        assert!(
-            notes[0].starts_with(
-                "`Thing` would name two different schemas, response:list_things (t/get-list.json) and response:create_thing (t/post-create.json), first difference at /properties/id/type: response:create_thing keeps it, response:list_things is named `ListThingsResponse`"
-            ) || notes[0].contains("response:list_things keeps it, response:create_thing is named `CreateThingResponse`"),
-            "{notes:?}"
+        // the location that sorts first keeps the name; the other takes its fallback
+        let list = &doc["paths"]["/api/v1/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"];
+        assert_eq!(list, &json!({"$ref": "#/components/schemas/ListThingsResponse"}));
+        assert_eq!(doc["components"]["schemas"]["Thing"]["properties"]["id"]["type"], "integer");
+        assert_eq!(doc["components"]["schemas"]["ListThingsResponse"]["properties"]["id"]["type"], "string");
+        assert_eq!(
+            notes,
+            ["`Thing` would name two different schemas, response:list_things (t/get-list.json) and response:create_thing (t/post-create.json), \
+              first difference at /properties/id/type: response:create_thing keeps it, response:list_things is named `ListThingsResponse` \
+              (a name_overrides entry keyed by the location picks another name)"]
         );
         // the same whatever the order
         let mut reversed = doc.clone();
@@ -716,7 +716,11 @@ mod tests {
         let mut doc = fixture();
         doc["paths"]["/api/v1/things"]["post"]["responses"]["201"] =
             body(json!({"type": "object", "properties": {"id": {"type": "integer"}}}));
-        let forced = Config { name_overrides: &[("response:create_thing", "Thing")], strict_overrides: false, ..config() };
+        let forced = Config {
+            name_overrides: &[("response:create_thing", "Thing"), ("response:list_things", "Thing")],
+            strict_overrides: false,
+            ..config()
+        };
         let err = hoist(doc, &forced).unwrap_err();
         assert!(
             err.0.starts_with("schema name `Thing` would name two different schemas: response:list_things (t/get-list.json) and response:create_thing (t/post-create.json) (first difference at /properties/id/type)"),
