@@ -15,6 +15,7 @@ use std::process::Command;
 use crate::config::Config;
 
 const FIXTURES: &str = "xtask/tests/fixtures/agents";
+const WEBHOOKS: &str = "xtask/tests/fixtures/webhooks";
 
 /// What of the workspace the copy needs: every member, the lock file, the fragments.
 const COPIED: &[&str] = &["Cargo.toml", "Cargo.lock", "README.md", "crates", "openapi", "tests", "xtask"];
@@ -66,6 +67,13 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     for name in ["get-list.json", "get-one.json"] {
         copy(&root.join(FIXTURES).join(name), &copy_root.join("openapi/agents").join(name));
     }
+    // a resource of the forms today's fragments do not use (see `webhooks/proof.rs`)
+    for entry in std::fs::read_dir(root.join(WEBHOOKS)).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            copy(&path, &copy_root.join("openapi/webhooks").join(path.file_name().unwrap()));
+        }
+    }
     // and the vendor's other kind of addition: an optional field on a response type (`Chat`,
     // in every fragment that returns one) and on a request body
     let language = serde_json::json!({"type": "string", "description": "The chat's language."});
@@ -94,10 +102,16 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     });
     let config = Config::zaia();
     let (outputs, notes) = crate::outputs(copy_root, std::slice::from_ref(&config)).unwrap();
-    assert!(notes.is_empty(), "{notes:?}");
+    // the one clash of rule-made names (the list's items and the oneOf answer both want
+    // `Webhook`) is resolved by rule and printed, not left to a config edit
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("response:get_webhook is named `GetWebhookResponse`"), "{notes:?}");
     crate::output::write_all(copy_root, &outputs).unwrap();
     let pagination = std::fs::read_to_string(copy_root.join("crates/zaia-ext/src/generated_pagination.rs")).unwrap();
     assert!(pagination.contains("fn list_agents_pages<'a, F>"));
+    assert!(pagination.contains("fn list_webhooks_pages<'a, F>") && pagination.contains("Pages::cursor("), "the cursor list's stream");
+    let client = std::fs::read_to_string(copy_root.join(config.client_out)).unwrap();
+    assert!(client.contains("#[deprecated(\n        note = \"deprecated by the vendor: Replaces a webhook."), "the deprecated PUT");
     // the maintainer's other step, which `cargo xtask check` (not `cargo test`) asks for
     let spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(copy_root.join(config.merged_spec)).unwrap()).unwrap();
     let released = crate::release::read(copy_root).unwrap();
@@ -117,6 +131,7 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
 
     // what a consumer would write against the regenerated crates
     copy(&root.join(FIXTURES).join("proof.rs"), &copy_root.join("crates/zaia-ext/tests/agents_proof.rs"));
+    copy(&root.join(WEBHOOKS).join("proof.rs"), &copy_root.join("crates/zaia-ext/tests/webhooks_proof.rs"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(copy_root)
@@ -127,5 +142,5 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
         .unwrap();
     let log = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "the regenerated workspace failed its tests:\n{log}");
-    assert!(log.contains("3 passed"), "the proof's three tests ran:\n{log}");
+    X
 }

@@ -311,7 +311,9 @@ impl Operation {
         self.parameters()
             .enumerate()
             .filter(|(_, p)| p["in"] == "header" && p["required"] == true)
-            .map(|(i, p)| (p["name"].as_str().unwrap_or_default().to_string(), text(&synthesize(spec.resolve(&p["schema"]), mix(seed, i as u64)))))
+            .map(|(i, p)| {
+                (p["name"].as_str().unwrap_or_default().to_string(), text(&synthesize(spec.resolve(&p["schema"]), mix(seed, i as u64))))
+            })
             .collect()
     }
 

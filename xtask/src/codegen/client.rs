@@ -53,7 +53,8 @@ pub fn deprecation_note(item: &Value) -> Option<String> {
         return None;
     }
     // the first paragraph: later ones are what the generator itself added (wire names, statuses)
-    let said = item.get("description").and_then(Value::as_str).and_then(|d| d.split("\n\n").next()).map(str::trim).filter(|d| !d.is_empty());
+    let said =
+        item.get("description").and_then(Value::as_str).and_then(|d| d.split("\n\n").next()).map(str::trim).filter(|d| !d.is_empty());
     Some(match said {
         Some(text) => format!("deprecated by the vendor: {text}"),
         None => "deprecated by the vendor".to_string(),

@@ -126,7 +126,9 @@ fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s
 fn rust_field(wire: &str) -> String {
     let name = wire.to_snake_case();
     match name.as_str() {
-        "type" | "ref" | "self" | "match" | "move" | "use" | "fn" | "mod" | "impl" | "in" | "loop" | "box" | "where" | "async" => format!("{name}_"),
+        "type" | "ref" | "self" | "match" | "move" | "use" | "fn" | "mod" | "impl" | "in" | "loop" | "box" | "where" | "async" => {
+            format!("{name}_")
+        }
         _ => name,
     }
 }
@@ -177,7 +179,8 @@ fn paged_list(
                     NextCursor::AfterLast { key: "id".into(), more: field_of(HAS_MORE_FIELDS) }
                 }
             };
-            cursor_type = Some(rust_type(&cursor["schema"], config).ok_or_else(|| format!("the cursor `{param}` has no plain Rust type here"))?);
+            cursor_type =
+                Some(rust_type(&cursor["schema"], config).ok_or_else(|| format!("the cursor `{param}` has no plain Rust type here"))?);
             let size_wire = size_param["name"].as_str().unwrap_or_default().to_string();
             (Shape::Cursor { param: param.clone(), next }, resolve(&size_param["schema"]), size_wire.clone(), vec![param, size_wire])
         } else if let (Some(_), Some(limit_param)) = (query(OFFSET_PARAM), query(limit)) {
@@ -277,11 +280,15 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
         let (min, max, default, size_name) = (list.size_min, list.size_max, list.size_default, &list.size_name);
         let (what, kind) = match &list.shape {
             Shape::Offset => (
-                format!("every page, `{size_name}` {min}..={max} items each at the next `{OFFSET_PARAM}` ({default} unless [`Pages::page_size`] says otherwise)"),
+                format!(
+                    "every page, `{size_name}` {min}..={max} items each at the next `{OFFSET_PARAM}` ({default} unless [`Pages::page_size`] says otherwise)"
+                ),
                 quote! { page_numbers },
             ),
             Shape::Cursor { param, .. } => (
-                format!("every page, each from the `{param}` cursor the one before gives, `{size_name}` {min}..={max} items each ({default} unless [`Pages::page_size`] says otherwise)"),
+                format!(
+                    "every page, each from the `{param}` cursor the one before gives, `{size_name}` {min}..={max} items each ({default} unless [`Pages::page_size`] says otherwise)"
+                ),
                 quote! { cursor },
             ),
             Shape::PageNumber => (
@@ -349,8 +356,14 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
                 (Some(_), NextCursor::AfterLast { key, more }) => {
                     let key = format_ident!("{key}");
                     let more = match more {
-                        Some((field, true)) => { let f = format_ident!("{field}"); quote! { page.#f } }
-                        Some((field, false)) => { let f = format_ident!("{field}"); quote! { page.#f.unwrap_or(page.#items_field.len() as u64 == size) } }
+                        Some((field, true)) => {
+                            let f = format_ident!("{field}");
+                            quote! { page.#f }
+                        }
+                        Some((field, false)) => {
+                            let f = format_ident!("{field}");
+                            quote! { page.#f.unwrap_or(page.#items_field.len() as u64 == size) }
+                        }
                         None => quote! { page.#items_field.len() as u64 == size },
                     };
                     (quote! { page.#items_field }, quote! { crate::pagination::after_last(&page.#items_field, #more, |item| &item.#key) })
@@ -491,7 +504,10 @@ mod tests {
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(
             lists[0].shape,
-            Shape::Cursor { param: "startingAfter".into(), next: NextCursor::AfterLast { key: "id".into(), more: Some(("has_more".into(), true)) } }
+            Shape::Cursor {
+                param: "startingAfter".into(),
+                next: NextCursor::AfterLast { key: "id".into(), more: Some(("has_more".into(), true)) }
+            }
         );
         assert_eq!((lists[0].items_field.as_deref(), lists[0].size_max), (Some("data"), 100));
         let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();

@@ -352,8 +352,12 @@ impl Hoister<'_> {
                 Some(u) => united = u,
                 None => {
                     let (first_location, first_file) = self.origins[name].clone();
-                    let pointer = first_difference(&without_docs_deep(self.schemas.get(name).unwrap_or(&united)), &without_docs_deep(&component), String::new())
-                        .unwrap_or_else(|| "/".into());
+                    let pointer = first_difference(
+                        &without_docs_deep(self.schemas.get(name).unwrap_or(&united)),
+                        &without_docs_deep(&component),
+                        String::new(),
+                    )
+                    .unwrap_or_else(|| "/".into());
                     self.clash = Some(Clash {
                         name: name.to_string(),
                         first: (first_location, first_file),
@@ -431,7 +435,13 @@ pub fn unite(a: &Value, b: &Value) -> Option<Value> {
                 let (p, q) = (x.get(key), y.get(key));
                 let value = match key.as_str() {
                     k if DOC_KEYS.contains(&k) => match (p, q) {
-                        (Some(p), Some(q)) => if text(p) <= text(q) { p.clone() } else { q.clone() },
+                        (Some(p), Some(q)) => {
+                            if text(p) <= text(q) {
+                                p.clone()
+                            } else {
+                                q.clone()
+                            }
+                        }
                         (Some(v), None) | (None, Some(v)) => v.clone(),
                         (None, None) => continue,
                     },
@@ -700,9 +710,11 @@ mod tests {
         assert_eq!(doc["components"]["schemas"]["ListThingsResponse"]["properties"]["id"]["type"], "string");
         assert_eq!(
             notes,
-            ["`Thing` would name two different schemas, response:list_things (t/get-list.json) and response:create_thing (t/post-create.json), \
+            [
+                "`Thing` would name two different schemas, response:list_things (t/get-list.json) and response:create_thing (t/post-create.json), \
               first difference at /properties/id/type: response:create_thing keeps it, response:list_things is named `ListThingsResponse` \
-              (a name_overrides entry keyed by the location picks another name)"]
+              (a name_overrides entry keyed by the location picks another name)"
+            ]
         );
         // the same whatever the order
         let mut reversed = doc.clone();
@@ -736,7 +748,8 @@ mod tests {
         created["properties"]["languageTag"] = json!({"type": "string"});
         created["properties"]["status"]["enum"] = json!(["a", "b", "c"]);
         created["required"] = json!(["id", "languageTag"]);
-        doc["paths"]["/api/v1/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]["required"] = json!(["id"]);
+        doc["paths"]["/api/v1/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]["required"] =
+            json!(["id"]);
         let (doc, notes) = hoist_with_notes(doc, &config()).unwrap();
         assert!(notes.is_empty(), "{notes:?}");
         let schemas = &doc["components"]["schemas"];
@@ -772,7 +785,8 @@ mod tests {
 
     #[test]
     fn union_alternatives_are_named_by_discriminator_value_or_title() {
-        let alt = |kind: &str| json!({"type": "object", "properties": {"kind": {"type": "string", "enum": [kind]}, "id": {"type": "string"}}});
+        let alt =
+            |kind: &str| json!({"type": "object", "properties": {"kind": {"type": "string", "enum": [kind]}, "id": {"type": "string"}}});
         let doc = json!({"paths": {"/api/v1/things/{id}": {"get": {"operationId": "get_thing", "responses": {
             "200": body(json!({"oneOf": [alt("http"), alt("email"), {"title": "other thing", "type": "object", "properties": {"x": {"type": "string"}}}],
                 "discriminator": {"propertyName": "kind"}}))}}}}});
