@@ -70,6 +70,7 @@ macro_rules! rules {
 rules! {
     OPERATION_ADDED: "operation-added", Additive, Operations, "a new method on the client";
     OPERATION_REMOVED: "operation-removed", Breaking, Operations, "its method is gone";
+    OPERATION_RENAMED: "operation-renamed", Breaking, Operations, "its method (the operation id) has another name: calls to the old one no longer compile";
     OPERATION_DEPRECATED: "operation-deprecated", Additive, Operations, "it still works; deprecations are announced in minor releases";
     OPERATION_UNDEPRECATED: "operation-undeprecated", Documentation, Operations, "nothing a program sees changes";
     PARAMETER_ADDED_REQUIRED: "parameter-added-required", Breaking, Operations, "a call that does not set it fails when sent (the builder checks it then)";
@@ -161,7 +162,12 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
     for (route, (id, op)) in &new_ops {
         match old_ops.get(route) {
             None => d.add(OPERATION_ADDED, format!("operation added: {route} ({id})")),
-            Some((_, old_op)) => d.operation(id, old_op, op),
+            Some((old_id, old_op)) => {
+                if old_id != id {
+                    d.add(OPERATION_RENAMED, format!("operation renamed: {route} ({old_id} → {id})"));
+                }
+                d.operation(id, old_op, op)
+            }
         }
     }
     d.security_schemes();
