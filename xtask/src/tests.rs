@@ -400,3 +400,38 @@ fn openapi_31_forms_generate_what_their_30_forms_do() {
         assert!(a == b, "{form}: the 3.1 form generates other code than the 3.0 form");
     }
 }
+
+/// The vendor inlines an entity in every fragment and updates them one at a time: a field or
+/// an enum value added to one fragment's copy regenerates with no config edit, as one type
+/// (the union), and the diff calls it additive.
+#[test]
+fn a_change_to_one_fragments_copy_of_a_schema_is_additive_with_no_edit() {
+    let scratch = Scratch::new();
+    let config = Config::zaia();
+    let before = pipeline::spec_from_fragments(&load::load_dir(scratch.dir.path(), config.openapi_dir).unwrap(), &config).unwrap();
+    scratch.edit("chats/get-one.json", |doc| {
+        let chat = doc.pointer_mut("/paths/~1api~1v1~1chats~1{id}/get/responses/200/content/application~1json/schema/properties").unwrap();
+        chat["languageTag"] = json!({"type": "string", "description": "The chat's language."});
+    });
+    scratch.edit("chats/get-one-details.json", |doc| {
+        let kind = doc
+            .pointer_mut(
+                "/paths/~1api~1v1~1chats~1{id}~1details/get/responses/200/content/application~1json/schema/properties/channelType/enum",
+            )
+            .unwrap();
+        kind.as_array_mut().unwrap().push(json!("telegram"));
+    });
+    crate::generate(scratch.dir.path(), &config).unwrap();
+    let after = pipeline::spec_from_fragments(&load::load_dir(scratch.dir.path(), config.openapi_dir).unwrap(), &config).unwrap();
+    assert!(after["components"]["schemas"]["Chat"]["properties"].get("languageTag").is_some());
+    assert!(after["components"]["schemas"]["ChannelType"]["enum"].as_array().unwrap().contains(&json!("telegram")));
+    let report = crate::diff::report(&before, &after, &[]);
+    assert!(report.contains("verdict: additive"), "{report}");
+    assert!(!report.lines().any(|l| l.starts_with("breaking")), "{report}");
+    // the list filter that shares the enum still checks its own values before sending
+    let limits = std::fs::read_to_string(scratch.dir.path().join(config.ext_out.unwrap().limits)).unwrap();
+    let filter = &limits[limits.find("\"list_chats\"").unwrap()..];
+    let filter = &filter[filter.find("name: \"channelTypes\"").unwrap()..];
+    let allowed = &filter[filter.find("allowed:").unwrap()..filter.find("uri:").unwrap()];
+    assert!(!allowed.contains("telegram"), "{allowed}");
+}

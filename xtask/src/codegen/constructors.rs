@@ -155,6 +155,31 @@ fn serde_default(field: &syn::Field) -> Option<Option<syn::ExprPath>> {
     found
 }
 
+/// A union (`oneOf`/`anyOf`, untagged or tagged by typify) is open like the string enums: a
+/// shape this SDK does not know decodes to `Unknown(serde_json::Value)`, kept as it was sent,
+/// and `#[non_exhaustive]` lets a regeneration add alternatives without a breaking change.
+fn open_union(item: &mut syn::Item) {
+    let syn::Item::Enum(item) = item else { return };
+    let is_serde_union = item.attrs.iter().any(|a| {
+        a.path().is_ident("serde") && {
+            let text = quote::quote!(#a).to_string();
+            text.contains("untagged") || text.contains("tag =")
+        }
+    });
+    let has_data = item.variants.iter().any(|v| !matches!(v.fields, syn::Fields::Unit));
+    if !is_serde_union || !has_data || item.variants.iter().any(|v| v.ident == "Unknown") {
+        return;
+    }
+    if !item.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
+        item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+    }
+    item.variants.push(syn::parse_quote! {
+        /// A shape this version of the SDK does not know, kept as it was sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value)
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,29 +248,4 @@ mod tests {
         assert_eq!(code.matches("non_exhaustive").count(), 1, "{code}");
         assert!(code.contains("pub fn new() -> Self"), "{code}");
     }
-}
-
-/// A union (`oneOf`/`anyOf`, untagged or tagged by typify) is open like the string enums: a
-/// shape this SDK does not know decodes to `Unknown(serde_json::Value)`, kept as it was sent,
-/// and `#[non_exhaustive]` lets a regeneration add alternatives without a breaking change.
-fn open_union(item: &mut syn::Item) {
-    let syn::Item::Enum(item) = item else { return };
-    let is_serde_union = item.attrs.iter().any(|a| {
-        a.path().is_ident("serde") && {
-            let text = quote::quote!(#a).to_string();
-            text.contains("untagged") || text.contains("tag =")
-        }
-    });
-    let has_data = item.variants.iter().any(|v| !matches!(v.fields, syn::Fields::Unit));
-    if !is_serde_union || !has_data || item.variants.iter().any(|v| v.ident == "Unknown") {
-        return;
-    }
-    if !item.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
-        item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
-    }
-    item.variants.push(syn::parse_quote! {
-        /// A shape this version of the SDK does not know, kept as it was sent.
-        #[serde(untagged)]
-        Unknown(::serde_json::Value)
-    });
 }

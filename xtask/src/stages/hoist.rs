@@ -455,8 +455,7 @@ pub fn unite(a: &Value, b: &Value) -> Option<Value> {
                         }
                     }
                     "properties" => {
-                        let (p, q) = (p?.as_object()?, q.and_then(Value::as_object));
-                        let Some(q) = q else { return None };
+                        let (p, q) = (p?.as_object()?, q?.as_object()?);
                         let mut props = Map::new();
                         let (pf, ps) = if text(&Value::Object(p.clone())) <= text(&Value::Object(q.clone())) { (p, q) } else { (q, p) };
                         for name in pf.keys().chain(ps.keys().filter(|k| !pf.contains_key(*k))) {
