@@ -209,3 +209,27 @@ impl Config {
         self.name_overrides.iter().find(|(l, _)| *l == location).map(|(_, n)| *n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn singulars_leave_words_that_only_end_in_s() {
+        let c = Config::odyssey();
+        let cases = [
+            ("chats", "chat"),
+            ("channelTypes", "channelType"),
+            ("companies", "company"),
+            ("status", "status"),
+            ("statuses", "status"),
+            ("addresses", "address"),
+            ("analysis", "analysis"),
+            ("boxes", "box"),
+            ("events", "event"),
+        ];
+        for (plural, singular) in cases {
+            assert_eq!(c.singular(plural), singular, "{plural}");
+        }
+    }
+}
