@@ -108,6 +108,10 @@ rules! {
     RESPONSE_FIELD_ADDED_OPTIONAL: "response-field-added-optional", Additive, Schemas, "a new field and `with_*` setter; structs are non-exhaustive";
     FIELD_REMOVED: "field-removed", Breaking, Schemas, "the field is gone";
     FIELD_MADE_REQUIRED: "field-made-required", Breaking, Schemas, "`Option<T>` becomes `T` and joins `new`'s arguments";
+    NULLABLE_RESPONSE_FIELD_MADE_REQUIRED: "nullable-response-field-made-required", Documentation, Schemas, "the Rust type stays `Option<T>`: absent and `null` both decode to `None`";
+    NULLABLE_REQUEST_FIELD_MADE_REQUIRED: "nullable-request-field-made-required", Breaking, Schemas, "`Patch<T>` becomes `Option<T>`: the field is always sent, `null` or a value";
+    UNION_ALTERNATIVE_ADDED: "union-alternative-added", Additive, Schemas, "a new variant of a `#[non_exhaustive]` union (values of it decoded to `Unknown` before)";
+    UNION_ALTERNATIVE_REMOVED: "union-alternative-removed", Breaking, Schemas, "its variant is gone";
     FIELD_MADE_OPTIONAL: "field-made-optional", Breaking, Schemas, "`T` becomes `Option<T>` and leaves `new`'s arguments";
     FIELD_DEPRECATED: "field-deprecated", Additive, Schemas, "it still works";
     REQUIRED_MADE_NULLABLE: "required-value-made-nullable", Breaking, Schemas, "`T` becomes `Option<T>`";
@@ -503,6 +507,43 @@ impl Differ<'_> {
         if let (Some(oi), Some(ni)) = (o.get("items"), n.get("items")) {
             self.schema(oi, ni, dir, true, &format!("{at}[]"), scope, seen);
         }
+        if let (Some(oa), Some(na)) = (o.get("additionalProperties"), n.get("additionalProperties"))
+            && oa.is_object()
+            && na.is_object()
+        {
+            self.schema(oa, na, dir, true, &format!("{at}{{*}}"), scope, seen);
+        }
+        // the alternatives of a union, by their type's name (else their place), at any depth
+        for keyword in ["oneOf", "anyOf", "allOf"] {
+            let alternatives = |s: &Value| -> Vec<(String, Value)> {
+                s.get(keyword)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let key =
+                            a.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()).map_or(i.to_string(), String::from);
+                        (key, a.clone())
+                    })
+                    .collect()
+            };
+            let (oa, na) = (alternatives(o), alternatives(n));
+            if keyword == "allOf" && oa.len() < 2 && na.len() < 2 {
+                continue; // a nullable reference's wrapper, resolved above
+            }
+            for (key, alternative) in &na {
+                match oa.iter().find(|(k, _)| k == key) {
+                    Some((_, old_alternative)) => self.schema(old_alternative, alternative, dir, true, &format!("{at}|{key}"), scope, seen),
+                    None if keyword == "allOf" => self.add_in(RETYPED, scope, format!("{at}: allOf member {key} added")),
+                    None => self.add_in(UNION_ALTERNATIVE_ADDED, scope, format!("{at}: {keyword} alternative added: {key}")),
+                }
+            }
+            for (key, _) in oa.iter().filter(|(k, _)| !na.iter().any(|(n, _)| n == k)) {
+                let rule = if keyword == "allOf" { RETYPED } else { UNION_ALTERNATIVE_REMOVED };
+                self.add_in(rule, scope, format!("{at}: {keyword} alternative removed: {key}"));
+            }
+        }
         let props = |s: &Value| s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
         let required_set = |s: &Value| -> BTreeSet<String> {
             s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect()
@@ -522,6 +563,15 @@ impl Differ<'_> {
                 }
                 Some(old_schema) => {
                     match (or.contains(name), nr.contains(name)) {
+                        // a nullable field stays `Option<T>` when required: only a request's
+                        // `Patch<T>` (optional and nullable) changes type
+                        (false, true) if self.resolve(self.new, schema).1 => {
+                            let rule = match dir {
+                                Direction::Response => NULLABLE_RESPONSE_FIELD_MADE_REQUIRED,
+                                Direction::Request => NULLABLE_REQUEST_FIELD_MADE_REQUIRED,
+                            };
+                            self.add_in(rule, scope, format!("{field}: made required (nullable)"))
+                        }
                         (false, true) => self.add_in(FIELD_MADE_REQUIRED, scope, format!("{field}: made required")),
                         (true, false) => self.add_in(FIELD_MADE_OPTIONAL, scope, format!("{field}: made optional")),
                         _ => {}
@@ -784,5 +834,35 @@ mod tests {
         old["components"]["schemas"]["S"]["enum"] = json!(["a", "b", "c"]);
         let referenced = diff(&old, &new);
         assert_eq!((referenced[0].rule, referenced[0].scope), ("enum-value-removed", Scope::Schemas));
+    }
+
+    #[test]
+    fn every_operation_that_reaches_a_changed_type_is_listed_at_any_depth() {
+        let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+        let answer = |schema: Value| json!({"200": {"content": {"application/json": {"schema": schema}}}});
+        let spec = |fields: Value| {
+            json!({"openapi": "3.0.3", "info": {"version": "1"}, "paths": {
+                "/a": {"get": {"operationId": "get_a", "responses": answer(reference("Thing"))}},
+                "/b": {"get": {"operationId": "list_b", "responses": answer(json!({"type": "array", "items": reference("Thing")}))}},
+                "/c": {"get": {"operationId": "get_c", "responses": answer(reference("Either"))}},
+                "/d": {"get": {"operationId": "get_d", "responses": answer(reference("Holder"))}}},
+                "components": {"schemas": {
+                    "Thing": {"type": "object", "properties": fields},
+                    "Other": {"type": "object", "properties": {"x": {"type": "string"}}},
+                    "Either": {"oneOf": [reference("Other"), reference("Thing")], "discriminator": {"propertyName": "kind"}},
+                    "Holder": {"type": "object", "properties": {"byName": {"type": "object", "additionalProperties": reference("Either")}}}}}})
+        };
+        let old = spec(json!({"id": {"type": "string"}, "note": {"type": "string"}}));
+        let new = spec(json!({"id": {"type": "string"}}));
+        let removed: Vec<String> = diff(&old, &new).into_iter().filter(|c| c.rule == "field-removed").map(|c| c.what).collect();
+        assert_eq!(
+            removed,
+            [
+                "get_a: 200 response.note: field removed",
+                "get_c: 200 response|Thing.note: field removed",
+                "get_d: 200 response.byName{*}|Thing.note: field removed",
+                "list_b: 200 response[].note: field removed",
+            ]
+        );
     }
 }
