@@ -137,20 +137,24 @@ impl Error {
     /// # }
     /// ```
     pub async fn from_client(error: ClientError) -> Error {
+        Error::from_any_client(error).await
+    }
+
+    /// [`Error::from_client`] for an operation whose documented error body is another type
+    /// (`()` for one that documents no error body).
+    pub async fn from_any_client<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
+        use progenitor_client::Error as E_;
         match error {
-            ClientError::ErrorResponse(response) => {
+            E_::ErrorResponse(response) => {
                 let status = response.status();
-                let request_id = request_id(response.headers());
-                let retry_after = crate::retry::retry_after(response.headers());
-                Error::Api { status, exception: Box::new(response.into_inner()), request_id, retry_after }
+                let headers = response.headers().clone();
+                response.into_inner().into_error(status, &headers)
             }
-            ClientError::UnexpectedResponse(response) => Error::from_response(response).await,
-            ClientError::CommunicationError(e) | ClientError::ResponseBodyError(e) | ClientError::InvalidUpgrade(e) => {
-                Error::from_reqwest(e)
-            }
-            ClientError::InvalidResponsePayload(bytes, e) => Error::Decode { message: e.to_string(), body: snippet(&bytes, 500) },
-            ClientError::InvalidRequest(message) => Error::invalid_from_message(message),
-            ClientError::Custom(message) => Error::InvalidRequest { field: None, message },
+            E_::UnexpectedResponse(response) => Error::from_response(response).await,
+            E_::CommunicationError(e) | E_::ResponseBodyError(e) | E_::InvalidUpgrade(e) => Error::from_reqwest(e),
+            E_::InvalidResponsePayload(bytes, e) => Error::Decode { message: e.to_string(), body: snippet(&bytes, 500) },
+            E_::InvalidRequest(message) => Error::invalid_from_message(message),
+            E_::Custom(message) => Error::InvalidRequest { field: None, message },
         }
     }
 
@@ -399,6 +403,25 @@ fn snippet(bytes: &[u8], max: usize) -> String {
     truncate(&String::from_utf8_lossy(bytes), max)
 }
 
+/// A documented error body: what it becomes as an [`Error`].
+pub trait ErrorBody {
+    /// The error for a response of `status` with this body.
+    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error;
+}
+
+impl ErrorBody for KnownException {
+    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
+        Error::Api { status, exception: Box::new(self), request_id: request_id(headers), retry_after: crate::retry::retry_after(headers) }
+    }
+}
+
+/// An operation that documents its error statuses without a body.
+impl ErrorBody for () {
+    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
+        Error::Http { status, body: String::new(), request_id: request_id(headers), retry_after: crate::retry::retry_after(headers) }
+    }
+}
+
 /// Turns a generated call's future into one that fails with [`Error`].
 ///
 /// ```no_run
@@ -408,14 +431,16 @@ fn snippet(bytes: &[u8], max: usize) -> String {
 /// println!("{:?} (request id {:?})", chat.title, zaia_ext::request_id(chat.headers()));
 /// # Ok(()) }
 /// ```
-pub trait SendExt<T>: Future<Output = Result<ResponseValue<T>, ClientError>> + Sized {
+pub trait SendExt<T, E: ErrorBody = KnownException>:
+    Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> + Sized
+{
     /// Awaits the call; maps a failure to [`Error`] (reading the body of unexpected responses).
     fn into_result(self) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
         // no call options of its own: the client's settings, or those of an enclosing `within`
         async move {
             match self.await {
                 Ok(value) => Ok(value),
-                Err(e) => Err(Error::from_client(e).await),
+                Err(e) => Err(Error::from_any_client(e).await),
             }
         }
     }
@@ -435,13 +460,13 @@ pub trait SendExt<T>: Future<Output = Result<ResponseValue<T>, ClientError>> + S
         async move {
             match call::scoped(CallOptions { timeout: Some(timeout) }, self).await {
                 Ok(value) => Ok(value),
-                Err(e) => Err(Error::from_client(e).await),
+                Err(e) => Err(Error::from_any_client(e).await),
             }
         }
     }
 }
 
-impl<T, F> SendExt<T> for F where F: Future<Output = Result<ResponseValue<T>, ClientError>> {}
+impl<T, E: ErrorBody, F> SendExt<T, E> for F where F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> {}
 
 #[cfg(test)]
 mod tests {

@@ -66,7 +66,7 @@ pub use zaia_models as models;
 
 pub use body::{DEFAULT_MAX_RESPONSE_SIZE, ERROR_BODY_LIMIT};
 pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, DEFAULT_BASE_URL, USER_AGENT};
-pub use error::{ClientError, Error, Lang, SendExt, request_id};
+pub use error::{ClientError, Error, ErrorBody, Lang, SendExt, request_id};
 pub use pagination::{Pages, Paginate};
 pub use redirect::MAX_REDIRECTS;
 pub use retry::RetryPolicy;

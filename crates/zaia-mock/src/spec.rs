@@ -473,14 +473,18 @@ fn synthesize_at(spec: &Spec, schema: &Value, seed: u64, depth: usize) -> Value 
     let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
     match schema.get("type").and_then(Value::as_str) {
         Some("object") | None if schema.get("properties").is_some() => {
-            let members = schema["properties"].as_object().into_iter().flatten();
+            // deep in a recursive type, only what must be there: the recursion ends
+            let required: Vec<&str> =
+                schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+            let members =
+                schema["properties"].as_object().into_iter().flatten().filter(|(name, _)| depth < 4 || required.contains(&name.as_str()));
             Value::Object(members.map(|(name, s)| (name.clone(), synthesize_at(spec, s, mix(seed, hash(name)), depth + 1))).collect())
         }
         Some("object") => json!({}),
         Some("array") => {
             let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
             let max = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
-            let n = 2u64.clamp(min, max.max(min));
+            let n = if depth < 4 { 2u64.clamp(min, max.max(min)) } else { min };
             Value::Array((0..n).map(|i| synthesize_at(spec, &schema["items"], mix(seed, i), depth + 1)).collect())
         }
         Some("integer") | Some("number") => {

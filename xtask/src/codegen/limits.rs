@@ -221,6 +221,10 @@ impl Walker<'_> {
                 let at = format!("{pointer}/{keyword}/{i}");
                 let mut inside = Vec::new();
                 self.body(alternative, &at, vec![Step::Each], "x".into(), false, refs, &mut inside)?;
+                // required members and enum values are the alternative's Rust type itself (a
+                // variant's struct has its required fields; its tag is its variant): only
+                // value limits would need knowing which alternative applies
+                inside.retain(|f| FieldLimits { required: false, allowed: Vec::new(), ..f.clone() }.checks_something());
                 if !inside.is_empty() {
                     return Err(self.error(&at, format!("limits inside `{keyword}` cannot be checked before sending (which alternative applies is not known); describe them outside the `{keyword}`")));
                 }

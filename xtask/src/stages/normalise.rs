@@ -15,6 +15,7 @@ pub fn normalise(doc: Value, config: &Config) -> Result<Value> {
     let doc = flatten_one_or_many(doc);
     let doc = integer_counters(doc, config);
     let doc = collapse_superset_any_of(doc);
+    let doc = merge_all_of_objects(doc);
     Ok(auth_header_to_security_scheme(doc, config))
 }
 
@@ -252,6 +253,55 @@ fn union_of_supersets(alternatives: &[Value]) -> Option<Map<String, Value>> {
     Some(merged)
 }
 
+/// `allOf` of inline objects (a base plus extensions) is one object: every member's properties,
+/// required where any member requires them. Left alone when a member is a `$ref` (the
+/// generators follow those) or when two members define one property differently.
+pub fn merge_all_of_objects(mut doc: Value) -> Value {
+    fn visit(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                map.values_mut().for_each(visit);
+                let Some(members) = map.get("allOf").and_then(Value::as_array) else { return };
+                if members.len() < 2 || !members.iter().all(|m| m.get("properties").is_some() && m.get("$ref").is_none()) {
+                    return;
+                }
+                let mut properties = Map::new();
+                let mut required: Vec<Value> = Vec::new();
+                for member in members {
+                    for (k, p) in member["properties"].as_object().into_iter().flatten() {
+                        match properties.get(k) {
+                            Some(existing) if existing != p => return,
+                            _ => {
+                                properties.insert(k.clone(), p.clone());
+                            }
+                        }
+                    }
+                    for r in member.get("required").and_then(Value::as_array).into_iter().flatten() {
+                        if !required.contains(r) {
+                            required.push(r.clone());
+                        }
+                    }
+                }
+                map.remove("allOf");
+                map.insert("type".into(), json!("object"));
+                map.insert("properties".into(), Value::Object(properties));
+                if !required.is_empty() {
+                    map.insert("required".into(), Value::Array(required));
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(visit),
+            _ => {}
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths") {
+        visit(paths);
+    }
+    if let Some(schemas) = doc.pointer_mut("/components/schemas") {
+        visit(schemas);
+    }
+    doc
+}
+
 /// The key goes in one `authorization` header on every request. The header parameter on each
 /// operation would make it an argument of every method; it is described once instead.
 pub fn auth_header_to_security_scheme(mut doc: Value, config: &Config) -> Value {
@@ -409,6 +459,22 @@ mod tests {
             {"type": "object", "properties": {"id": {"type": "integer"}, "b": {}}}]});
         let doc = json!({"paths": {"/x": {"get": {"x": schema.clone()}}}});
         assert_eq!(collapse_superset_any_of(doc)["paths"]["/x"]["get"]["x"], schema);
+    }
+
+    #[test]
+    fn all_of_inline_objects_is_one_object() {
+        let doc = json!({"paths": {"/x": {"post": {"requestBody": {"content": {"application/json": {"schema": {"allOf": [
+            {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+            {"type": "object", "properties": {"tag": {"type": "string"}}}]}}}}}}}});
+        let doc = merge_all_of_objects(doc);
+        assert_eq!(
+            doc["paths"]["/x"]["post"]["requestBody"]["content"]["application/json"]["schema"],
+            json!({"type": "object", "properties": {"name": {"type": "string"}, "tag": {"type": "string"}}, "required": ["name"]})
+        );
+        // a reference among the members is the generators' to follow
+        let referenced =
+            json!({"paths": {"/x": {"get": {"s": {"allOf": [{"$ref": "#/components/schemas/A"}, {"properties": {"b": {}}}]}}}}});
+        assert_eq!(merge_all_of_objects(referenced.clone()), referenced);
     }
 
     #[test]
