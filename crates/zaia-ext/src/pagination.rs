@@ -393,3 +393,76 @@ pub(crate) fn next_cursor<C: serde::Serialize>(cursor: &C) -> Option<Value> {
         other => Some(other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use serde_json::json;
+
+    use super::*;
+
+    /// A cursor list of `0..total`, each page after the cursor of the one before, recording
+    /// the cursors it was asked for; page `fail_at` (0-based) fails once.
+    fn numbers(total: u64, fail_at: Option<usize>, asked: Arc<Mutex<Vec<Option<Value>>>>) -> Pages<'static, u64> {
+        Pages::cursor(
+            Box::new(move |after, size| {
+                let asked = asked.clone();
+                Box::pin(async move {
+                    let call = {
+                        let mut asked = asked.lock().unwrap();
+                        asked.push(after.clone());
+                        asked.len() - 1
+                    };
+                    if fail_at == Some(call) {
+                        return Err(Error::invalid("limit", "a failed page"));
+                    }
+                    let start = after.and_then(|v| v.as_u64()).map_or(0, |a| a + 1);
+                    let items: Vec<u64> = (start..total).take(size as usize).collect();
+                    let next = items.last().filter(|&&last| last + 1 < total).map(|last| json!(last));
+                    Ok(CursorPage { items, next })
+                })
+            }),
+            PageSize { name: "limit", default: 3, range: 1..=10 },
+        )
+    }
+
+    #[tokio::test]
+    async fn a_cursor_stream_keeps_order_without_loss_or_duplicate() {
+        let asked = Arc::default();
+        let all = numbers(10, None, Arc::clone(&asked)).collect_all().await.unwrap();
+        assert_eq!(all, (0..10).collect::<Vec<_>>());
+        // four pages, each asked for once, from where the one before ended
+        assert_eq!(*asked.lock().unwrap(), [None, Some(json!(2)), Some(json!(5)), Some(json!(8))]);
+    }
+
+    #[tokio::test]
+    async fn a_cursor_stream_is_lazy_and_ends_on_an_error_after_every_earlier_item() {
+        let asked = Arc::default();
+        let mut items = numbers(10, Some(1), Arc::clone(&asked)).items();
+        for expected in 0..3 {
+            assert_eq!(items.next().await.unwrap().unwrap(), expected);
+        }
+        assert_eq!(asked.lock().unwrap().len(), 1, "the second page is asked for only when needed");
+        assert!(items.next().await.unwrap().is_err());
+        assert!(items.next().await.is_none(), "nothing after the error");
+    }
+
+    #[tokio::test]
+    async fn a_cursor_stream_with_an_out_of_range_size_asks_for_nothing() {
+        let asked = Arc::default();
+        let err = numbers(10, None, Arc::clone(&asked)).page_size(11).collect_all().await.unwrap_err();
+        assert!(err.to_string().contains("limit"), "{err}");
+        assert!(asked.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn after_last_and_next_cursor_end_where_the_list_says() {
+        assert_eq!(after_last(&[1u8, 2], true, |x| x), Some(json!(2)));
+        assert_eq!(after_last(&[1u8, 2], false, |x| x), None);
+        assert_eq!(after_last::<u8, u8>(&[], true, |x| x), None);
+        assert_eq!(next_cursor(&Some("abc")), Some(json!("abc")));
+        assert_eq!(next_cursor(&None::<String>), None);
+        assert_eq!(next_cursor(&""), None);
+    }
+}
