@@ -101,10 +101,21 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
             }
         }
     }
-    // and the vendor's other kind of addition: an optional field on a response type (`Chat`,
-    // in every fragment that returns one) and on a request body
+    // and the vendor's other kind of addition, one page at a time: an optional field on the
+    // chat of one fragment only (the other copies of `Chat` lack it), an enum value on one
+    // fragment's copy of `ChannelType`, and an optional field on a request body
     let language = serde_json::json!({"type": "string", "description": "The chat's language."});
-    for fragment in ["get-list", "get-one", "patch-update", "post-create"] {
+    edit_fragment(&copy_root.join("openapi/chats/get-one-details.json"), |doc| {
+        let mut found = 0;
+        for_each_object(doc, &mut |object| {
+            if let Some(values) = object.pointer_mut("/properties/channelType/enum").and_then(|v| v.as_array_mut()) {
+                values.push(serde_json::json!("messenger"));
+                found += 1;
+            }
+        });
+        assert_eq!(found, 1, "get-one-details: the channel type");
+    });
+    for fragment in ["get-one"] {
         edit_fragment(&copy_root.join(format!("openapi/chats/{fragment}.json")), |doc| {
             let mut found = 0;
             for_each_object(doc, &mut |object| {
@@ -147,6 +158,9 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     let report = crate::diff::report(&released, &spec, &[]);
     assert!(report.contains("verdict: additive"), "{report}");
     assert!(report.contains("get_chat: 200 response.language: field added (optional)  [response-field-added-optional]"), "{report}");
+    // the one type `Chat` gained it, so every operation returning a chat reports it
+    assert!(report.contains("list_chats: 200 response[].language: field added (optional)"), "{report}");
+    assert!(report.contains("enum value added: \"messenger\"  [enum-value-added]"), "{report}");
     assert!(
         report.contains("create_chat_message_follow_up: request.timezone: field added (optional)  [request-field-added-optional]"),
         "{report}"
