@@ -27,6 +27,8 @@ pub struct ExtOut {
     pub pagination: &'static str,
     /// The documented limits of requests, checked before sending.
     pub limits: &'static str,
+    /// The call surface: a method per operation, required parameters as arguments.
+    pub calls: &'static str,
 }
 
 /// Settings of one API's generation run.
@@ -100,6 +102,7 @@ impl Config {
             ext_out: Some(ExtOut {
                 pagination: "crates/zaia-ext/src/generated_pagination.rs",
                 limits: "crates/zaia-ext/src/generated_limits.rs",
+                calls: "crates/zaia-ext/src/calls/generated.rs",
             }),
             mock_spec_out: Some("crates/zaia-mock/src/generated_spec.json"),
             page_params: PageParams { number: "pageNumber", size: "pageSize", limit: "limit" },
@@ -180,7 +183,7 @@ impl Config {
     #[cfg(test)]
     pub fn output_paths(&self) -> Vec<&'static str> {
         let mut paths = vec![self.merged_spec, self.models_out, self.client_out];
-        paths.extend(self.ext_out.iter().flat_map(|ext| [ext.pagination, ext.limits]));
+        paths.extend(self.ext_out.iter().flat_map(|ext| [ext.pagination, ext.limits, ext.calls]));
         paths.extend(self.mock_spec_out);
         paths
     }

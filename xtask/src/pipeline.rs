@@ -70,6 +70,7 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
         let (lists, notes) = codegen::pagination::collect(&spec, config);
         run.notes.extend(notes);
         run.outputs.push(Output { path: ext.pagination.into(), contents: codegen::pagination::generate(&lists, config)? });
+        run.outputs.push(Output { path: ext.calls.into(), contents: codegen::calls::generate(&spec, &client, &lists, config)? });
         run.outputs.push(Output { path: ext.limits.into(), contents: codegen::limits::generate(&spec, &per_operation)? });
     }
     if let Some(path) = config.mock_spec_out {

@@ -29,7 +29,7 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use progenitor_client::ResponseValue;
 
-use crate::config::{ClientBuilder, ConfigError};
+use crate::config::ConfigError;
 use crate::error::{ClientError, Error, SendExt};
 use crate::pagination::Pages;
 
@@ -44,7 +44,65 @@ pub struct ZaiaClient {
     runtime: tokio::runtime::Runtime,
 }
 
+/// Builds a blocking client: the settings of [`crate::ClientBuilder`], and `build` gives a
+/// [`ZaiaClient`].
+///
+/// ```
+/// let client = zaia_ext::blocking::ZaiaClient::builder().api_key("k").build().unwrap();
+/// assert_eq!(client.as_async().base_url(), zaia_ext::DEFAULT_BASE_URL);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct ClientBuilder(crate::ClientBuilder);
+
+macro_rules! forward {
+    ($($name:ident($arg:ident: $ty:ty);)*) => {
+        $(
+            #[doc = concat!("See [`crate::ClientBuilder::", stringify!($name), "`].")]
+            pub fn $name(self, $arg: $ty) -> Self {
+                ClientBuilder(self.0.$name($arg))
+            }
+        )*
+    };
+}
+
+impl ClientBuilder {
+    forward! {
+        api_key(key: impl Into<String>);
+        base_url(url: impl Into<String>);
+        connect_timeout(timeout: std::time::Duration);
+        timeout(timeout: std::time::Duration);
+        operation_timeout(timeout: std::time::Duration);
+        max_response_size(bytes: u64);
+        retry_budget(tokens: u32);
+        sleeper(sleeper: impl crate::Sleep);
+        user_agent(agent: impl Into<String>);
+        retry_policy(policy: crate::RetryPolicy);
+        http_client(client: reqwest::Client);
+    }
+
+    /// Checks the configuration and builds the blocking client.
+    pub fn build(self) -> Result<ZaiaClient, ConfigError> {
+        self.0.build_blocking()
+    }
+}
+
+impl From<crate::ClientBuilder> for ClientBuilder {
+    fn from(builder: crate::ClientBuilder) -> Self {
+        ClientBuilder(builder)
+    }
+}
+
 impl ZaiaClient {
+    /// A builder with the defaults (see [`crate::ClientBuilder`]).
+    ///
+    /// ```
+    /// let client = zaia_ext::blocking::ZaiaClient::builder().api_key("k").build();
+    /// assert!(client.is_ok());
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
     /// Runs calls of an async client to completion on a runtime of its own.
     ///
     /// ```
@@ -64,7 +122,7 @@ impl ZaiaClient {
     /// # let _ = client;
     /// ```
     pub fn from_env() -> Result<Self, ConfigError> {
-        ClientBuilder::from_env()?.build_blocking()
+        crate::ClientBuilder::from_env()?.build_blocking()
     }
 
     /// One call of any operation, built on the async client with the generated builders:
@@ -120,6 +178,11 @@ impl ZaiaClient {
     pub fn as_async(&self) -> &crate::ZaiaClient {
         &self.inner
     }
+
+    /// The runtime calls run on (the generated blocking calls wait on it).
+    pub(crate) fn runtime(&self) -> &tokio::runtime::Runtime {
+        &self.runtime
+    }
 }
 
 impl fmt::Debug for ZaiaClient {
@@ -140,6 +203,12 @@ impl fmt::Debug for ZaiaClient {
 pub struct Items<'a, T> {
     stream: BoxStream<'a, Result<T, Error>>,
     runtime: &'a tokio::runtime::Runtime,
+}
+
+impl<'a, T> Items<'a, T> {
+    pub(crate) fn new(stream: BoxStream<'a, Result<T, Error>>, runtime: &'a tokio::runtime::Runtime) -> Self {
+        Items { stream, runtime }
+    }
 }
 
 impl<T> Iterator for Items<'_, T> {

@@ -10,6 +10,7 @@ use reqwest::header::HeaderMap;
 use zaia_models::KnownException;
 
 use crate::body::BodyFailure;
+use crate::config::ConfigError;
 use crate::call::{self, CallOptions};
 
 /// What the generated client returns on failure.
@@ -123,6 +124,15 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// The client could not be configured (`ZaiaClient::from_env()?` in a function that
+    /// returns this error).
+    Config(ConfigError),
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        Error::Config(error)
+    }
 }
 
 impl Error {
@@ -255,6 +265,38 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
+    /// The server refused the request as malformed or invalid (400 or 422).
+    ///
+    /// ```
+    /// let refused = zaia_ext::Error::invalid("content", "must not be empty");
+    /// assert!(!refused.is_bad_request() && refused.is_validation_error());
+    /// ```
+    pub fn is_bad_request(&self) -> bool {
+        matches!(self.status(), Some(StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY))
+    }
+
+    /// A validation error, from the server ([`Error::is_bad_request`]) or found before sending
+    /// ([`Error::InvalidRequest`]); [`Error::field`] names the field when known.
+    pub fn is_validation_error(&self) -> bool {
+        self.is_bad_request() || matches!(self, Error::InvalidRequest { .. })
+    }
+
+    /// The field a validation error is about, when known: the one refused before sending, or
+    /// the one the server's message starts with (`field: ...`).
+    ///
+    /// ```
+    /// assert_eq!(zaia_ext::Error::invalid("pageSize", "must be 1..=100").field(), Some("pageSize"));
+    /// ```
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidRequest { field, .. } => field.as_deref(),
+            Error::Api { exception, .. } if self.is_bad_request() => {
+                exception.message.split_once(": ").map(|(f, _)| f).filter(|f| !f.is_empty() && !f.contains(' '))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether trying again later may succeed: timeouts, broken connections (also mid-body),
     /// 408, 429 and 5xx.
     ///
@@ -269,7 +311,7 @@ impl Error {
                 matches!(BodyFailure::find(e), Some(BodyFailure::Cut { .. })) || e.is_decode() || crate::retry::is_retryable_error(e)
             }
             Error::Api { status, .. } | Error::Http { status, .. } => crate::retry::is_retryable_status(*status),
-            Error::ResponseTooLarge { .. } | Error::Decode { .. } | Error::InvalidRequest { .. } => false,
+            Error::ResponseTooLarge { .. } | Error::Decode { .. } | Error::InvalidRequest { .. } | Error::Config(_) => false,
         }
     }
 
@@ -364,6 +406,7 @@ impl fmt::Display for Error {
             Error::Decode { message, .. } => write!(f, "could not decode the response: {}", one_line(message)),
             Error::InvalidRequest { field: Some(field), message } => write!(f, "invalid request: {field}: {message}"),
             Error::InvalidRequest { field: None, message } => write!(f, "invalid request: {message}"),
+            Error::Config(e) => write!(f, "configuration: {e}"),
         }
     }
 }
@@ -372,6 +415,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) | Error::Timeout(e) => Some(e),
+            Error::Config(e) => Some(e),
             _ => None,
         }
     }

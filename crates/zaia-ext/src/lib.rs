@@ -41,6 +41,7 @@
 pub mod blocking;
 mod body;
 mod call;
+pub mod calls;
 mod config;
 mod error;
 mod sdk_client;
@@ -61,8 +62,34 @@ pub mod validate;
 /// The generated client (the `zaia-client` crate): [`client::Client`], its request builders in
 /// [`client::builder`], [`client::OPERATIONS`].
 pub use zaia_client as client;
-/// The API's types (the `zaia-models` crate): request bodies, responses, enums, [`models::Patch`].
-pub use zaia_models as models;
+/// The API's types (the `zaia-models` crate: request bodies, responses, enums,
+/// [`models::Patch`]), with the types their fields use ([`models::Uuid`], [`models::DateTime`],
+/// [`models::Utc`], [`models::NaiveDate`], [`models::TimeDelta`]) and the current time ([`models::now`]): a program
+/// needs no `uuid` or `chrono` dependency of its own.
+pub mod models {
+    pub use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+    pub use uuid::Uuid;
+    pub use zaia_models::*;
+
+    /// The current time, as the API's timestamps are typed.
+    ///
+    /// ```
+    /// let now = zaia_ext::models::now();
+    /// assert!(now.timestamp() > 1_700_000_000);
+    /// ```
+    pub fn now() -> DateTime<Utc> {
+        DateTime::<Utc>::from(std::time::SystemTime::now())
+    }
+}
+
+/// HTTP types the SDK's answers and errors carry (reqwest's): a program needs no `reqwest` or
+/// `http` dependency to read a status or a header.
+pub mod http {
+    pub use reqwest::StatusCode;
+    pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+}
+
+pub use progenitor_client::ResponseValue;
 
 pub use body::{DEFAULT_MAX_RESPONSE_SIZE, ERROR_BODY_LIMIT};
 pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, DEFAULT_BASE_URL, USER_AGENT};

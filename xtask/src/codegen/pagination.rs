@@ -277,32 +277,70 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
         let args: Vec<_> = list.arguments.iter().map(|(name, ty)| (format_ident!("{}", name.to_snake_case()), ty)).collect();
         let params = args.iter().map(|(name, ty)| quote! { #name: #ty });
         let setters = args.iter().map(|(name, _)| quote! { .#name(#name.clone()) });
-        let (min, max, default, size_name) = (list.size_min, list.size_max, list.size_default, &list.size_name);
-        let (what, kind) = match &list.shape {
-            Shape::Offset => (
-                format!(
-                    "every page, `{size_name}` {min}..={max} items each at the next `{OFFSET_PARAM}` ({default} unless [`Pages::page_size`] says otherwise)"
-                ),
-                quote! { page_numbers },
-            ),
-            Shape::Cursor { param, .. } => (
-                format!(
-                    "every page, each from the `{param}` cursor the one before gives, `{size_name}` {min}..={max} items each ({default} unless [`Pages::page_size`] says otherwise)"
-                ),
-                quote! { cursor },
-            ),
-            Shape::PageNumber => (
-                format!("every page, `{size_name}` {min}..={max} items each ({default} unless [`Pages::page_size`] says otherwise)"),
-                quote! { page_numbers },
-            ),
-            Shape::Limit { .. } => (
-                format!(
-                    "the one page it has: up to `{size_name}` items, {min}..={max} ({default} unless [`Pages::page_size`] says otherwise)"
-                ),
-                quote! { single_page },
-            ),
-        };
+        let what = describe(list);
         let doc = format!("`{} {}`: {what}.", list.method, list.path);
+        let filter = quote! { F: Fn(builder::#builder<'a>) -> builder::#builder<'a> + Send + Sync + 'a };
+        let signature = quote! { fn #method<'a, F>(&'a self, #(#params,)* filter: F) -> Pages<'a, #models::#item> where #filter };
+        declarations.push(quote! {
+            #[doc = #doc]
+            #signature;
+        });
+        let base = quote! { filter(self.#call() #(#setters)*) };
+        let pages = pages_expr(list, config, &base);
+        implementations.push(quote! {
+            #signature {
+                // the closure-based streams have no per-call deadline: the client's applies
+                let timeout: Option<::std::time::Duration> = None;
+                #pages
+            }
+        });
+    }
+    let tokens = quote! {
+        use zaia_client::builder;
+
+        use crate::pagination::Pages;
+
+        /// Streams over the paginated lists, as methods on the client (see [`Pages`]).
+        ///
+        /// Each takes a closure that sets the list's filters on the generated request builder;
+        /// the stream sets the page parameters.
+        pub trait Paginate {
+            #(#declarations)*
+        }
+
+        // a deprecated list still pages; its own method's warning is the caller's to see
+        #[allow(deprecated)]
+        impl Paginate for zaia_client::Client {
+            #(#implementations)*
+        }
+    };
+    format_file(tokens, "pagination")
+}
+
+/// What a list's stream fetches, in words (for docs).
+pub fn describe(list: &PagedList) -> String {
+    let (min, max, default, size_name) = (list.size_min, list.size_max, list.size_default, &list.size_name);
+    match &list.shape {
+        Shape::Offset => format!("every page, `{size_name}` {min}..={max} items each at the next `{OFFSET_PARAM}` ({default} unless the page size says otherwise)"),
+        Shape::Cursor { param, .. } => format!(
+            "every page, each from the `{param}` cursor the one before gives, `{size_name}` {min}..={max} items each ({default} unless the page size says otherwise)"
+        ),
+        Shape::PageNumber => format!("every page, `{size_name}` {min}..={max} items each ({default} unless the page size says otherwise)"),
+        Shape::Limit { .. } => format!("the one page it has: up to `{size_name}` items, {min}..={max} ({default} unless the page size says otherwise)"),
+    }
+}
+
+/// The `Pages` stream of a list: `base` is an expression that gives a fresh request builder with
+/// the caller's filters (evaluated once per page), and a `timeout: Option<Duration>` must be in
+/// scope (each page's deadline).
+pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> TokenStream {
+    let models: TokenStream = config.models_crate.parse().expect("checked by the client stage");
+    let (min, max, default, size_name) = (list.size_min, list.size_max, list.size_default, &list.size_name);
+    let kind = match &list.shape {
+        Shape::Offset | Shape::PageNumber => quote! { page_numbers },
+        Shape::Cursor { .. } => quote! { cursor },
+        Shape::Limit { .. } => quote! { single_page },
+    };
         // a single-page list has no page number to send
         let ignore_page = matches!(list.shape, Shape::Limit { .. }).then(|| quote! { let _ = page; });
         let paging = match &list.shape {
@@ -331,18 +369,12 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
                 quote! { .#setter(crate::pagination::member_object::<#models::#type_name>(#limit, size)) }
             }
         };
-        let filter = quote! { F: Fn(builder::#builder<'a>) -> builder::#builder<'a> + Send + Sync + 'a };
-        let signature = quote! { fn #method<'a, F>(&'a self, #(#params,)* filter: F) -> Pages<'a, #models::#item> where #filter };
-        declarations.push(quote! {
-            #[doc = #doc]
-            #signature;
-        });
         let items = match &list.items_field {
             Some(field) => {
                 let field = format_ident!("{field}");
-                quote! { call.send().into_result().await.map(|page| page.into_inner().#field) }
+                quote! { crate::calls::send(call.send(), timeout).await.map(|page| page.into_inner().#field) }
             }
-            None => quote! { crate::pagination::items(call.send().into_result().await) },
+            None => quote! { crate::pagination::items(crate::calls::send(call.send(), timeout).await) },
         };
         let fetch = if let Shape::Cursor { param, next } = &list.shape {
             let setter = format_ident!("{}", param.to_snake_case());
@@ -376,13 +408,13 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
             };
             quote! {
                 Box::new(move |cursor, size| {
-                    let call = filter(self.#call() #(#setters)*) #paging;
+                    let call = #base #paging;
                     Box::pin(async move {
                         let call = match cursor {
                             Some(cursor) => call.#setter(crate::pagination::cursor_value::<#cursor_type>(#param, cursor)?),
                             None => call,
                         };
-                        let page = call.send().into_result().await?.into_inner();
+                        let page = crate::calls::send(call.send(), timeout).await?.into_inner();
                         let next = #next;
                         Ok(crate::pagination::CursorPage { items: #items, next })
                     })
@@ -392,41 +424,17 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
             quote! {
                 Box::new(move |page, size| {
                     #ignore_page
-                    let call = filter(self.#call() #(#setters)*) #paging;
+                    let call = #base #paging;
                     Box::pin(async move { #items })
                 })
             }
         };
-        implementations.push(quote! {
-            #signature {
-                Pages::#kind(
-                    #fetch,
-                    PageSize { name: #size_name, default: #default, range: #min..=#max },
-                )
-            }
-        });
+    quote! {
+        crate::pagination::Pages::#kind(
+            #fetch,
+            crate::pagination::PageSize { name: #size_name, default: #default, range: #min..=#max },
+        )
     }
-    let tokens = quote! {
-        use zaia_client::builder;
-
-        use crate::error::SendExt;
-        use crate::pagination::{PageSize, Pages};
-
-        /// Streams over the paginated lists, as methods on the client (see [`Pages`]).
-        ///
-        /// Each takes a closure that sets the list's filters on the generated request builder;
-        /// the stream sets the page parameters.
-        pub trait Paginate {
-            #(#declarations)*
-        }
-
-        // a deprecated list still pages; its own method's warning is the caller's to see
-        #[allow(deprecated)]
-        impl Paginate for zaia_client::Client {
-            #(#implementations)*
-        }
-    };
-    format_file(tokens, "pagination")
 }
 
 #[cfg(test)]

@@ -1,0 +1,48 @@
+//! The call surface: one method per operation on [`ZaiaClient`](crate::ZaiaClient) (and on
+//! `blocking::ZaiaClient`), generated from the spec into `generated.rs`.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use futures::TryStreamExt;
+//! use zaia_ext::models::*;
+//! use zaia_ext::ZaiaClient;
+//!
+//! # async fn demo(client: ZaiaClient, id: Uuid) -> Result<(), zaia_ext::Error> {
+//! let chat: Chat = client.get_chat(id).await?; // required parameters are arguments
+//! let chat = client.get_chat(id).within(Duration::from_secs(5)).await?; // this call's deadline
+//! let page: Vec<Chat> = client.list_chats().page_size(50).await?; // one page
+//! let mut chats = client.list_chats().channel_types(vec![ChannelType::Whatsapp]).items();
+//! while let Some(chat) = chats.try_next().await? {
+//!     println!("{}", chat.id);
+//! }
+//! # let _ = (chat, page); Ok(()) }
+//! ```
+//!
+//! Each method returns a call: optional parameters are its setters; await it for the answer's
+//! body (`IntoFuture`), or `.send()` (the same) and `.send_with_response()` (with status and
+//! headers). A paginated list's call also streams (`.items()`, `.pages()`, `.collect_all()`),
+//! with `.page_size(n)` and `.prefetch(n)`; `.within(d)` is then each page's deadline.
+
+use std::future::Future;
+use std::time::Duration;
+
+use progenitor_client::ResponseValue;
+
+use crate::error::{Error, ErrorBody, SendExt};
+
+#[allow(clippy::all)]
+#[rustfmt::skip]
+mod generated;
+
+pub use generated::*;
+
+/// Sends a generated request: with `timeout` as its deadline when given, else the client's.
+pub(crate) async fn send<T, E: ErrorBody>(
+    request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    timeout: Option<Duration>,
+) -> Result<ResponseValue<T>, Error> {
+    match timeout {
+        Some(timeout) => request.within(timeout).await,
+        None => request.into_result().await,
+    }
+}
