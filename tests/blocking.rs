@@ -40,7 +40,7 @@ fn every_operation_errors_and_pagination_work_without_a_runtime() {
     let client = ClientBuilder::new().api_key(key).base_url(url).build_blocking().unwrap();
 
     // an operation
-    let chat = client.send(|c| c.get_chat().id(peek.first_chat.id).send()).unwrap();
+    let chat = client.send(|c| c.generated().get_chat().id(peek.first_chat.id).send()).unwrap();
     assert_eq!(chat.id, peek.first_chat.id);
 
     // pagination as an iterator: every chat once, in pages of 10
@@ -59,7 +59,7 @@ fn every_operation_errors_and_pagination_work_without_a_runtime() {
     assert_eq!(messages.len(), 3);
 
     // the same errors: from the server, and refused before sending
-    let missing = client.send(|c| c.get_chat().id(uuid::Uuid::from_u128(404)).send()).unwrap_err();
+    let missing = client.send(|c| c.generated().get_chat().id(uuid::Uuid::from_u128(404)).send()).unwrap_err();
     assert!(missing.is_not_found(), "{missing:?}");
     let refused = client.items(|c| c.list_chats_pages(|r| r).page_size(1000)).next().unwrap().unwrap_err();
     assert!(matches!(refused, zaia_ext::Error::InvalidRequest { field: Some(ref f), .. } if f == "pageSize"), "{refused:?}");

@@ -116,7 +116,7 @@ fn profile(requests: usize) {
     let size = NonZeroU64::new(10).unwrap();
     rt.block_on(async {
         for _ in 0..requests {
-            sdk.list_chats().page_size(size).send().into_result().await.unwrap();
+            sdk.generated().list_chats().page_size(size).send().into_result().await.unwrap();
         }
     });
 }
@@ -130,7 +130,7 @@ fn overhead(requests: usize) {
     let url = format!("{base}/api/v1/chats");
     let size = NonZeroU64::new(10).unwrap();
     let sdk_call = || async {
-        let chats = sdk.list_chats().page_size(size).send().into_result().await.unwrap();
+        let chats = sdk.generated().list_chats().page_size(size).send().into_result().await.unwrap();
         assert_eq!(chats.len(), 10);
     };
     let mut plain_headers = reqwest::header::HeaderMap::new();
@@ -148,7 +148,7 @@ fn overhead(requests: usize) {
     // each body is read inside the retry loop)
     let retrying = ZaiaClient::builder().api_key(KEY).base_url(&base).build().unwrap();
     let retrying_call = || async {
-        let chats = retrying.list_chats().page_size(size).send().into_result().await.unwrap();
+        let chats = retrying.generated().list_chats().page_size(size).send().into_result().await.unwrap();
         assert_eq!(chats.len(), 10);
     };
     let raw_call = || async {
@@ -336,7 +336,7 @@ fn memory_limit_child(body_mib: u64, limit_mib: u64) {
             .retry_policy(RetryPolicy::none())
             .build()
             .unwrap();
-        let err = rt.block_on(sdk.list_chats().send().into_result()).unwrap_err();
+        let err = rt.block_on(sdk.generated().list_chats().send().into_result()).unwrap_err();
         assert!(matches!(err, zaia_ext::Error::ResponseTooLarge { .. }), "{err}");
     }
     println!("{}", peak_rss_kib());

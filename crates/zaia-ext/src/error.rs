@@ -10,8 +10,8 @@ use reqwest::header::HeaderMap;
 use zaia_models::KnownException;
 
 use crate::body::BodyFailure;
-use crate::config::ConfigError;
 use crate::call::{self, CallOptions};
+use crate::config::ConfigError;
 
 /// What the generated client returns on failure.
 ///

@@ -29,15 +29,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 3. a follow-up, created and then cancelled
     let due = chrono::Utc::now() + chrono::Duration::days(1);
     let body = CreateChatMessageFollowUpRequest::new(chat.id, due, "Still there?".into());
-    let follow_up = client.create_chat_message_follow_up().body(body).send().into_result().await?;
+    let follow_up = client.generated().create_chat_message_follow_up().body(body).send().into_result().await?;
     println!("follow-up {} is {}", follow_up.id, follow_up.status);
     let cancel = UpdateChatMessageFollowUpRequest::new().with_status(ChatMessageFollowUpUpdateStatus::Cancelled);
-    let cancelled = client.update_chat_message_follow_up().id(follow_up.id).body(cancel).send().into_result().await?;
+    let cancelled = client.generated().update_chat_message_follow_up().id(follow_up.id).body(cancel).send().into_result().await?;
     println!("follow-up {} is {}", cancelled.id, cancelled.status);
 
     // 4. an error on purpose (a cancelled follow-up cannot be edited), in the user's language
     let again = UpdateChatMessageFollowUpRequest::new().with_message("Hello?".into());
-    let error = client.update_chat_message_follow_up().id(follow_up.id).body(again).send().into_result().await.unwrap_err();
+    let error = client.generated().update_chat_message_follow_up().id(follow_up.id).body(again).send().into_result().await.unwrap_err();
     println!("editing the cancelled follow-up fails, as expected: {error}");
     println!("  en: {}", error.feedback(Lang::EnUs).unwrap_or_default());
     println!("  es: {}", error.feedback(Lang::EsEs).unwrap_or_default());

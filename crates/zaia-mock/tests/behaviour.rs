@@ -24,10 +24,11 @@ async fn a_chat_lives_and_is_removed() {
     let (mock, client) = start(None).await;
     let channel = mock.with_store(|s| s.channels.iter().find(|c| c.channel_type == ChannelType::Whatsapp).unwrap().id);
     let owner = Uuid::from_u128(99);
-    let chat = client.create_chat().body(CreateChatRequest::new(channel, owner)).send().into_result().await.unwrap();
+    let chat = client.generated().create_chat().body(CreateChatRequest::new(channel, owner)).send().into_result().await.unwrap();
     assert_eq!(chat.owner_id, Some(owner));
 
     let renamed = client
+        .generated()
         .update_chat()
         .id(chat.id)
         .body(UpdateChatRequest::new().with_title(Patch::Value("Support".into())))
@@ -36,26 +37,33 @@ async fn a_chat_lives_and_is_removed() {
         .await
         .unwrap();
     assert_eq!(renamed.title.as_deref(), Some("Support"));
-    let cleared =
-        client.update_chat().id(chat.id).body(UpdateChatRequest::new().with_title(Patch::Null)).send().into_result().await.unwrap();
+    let cleared = client
+        .generated()
+        .update_chat()
+        .id(chat.id)
+        .body(UpdateChatRequest::new().with_title(Patch::Null))
+        .send()
+        .into_result()
+        .await
+        .unwrap();
     assert_eq!(cleared.title, None);
-    let untouched = client.update_chat().id(chat.id).body(UpdateChatRequest::default()).send().into_result().await.unwrap();
+    let untouched = client.generated().update_chat().id(chat.id).body(UpdateChatRequest::default()).send().into_result().await.unwrap();
     assert_eq!(untouched.title, None);
 
-    let details = client.get_chat_details().id(chat.id).send().into_result().await.unwrap();
+    let details = client.generated().get_chat_details().id(chat.id).send().into_result().await.unwrap();
     assert_eq!(details.channel_type, Some(ChannelType::Whatsapp));
     assert_eq!(details.last_message_content, None);
 
-    let by_type = client.list_chats().channel_types(vec![ChannelType::Whatsapp]).send().into_result().await.unwrap();
+    let by_type = client.generated().list_chats().channel_types(vec![ChannelType::Whatsapp]).send().into_result().await.unwrap();
     assert_eq!(by_type.len(), 1);
-    assert!(client.list_chats().channel_types(vec![ChannelType::Api]).send().into_result().await.unwrap().is_empty());
-    assert_eq!(client.list_chats().owner_ids(vec![owner]).send().into_result().await.unwrap().len(), 1);
+    assert!(client.generated().list_chats().channel_types(vec![ChannelType::Api]).send().into_result().await.unwrap().is_empty());
+    assert_eq!(client.generated().list_chats().owner_ids(vec![owner]).send().into_result().await.unwrap().len(), 1);
 
-    client.delete_chat().id(chat.id).send().into_result().await.unwrap();
-    let gone = client.get_chat().id(chat.id).send().into_result().await.unwrap_err();
+    client.generated().delete_chat().id(chat.id).send().into_result().await.unwrap();
+    let gone = client.generated().get_chat().id(chat.id).send().into_result().await.unwrap_err();
     assert!(gone.is_not_found());
-    assert!(client.list_chats().send().into_result().await.unwrap().is_empty());
-    assert!(client.list_chat_details().send().into_result().await.unwrap().is_empty());
+    assert!(client.generated().list_chats().send().into_result().await.unwrap().is_empty());
+    assert!(client.generated().list_chat_details().send().into_result().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -65,9 +73,9 @@ async fn last_message_time_filters_chats() {
         let of = |c: usize| s.messages.iter().filter(|m| m.chat_id == s.chats[c].id).map(|m| m.created_at).collect::<Vec<_>>();
         (*of(0).last().unwrap(), of(1)[0])
     });
-    let early = client.list_chats().last_chat_message_created_at_end(first_chat_last).send().into_result().await.unwrap();
+    let early = client.generated().list_chats().last_chat_message_created_at_end(first_chat_last).send().into_result().await.unwrap();
     assert_eq!(early.len(), 1);
-    let later = client.list_chats().last_chat_message_created_at_start(second_chat_first).send().into_result().await.unwrap();
+    let later = client.generated().list_chats().last_chat_message_created_at_start(second_chat_first).send().into_result().await.unwrap();
     assert_eq!(later.len(), 3);
 }
 
@@ -83,11 +91,11 @@ async fn messages_list_with_joins_and_limit() {
     assert_eq!(all.len(), 6);
     assert!(all.iter().all(|m| m.sender.is_some()));
     assert_eq!(all.iter().map(|m| m.chat_message_follow_ups.len()).sum::<usize>(), 2);
-    let plain = client.list_chat_messages().chat_id(chat).send().into_result().await.unwrap();
+    let plain = client.generated().list_chat_messages().chat_id(chat).send().into_result().await.unwrap();
     assert!(plain.iter().all(|m| m.sender.is_none() && m.chat_message_follow_ups.is_empty()));
     let limited = client.list_chat_messages_pages(chat, |r| r).page_size(4).collect_all().await.unwrap();
     assert_eq!(limited.len(), 4);
-    let missing = client.list_chat_messages().chat_id(Uuid::from_u128(5)).send().into_result().await.unwrap_err();
+    let missing = client.generated().list_chat_messages().chat_id(Uuid::from_u128(5)).send().into_result().await.unwrap_err();
     assert!(missing.is_not_found());
 }
 
@@ -95,35 +103,38 @@ async fn messages_list_with_joins_and_limit() {
 async fn follow_ups_follow_the_documented_rules() {
     let (mock, client) = start(None).await;
     let channel = mock.with_store(|s| s.channels[0].id);
-    let chat = client.create_chat().body(CreateChatRequest::new(channel, Uuid::from_u128(3))).send().into_result().await.unwrap();
+    let chat =
+        client.generated().create_chat().body(CreateChatRequest::new(channel, Uuid::from_u128(3))).send().into_result().await.unwrap();
     let due = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
     let request = || CreateChatMessageFollowUpRequest::new(chat.id, due, "Still there?".into());
 
-    let no_messages = client.create_chat_message_follow_up().body(request()).send().into_result().await.unwrap_err();
+    let no_messages = client.generated().create_chat_message_follow_up().body(request()).send().into_result().await.unwrap_err();
     assert_eq!(no_messages.status().unwrap().as_u16(), 412);
-    client.create_chat_message().body(message(chat.id, "user", "hello?")).send().into_result().await.unwrap();
-    let from_user = client.create_chat_message_follow_up().body(request()).send().into_result().await.unwrap_err();
+    client.generated().create_chat_message().body(message(chat.id, "user", "hello?")).send().into_result().await.unwrap();
+    let from_user = client.generated().create_chat_message_follow_up().body(request()).send().into_result().await.unwrap_err();
     assert_eq!(from_user.status().unwrap().as_u16(), 412);
     assert_eq!(from_user.feedback(Lang::PtBr), Some("Um acompanhamento precisa de uma última mensagem que não seja do usuário."));
-    let answer = client.create_chat_message().body(message(chat.id, "assistant", "How can I help?")).send().into_result().await.unwrap();
+    let answer =
+        client.generated().create_chat_message().body(message(chat.id, "assistant", "How can I help?")).send().into_result().await.unwrap();
 
-    let created = client.create_chat_message_follow_up().body(request()).send().into_result().await.unwrap();
+    let created = client.generated().create_chat_message_follow_up().body(request()).send().into_result().await.unwrap();
     assert_eq!(created.status(), reqwest::StatusCode::CREATED);
     assert_eq!(created.status, ChatMessageFollowUpStatus::Pending);
     assert_eq!(created.trigger_chat_message_id, answer.id);
 
     let unknown_chat = request().with_chat_id(Uuid::from_u128(77));
-    assert!(client.create_chat_message_follow_up().body(unknown_chat).send().into_result().await.unwrap_err().is_not_found());
+    assert!(client.generated().create_chat_message_follow_up().body(unknown_chat).send().into_result().await.unwrap_err().is_not_found());
 
     let edited = UpdateChatMessageFollowUpRequest::new().with_message("Any news?".into()).with_reason(Patch::Value("manual".into()));
-    let edited = client.update_chat_message_follow_up().id(created.id).body(edited).send().into_result().await.unwrap();
+    let edited = client.generated().update_chat_message_follow_up().id(created.id).body(edited).send().into_result().await.unwrap();
     assert_eq!((edited.message.as_str(), edited.reason.as_deref()), ("Any news?", Some("manual")));
     let cancel = UpdateChatMessageFollowUpRequest::new().with_status(ChatMessageFollowUpUpdateStatus::Cancelled).with_reason(Patch::Null);
-    let cancelled = client.update_chat_message_follow_up().id(created.id).body(cancel).send().into_result().await.unwrap();
+    let cancelled = client.generated().update_chat_message_follow_up().id(created.id).body(cancel).send().into_result().await.unwrap();
     assert_eq!(cancelled.status, ChatMessageFollowUpStatus::Cancelled);
     assert!(cancelled.finished_at.is_some());
     assert_eq!(cancelled.reason, None);
     let again = client
+        .generated()
         .update_chat_message_follow_up()
         .id(created.id)
         .body(UpdateChatMessageFollowUpRequest::default())
@@ -133,6 +144,7 @@ async fn follow_ups_follow_the_documented_rules() {
         .unwrap_err();
     assert_eq!(again.status().unwrap().as_u16(), 412);
     let unknown = client
+        .generated()
         .update_chat_message_follow_up()
         .id(Uuid::from_u128(8))
         .body(UpdateChatMessageFollowUpRequest::default())
@@ -179,8 +191,14 @@ async fn exports_check_the_range_and_post_to_the_callback() {
             .with_range_start(start)
     };
     // over six months: refused by the mock
-    let too_long =
-        client.export_chat_messages().body(request(start, start + chrono::Months::new(7))).send().into_result().await.unwrap_err();
+    let too_long = client
+        .generated()
+        .export_chat_messages()
+        .body(request(start, start + chrono::Months::new(7)))
+        .send()
+        .into_result()
+        .await
+        .unwrap_err();
     assert_eq!(too_long.status().unwrap().as_u16(), 400);
     assert_eq!(too_long.exception().unwrap().message, "The export period exceeds the maximum of 6 months.");
 
@@ -226,7 +244,7 @@ fn authorized_http(key: &str) -> reqwest::Client {
 async fn a_missing_or_unknown_key_is_a_401_with_localized_feedback() {
     let (mock, _) = start(None).await;
     let wrong = ZaiaClient::builder().api_key("nope").base_url(mock.base_url()).build().unwrap();
-    let err = wrong.list_chats().send().into_result().await.unwrap_err();
+    let err = wrong.generated().list_chats().send().into_result().await.unwrap_err();
     assert!(err.is_unauthorized());
     assert_eq!(err.feedback(Lang::EnUs), Some("You are not authorized."));
     assert_eq!(err.feedback(Lang::EsEs), Some("No estás autorizado."));

@@ -77,7 +77,7 @@ fn try_into_target(method: &syn::ImplItemFn) -> Option<TokenStream> {
             }
             let syn::PathArguments::AngleBracketed(args) = &last.arguments else { continue };
             if let Some(syn::GenericArgument::Type(target)) = args.args.first() {
-                return Some(quote! { #target });
+                return Some(absolute(target.clone()));
             }
         }
     }
@@ -97,7 +97,30 @@ fn send_output(output: &syn::ReturnType) -> Option<TokenStream> {
     };
     let value = first_arg(ty)?;
     let inner = first_arg(&value)?;
-    Some(quote! { #inner })
+    Some(absolute(inner))
+}
+
+/// A type as written inside the generated client, made valid outside it: paths relative to
+/// the client crate (`ByteStream`, `types::X`) are prefixed with `zaia_client::`.
+fn absolute(mut ty: syn::Type) -> TokenStream {
+    struct Prefix;
+    impl syn::visit_mut::VisitMut for Prefix {
+        fn visit_type_path_mut(&mut self, path: &mut syn::TypePath) {
+            syn::visit_mut::visit_type_path_mut(self, path);
+            let relative = path.qself.is_none() && path.path.leading_colon.is_none();
+            let first = path.path.segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
+            let primitive = [
+                "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+                "f64", "std", "core", "alloc", "Self",
+            ]
+            .contains(&first.as_str());
+            if relative && !primitive {
+                path.path = syn::parse_quote!(zaia_client::#path);
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_type_mut(&mut Prefix, &mut ty);
+    quote! { #ty }
 }
 
 /// One argument or setter of a call.

@@ -321,12 +321,16 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
 pub fn describe(list: &PagedList) -> String {
     let (min, max, default, size_name) = (list.size_min, list.size_max, list.size_default, &list.size_name);
     match &list.shape {
-        Shape::Offset => format!("every page, `{size_name}` {min}..={max} items each at the next `{OFFSET_PARAM}` ({default} unless the page size says otherwise)"),
+        Shape::Offset => format!(
+            "every page, `{size_name}` {min}..={max} items each at the next `{OFFSET_PARAM}` ({default} unless the page size says otherwise)"
+        ),
         Shape::Cursor { param, .. } => format!(
             "every page, each from the `{param}` cursor the one before gives, `{size_name}` {min}..={max} items each ({default} unless the page size says otherwise)"
         ),
         Shape::PageNumber => format!("every page, `{size_name}` {min}..={max} items each ({default} unless the page size says otherwise)"),
-        Shape::Limit { .. } => format!("the one page it has: up to `{size_name}` items, {min}..={max} ({default} unless the page size says otherwise)"),
+        Shape::Limit { .. } => {
+            format!("the one page it has: up to `{size_name}` items, {min}..={max} ({default} unless the page size says otherwise)")
+        }
     }
 }
 
@@ -341,94 +345,94 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
         Shape::Cursor { .. } => quote! { cursor },
         Shape::Limit { .. } => quote! { single_page },
     };
-        // a single-page list has no page number to send
-        let ignore_page = matches!(list.shape, Shape::Limit { .. }).then(|| quote! { let _ = page; });
-        let paging = match &list.shape {
-            Shape::Offset => {
-                let offset = format_ident!("{}", OFFSET_PARAM.to_snake_case());
-                let limit = format_ident!("{}", config.page_params.limit.to_snake_case());
-                quote! { .#offset((page - 1) * size).#limit(size) }
-            }
-            Shape::Cursor { .. } => {
-                let size = format_ident!("{}", list.size_name.to_snake_case());
-                quote! { .#size(size) }
-            }
-            Shape::PageNumber => {
-                let number = format_ident!("{}", config.page_params.number.to_snake_case());
-                let size = format_ident!("{}", config.page_params.size.to_snake_case());
-                quote! { .#number(page).#size(size) }
-            }
-            Shape::Limit { object: None } => {
-                let limit = format_ident!("{}", config.page_params.limit.to_snake_case());
-                quote! { .#limit(size) }
-            }
-            Shape::Limit { object: Some((object, type_name)) } => {
-                let setter = format_ident!("{}", object.to_snake_case());
-                let type_name = format_ident!("{type_name}");
-                let limit = config.page_params.limit;
-                quote! { .#setter(crate::pagination::member_object::<#models::#type_name>(#limit, size)) }
-            }
-        };
-        let items = match &list.items_field {
-            Some(field) => {
+    // a single-page list has no page number to send
+    let ignore_page = matches!(list.shape, Shape::Limit { .. }).then(|| quote! { let _ = page; });
+    let paging = match &list.shape {
+        Shape::Offset => {
+            let offset = format_ident!("{}", OFFSET_PARAM.to_snake_case());
+            let limit = format_ident!("{}", config.page_params.limit.to_snake_case());
+            quote! { .#offset((page - 1) * size).#limit(size) }
+        }
+        Shape::Cursor { .. } => {
+            let size = format_ident!("{}", list.size_name.to_snake_case());
+            quote! { .#size(size) }
+        }
+        Shape::PageNumber => {
+            let number = format_ident!("{}", config.page_params.number.to_snake_case());
+            let size = format_ident!("{}", config.page_params.size.to_snake_case());
+            quote! { .#number(page).#size(size) }
+        }
+        Shape::Limit { object: None } => {
+            let limit = format_ident!("{}", config.page_params.limit.to_snake_case());
+            quote! { .#limit(size) }
+        }
+        Shape::Limit { object: Some((object, type_name)) } => {
+            let setter = format_ident!("{}", object.to_snake_case());
+            let type_name = format_ident!("{type_name}");
+            let limit = config.page_params.limit;
+            quote! { .#setter(crate::pagination::member_object::<#models::#type_name>(#limit, size)) }
+        }
+    };
+    let items = match &list.items_field {
+        Some(field) => {
+            let field = format_ident!("{field}");
+            quote! { crate::calls::send(call.send(), timeout).await.map(|page| page.into_inner().#field) }
+        }
+        None => quote! { crate::pagination::items(crate::calls::send(call.send(), timeout).await) },
+    };
+    let fetch = if let Shape::Cursor { param, next } = &list.shape {
+        let setter = format_ident!("{}", param.to_snake_case());
+        let cursor_type = list.cursor_type.as_ref().expect("cursor lists have a cursor type");
+        let items_field = format_ident!("{}", list.items_field.as_deref().unwrap_or("items"));
+        let (items, next) = match (&list.items_field, next) {
+            (Some(_), NextCursor::Field(field)) => {
                 let field = format_ident!("{field}");
-                quote! { crate::calls::send(call.send(), timeout).await.map(|page| page.into_inner().#field) }
+                (quote! { page.#items_field }, quote! { crate::pagination::next_cursor(&page.#field) })
             }
-            None => quote! { crate::pagination::items(crate::calls::send(call.send(), timeout).await) },
+            (Some(_), NextCursor::AfterLast { key, more }) => {
+                let key = format_ident!("{key}");
+                let more = match more {
+                    Some((field, true)) => {
+                        let f = format_ident!("{field}");
+                        quote! { page.#f }
+                    }
+                    Some((field, false)) => {
+                        let f = format_ident!("{field}");
+                        quote! { page.#f.unwrap_or(page.#items_field.len() as u64 == size) }
+                    }
+                    None => quote! { page.#items_field.len() as u64 == size },
+                };
+                (quote! { page.#items_field }, quote! { crate::pagination::after_last(&page.#items_field, #more, |item| &item.#key) })
+            }
+            (None, NextCursor::AfterLast { key, .. }) => {
+                let key = format_ident!("{key}");
+                (quote! { page }, quote! { crate::pagination::after_last(&page, page.len() as u64 == size, |item| &item.#key) })
+            }
+            (None, NextCursor::Field(_)) => unreachable!("a next-cursor field is an envelope's"),
         };
-        let fetch = if let Shape::Cursor { param, next } = &list.shape {
-            let setter = format_ident!("{}", param.to_snake_case());
-            let cursor_type = list.cursor_type.as_ref().expect("cursor lists have a cursor type");
-            let items_field = format_ident!("{}", list.items_field.as_deref().unwrap_or("items"));
-            let (items, next) = match (&list.items_field, next) {
-                (Some(_), NextCursor::Field(field)) => {
-                    let field = format_ident!("{field}");
-                    (quote! { page.#items_field }, quote! { crate::pagination::next_cursor(&page.#field) })
-                }
-                (Some(_), NextCursor::AfterLast { key, more }) => {
-                    let key = format_ident!("{key}");
-                    let more = match more {
-                        Some((field, true)) => {
-                            let f = format_ident!("{field}");
-                            quote! { page.#f }
-                        }
-                        Some((field, false)) => {
-                            let f = format_ident!("{field}");
-                            quote! { page.#f.unwrap_or(page.#items_field.len() as u64 == size) }
-                        }
-                        None => quote! { page.#items_field.len() as u64 == size },
+        quote! {
+            Box::new(move |cursor, size| {
+                let call = #base #paging;
+                Box::pin(async move {
+                    let call = match cursor {
+                        Some(cursor) => call.#setter(crate::pagination::cursor_value::<#cursor_type>(#param, cursor)?),
+                        None => call,
                     };
-                    (quote! { page.#items_field }, quote! { crate::pagination::after_last(&page.#items_field, #more, |item| &item.#key) })
-                }
-                (None, NextCursor::AfterLast { key, .. }) => {
-                    let key = format_ident!("{key}");
-                    (quote! { page }, quote! { crate::pagination::after_last(&page, page.len() as u64 == size, |item| &item.#key) })
-                }
-                (None, NextCursor::Field(_)) => unreachable!("a next-cursor field is an envelope's"),
-            };
-            quote! {
-                Box::new(move |cursor, size| {
-                    let call = #base #paging;
-                    Box::pin(async move {
-                        let call = match cursor {
-                            Some(cursor) => call.#setter(crate::pagination::cursor_value::<#cursor_type>(#param, cursor)?),
-                            None => call,
-                        };
-                        let page = crate::calls::send(call.send(), timeout).await?.into_inner();
-                        let next = #next;
-                        Ok(crate::pagination::CursorPage { items: #items, next })
-                    })
+                    let page = crate::calls::send(call.send(), timeout).await?.into_inner();
+                    let next = #next;
+                    Ok(crate::pagination::CursorPage { items: #items, next })
                 })
-            }
-        } else {
-            quote! {
-                Box::new(move |page, size| {
-                    #ignore_page
-                    let call = #base #paging;
-                    Box::pin(async move { #items })
-                })
-            }
-        };
+            })
+        }
+    } else {
+        quote! {
+            Box::new(move |page, size| {
+                #ignore_page
+                let call = #base #paging;
+                Box::pin(async move { #items })
+            })
+        }
+    };
     quote! {
         crate::pagination::Pages::#kind(
             #fetch,

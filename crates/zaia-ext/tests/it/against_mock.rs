@@ -23,10 +23,10 @@ async fn requests_at_the_documented_limits_pass_the_checks_and_the_server() {
     let chat = mock.with_store(|s| s.chats[0].id);
     let body =
         CreateChatMessageRequest::new(chat, "é".repeat(4000), "assistant".into(), Uuid::from_u128(1)).with_external_id("x".repeat(250));
-    let created = client.create_chat_message().body(body).send().into_result().await.unwrap();
+    let created = client.generated().create_chat_message().body(body).send().into_result().await.unwrap();
     assert_eq!(created.content.chars().count(), 4000);
     let follow_up = CreateChatMessageFollowUpRequest::new(chat, Utc::now(), "x".into());
-    client.create_chat_message_follow_up().body(follow_up).send().into_result().await.unwrap();
+    client.generated().create_chat_message_follow_up().body(follow_up).send().into_result().await.unwrap();
 }
 
 #[tokio::test]
@@ -45,7 +45,7 @@ async fn every_list_streams_the_same_items_lazily_and_with_prefetch() {
 #[tokio::test]
 async fn errors_from_the_mock_carry_its_localized_feedback() {
     let (_mock, client) = start().await;
-    let err = client.get_chat_details().id(Uuid::from_u128(5)).send().into_result().await.unwrap_err();
+    let err = client.generated().get_chat_details().id(Uuid::from_u128(5)).send().into_result().await.unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(err.code(), Some("CHAT_NOT_FOUND"));
     assert_eq!(err.feedback(Lang::PtBr), Some("Chat não encontrado."));

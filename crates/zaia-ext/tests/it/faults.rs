@@ -53,7 +53,7 @@ fn ok_chats() -> ResponseTemplate {
 async fn a_500_then_success_is_retried() {
     let seq = Sequence::new(ResponseTemplate::new(500).set_body_json(known_exception("Internal")), 1, ok_chats());
     let server = serve("GET", "/api/v1/chats", seq.clone()).await;
-    let chats = client(&server).list_chats().send().into_result().await.unwrap();
+    let chats = client(&server).generated().list_chats().send().into_result().await.unwrap();
     assert_eq!(chats.len(), 1);
     assert_eq!(seq.arrivals().len(), 2);
 }
@@ -62,7 +62,7 @@ async fn a_500_then_success_is_retried() {
 async fn retries_stop_after_the_policy_and_surface_the_last_error() {
     let seq = Sequence::new(ResponseTemplate::new(503).set_body_string("upstream down"), 100, ok_chats());
     let server = serve("GET", "/api/v1/chats", seq.clone()).await;
-    let err = client(&server).list_chats().send().into_result().await.unwrap_err();
+    let err = client(&server).generated().list_chats().send().into_result().await.unwrap_err();
     assert_eq!(seq.arrivals().len(), 3, "1 attempt + 2 retries");
     assert!(matches!(&err, Error::Http { status, body, .. } if status.as_u16() == 503 && body == "upstream down"), "{err:?}");
     assert!(err.is_retryable());
@@ -74,7 +74,7 @@ async fn a_429_waits_as_long_as_retry_after_says() {
     let seq = Sequence::new(limited, 1, ok_chats());
     let server = serve("GET", "/api/v1/chats", seq.clone()).await;
     let sleeper = Recorder::default();
-    builder(&server).sleeper(sleeper.clone()).build().unwrap().list_chats().send().into_result().await.unwrap();
+    builder(&server).sleeper(sleeper.clone()).build().unwrap().generated().list_chats().send().into_result().await.unwrap();
     assert_eq!(seq.arrivals().len(), 2);
     // computed delays are 1..5 ms here: the second can only come from the header
     assert_eq!(sleeper.delays(), [Duration::from_secs(1)]);
@@ -86,7 +86,17 @@ async fn computed_delays_grow_between_retries() {
     let server = serve("GET", "/api/v1/chats", seq.clone()).await;
     let sleeper = Recorder::default();
     let policy = RetryPolicy::default().max_retries(3).delays(Duration::from_millis(100), Duration::from_millis(250));
-    builder(&server).sleeper(sleeper.clone()).retry_policy(policy).build().unwrap().list_chats().send().into_result().await.unwrap();
+    builder(&server)
+        .sleeper(sleeper.clone())
+        .retry_policy(policy)
+        .build()
+        .unwrap()
+        .generated()
+        .list_chats()
+        .send()
+        .into_result()
+        .await
+        .unwrap();
     let delays = sleeper.delays();
     assert_eq!(delays.len(), 3);
     // equal jitter: each between half and all of 100 ms · 2ⁿ, capped at 250 ms
@@ -100,7 +110,16 @@ async fn computed_delays_grow_between_retries() {
 async fn a_rate_limit_that_persists_is_an_api_error() {
     let limited = ResponseTemplate::new(429).insert_header("x-request-id", "req-429").set_body_json(known_exception("TooManyRequests"));
     let server = serve("GET", "/api/v1/chats", Sequence::new(limited, 100, ok_chats())).await;
-    let err = builder(&server).retry_policy(RetryPolicy::none()).build().unwrap().list_chats().send().into_result().await.unwrap_err();
+    let err = builder(&server)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
+        .generated()
+        .list_chats()
+        .send()
+        .into_result()
+        .await
+        .unwrap_err();
     assert!(err.is_rate_limited() && err.is_retryable());
     assert_eq!(err.request_id(), Some("req-429"));
     assert_eq!(err.code(), Some("E_TEST"));
@@ -111,14 +130,15 @@ async fn post_is_not_retried_unless_asked() {
     let body = CreateChatRequest::new(Uuid::nil(), Uuid::nil());
     let seq = Sequence::new(ResponseTemplate::new(503), 100, ok_chats());
     let server = serve("POST", "/api/v1/chats", seq.clone()).await;
-    let err = client(&server).create_chat().body(body.clone()).send().into_result().await.unwrap_err();
+    let err = client(&server).generated().create_chat().body(body.clone()).send().into_result().await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 503);
     assert_eq!(seq.arrivals().len(), 1, "POST is not idempotent");
 
     let seq = Sequence::new(ResponseTemplate::new(503), 1, ResponseTemplate::new(200).set_body_json(chat(9)));
     let server = serve("POST", "/api/v1/chats", seq.clone()).await;
     let policy = RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(5)).retry_non_idempotent(true);
-    let created = builder(&server).retry_policy(policy).build().unwrap().create_chat().body(body).send().into_result().await.unwrap();
+    let created =
+        builder(&server).retry_policy(policy).build().unwrap().generated().create_chat().body(body).send().into_result().await.unwrap();
     assert_eq!(created.id.as_u128(), 9);
     assert_eq!(seq.arrivals().len(), 2);
 }
@@ -159,13 +179,13 @@ async fn a_reset_connection_is_retried() {
         .retry_policy(RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(5)))
         .build()
         .unwrap();
-    let chats = client.list_chats().send().into_result().await.unwrap();
+    let chats = client.generated().list_chats().send().into_result().await.unwrap();
     assert!(chats.is_empty());
     assert_eq!(connections.load(Ordering::SeqCst), 2);
 
     let (address, _) = resetting_server(100).await;
     let client = zaia_ext::ClientBuilder::new().api_key(KEY).base_url(&address).retry_policy(RetryPolicy::none()).build().unwrap();
-    let err = client.list_chats().send().into_result().await.unwrap_err();
+    let err = client.generated().list_chats().send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.is_retryable());
     assert!(err.to_string().starts_with("transport error: "), "{err}");
@@ -175,7 +195,7 @@ async fn a_reset_connection_is_retried() {
 async fn invalid_json_is_a_decode_error_and_not_retried() {
     let seq = Sequence::new(ResponseTemplate::new(200).set_body_string("{not json"), 100, ok_chats());
     let server = serve("GET", "/api/v1/chats", seq.clone()).await;
-    let err = client(&server).list_chats().send().into_result().await.unwrap_err();
+    let err = client(&server).generated().list_chats().send().into_result().await.unwrap_err();
     match &err {
         Error::Decode { body, .. } => assert_eq!(body, "{not json"),
         other => panic!("{other:?}"),
@@ -190,7 +210,7 @@ async fn a_response_slower_than_the_timeout_is_a_timeout() {
     let seq = Sequence::new(slow.clone(), 100, slow);
     let server = serve("GET", "/api/v1/chats", seq.clone()).await;
     let client = builder(&server).timeout(Duration::from_millis(100)).build().unwrap();
-    let err = client.list_chats().send().into_result().await.unwrap_err();
+    let err = client.generated().list_chats().send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(seq.arrivals().len(), 3, "timeouts of a GET are retried");
@@ -211,13 +231,13 @@ async fn documented_and_undocumented_errors_carry_the_known_exception() {
         .mount(&server)
         .await;
     let client = builder(&server).retry_policy(RetryPolicy::none()).build().unwrap();
-    let not_found = client.get_chat().id(id).send().into_result().await.unwrap_err();
+    let not_found = client.generated().get_chat().id(id).send().into_result().await.unwrap_err();
     assert!(not_found.is_not_found());
     assert_eq!(not_found.request_id(), Some("req-1"));
     assert_eq!(not_found.feedback(Lang::EsEs), Some("Chat no encontrado."));
     assert_eq!(not_found.to_string(), "404 Not Found: NotFound: The chat was not found. [E_TEST] (request id req-1)");
     // 422 is not in the spec for this operation; its body still parses
-    let unlisted = client.get_chat_details().id(id).send().into_result().await.unwrap_err();
+    let unlisted = client.generated().get_chat_details().id(id).send().into_result().await.unwrap_err();
     assert_eq!(unlisted.status().unwrap().as_u16(), 422);
     assert_eq!(unlisted.exception().unwrap().name, "Unprocessable");
 }
@@ -226,6 +246,6 @@ async fn documented_and_undocumented_errors_carry_the_known_exception() {
 async fn the_request_id_is_exposed_on_success() {
     let server =
         serve("GET", "/api/v1/chats", ResponseTemplate::new(200).insert_header("x-request-id", "req-ok").set_body_json(json!([]))).await;
-    let response = client(&server).list_chats().send().into_result().await.unwrap();
+    let response = client(&server).generated().list_chats().send().into_result().await.unwrap();
     assert_eq!(zaia_ext::request_id(response.headers()).as_deref(), Some("req-ok"));
 }

@@ -23,7 +23,7 @@ async fn every_error_status_keeps_its_status_and_request_id_whatever_the_body() 
                 raw_server(move |_, _| Reply::http(status, &[("x-request-id", "req-7"), ("content-type", "text/html")], body)).await;
             let sleeper = Recorder::default();
             let client = raw_client(&server, &sleeper).retry_policy(RetryPolicy::none()).build().unwrap();
-            let err = client.get_chat().id(Uuid::nil()).send().into_result().await.unwrap_err();
+            let err = client.generated().get_chat().id(Uuid::nil()).send().into_result().await.unwrap_err();
             let code: u16 = status[..3].parse().unwrap();
             assert_eq!(err.status().map(|s| s.as_u16()), Some(code), "{status} {body:?} (documented: {documented}): {err:?}");
             assert_eq!(err.request_id(), Some("req-7"), "{status} {body:?}");
@@ -44,7 +44,7 @@ async fn a_huge_error_body_is_kept_to_a_short_prefix() {
     let server = raw_server(move |_, _| Reply::Stream { head: head.clone(), body_bytes: 300 * 1024 * 1024 }).await;
     let sleeper = Recorder::default();
     let client = raw_client(&server, &sleeper).retry_policy(RetryPolicy::none()).build().unwrap();
-    let err = client.list_chats().send().into_result().await.unwrap_err();
+    let err = client.generated().list_chats().send().into_result().await.unwrap_err();
     match &err {
         Error::Http { status, body, .. } => {
             assert_eq!(status.as_u16(), 500);
@@ -64,7 +64,7 @@ async fn a_body_cut_mid_way_is_retried_for_a_get() {
     let len = page.len();
     let server = raw_server(move |n, _| if n == 0 { Reply::cut(len, len / 2) } else { Reply::http("200 OK", &[], &page) }).await;
     let sleeper = Recorder::default();
-    let chats = raw_client(&server, &sleeper).build().unwrap().list_chats().send().into_result().await.unwrap();
+    let chats = raw_client(&server, &sleeper).build().unwrap().generated().list_chats().send().into_result().await.unwrap();
     assert_eq!(chats.len(), 3);
     assert_eq!(server.connections(), 2);
     assert_eq!(sleeper.delays().len(), 1);
@@ -78,7 +78,7 @@ async fn a_body_cut_that_persists_is_a_retryable_transport_error_with_its_status
         .retry_policy(RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(1)).max_retries(3))
         .build()
         .unwrap();
-    let err = client.list_chats().send().into_result().await.unwrap_err();
+    let err = client.generated().list_chats().send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
@@ -91,7 +91,7 @@ async fn a_body_cut_on_a_request_that_is_never_retried_is_a_retryable_transport_
     let server = raw_server(|_, _| Reply::cut(1000, 10)).await;
     let sleeper = Recorder::default();
     let body = zaia_models::CreateChatRequest::new(Uuid::nil(), Uuid::nil());
-    let err = raw_client(&server, &sleeper).build().unwrap().create_chat().body(body).send().into_result().await.unwrap_err();
+    let err = raw_client(&server, &sleeper).build().unwrap().generated().create_chat().body(body).send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(server.connections(), 1);
@@ -103,7 +103,7 @@ async fn a_body_larger_than_the_limit_is_refused_while_it_streams() {
     let server = raw_server(|_, _| Reply::http("200 OK", &[], &"x".repeat(4096))).await;
     let sleeper = Recorder::default();
     let client = raw_client(&server, &sleeper).max_response_size(1024).build().unwrap();
-    let err = client.list_chats().send().into_result().await.unwrap_err();
+    let err = client.generated().list_chats().send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::ResponseTooLarge { limit: 1024, .. }), "{err:?}");
     assert!(err.to_string().contains("larger than the limit of 1024 bytes"), "{err}");
     assert!(!err.is_retryable());
@@ -113,7 +113,7 @@ async fn a_body_larger_than_the_limit_is_refused_while_it_streams() {
     let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n".to_string();
     let server = raw_server(move |_, _| Reply::Stream { head: head.clone(), body_bytes: 1 << 30 }).await;
     let client = raw_client(&server, &sleeper).max_response_size(1 << 20).build().unwrap();
-    let err = client.list_chats().send().into_result().await.unwrap_err();
+    let err = client.generated().list_chats().send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::ResponseTooLarge { limit: 1048576, .. }), "{err:?}");
     tokio::time::sleep(Duration::from_millis(200)).await;
     let sent = server.body_bytes_sent.load(std::sync::atomic::Ordering::SeqCst);
@@ -124,7 +124,7 @@ async fn a_body_larger_than_the_limit_is_refused_while_it_streams() {
 async fn a_retry_after_longer_than_the_policy_accepts_ends_the_retries_and_is_exposed() {
     let server = raw_server(|_, _| Reply::http("429 Too Many Requests", &[("retry-after", "100000")], "")).await;
     let sleeper = Recorder::default();
-    let err = raw_client(&server, &sleeper).build().unwrap().list_chats().send().into_result().await.unwrap_err();
+    let err = raw_client(&server, &sleeper).build().unwrap().generated().list_chats().send().into_result().await.unwrap_err();
     assert!(err.is_rate_limited());
     assert_eq!(err.retry_after(), Some(Duration::from_secs(100_000)));
     assert_eq!(server.connections(), 1, "not retried early");
@@ -139,7 +139,7 @@ async fn a_short_retry_after_is_honoured_exactly() {
     })
     .await;
     let sleeper = Recorder::default();
-    raw_client(&server, &sleeper).build().unwrap().list_chats().send().into_result().await.unwrap();
+    raw_client(&server, &sleeper).build().unwrap().generated().list_chats().send().into_result().await.unwrap();
     assert_eq!(sleeper.delays(), [Duration::from_secs(7)]);
 }
 
@@ -155,7 +155,7 @@ async fn the_call_deadline_bounds_attempts_and_waits() {
         .retry_policy(RetryPolicy::default().max_retries(10).delays(Duration::from_millis(1), Duration::from_millis(1)))
         .build()
         .unwrap();
-    let err = client.list_chats().send().into_result().await.unwrap_err();
+    let err = client.generated().list_chats().send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert!((2..=3).contains(&server.connections()), "{} attempts", server.connections());
 
@@ -166,7 +166,7 @@ async fn the_call_deadline_bounds_attempts_and_waits() {
         .retry_policy(RetryPolicy::default().max_retries(10).delays(Duration::from_millis(1), Duration::from_millis(1)))
         .build()
         .unwrap();
-    let err = client.list_chats().send().within(Duration::from_millis(150)).await.unwrap_err();
+    let err = client.generated().list_chats().send().within(Duration::from_millis(150)).await.unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(server.connections(), 1);
 }
@@ -176,7 +176,7 @@ async fn waits_that_would_pass_the_deadline_are_not_started() {
     let server = raw_server(|_, _| Reply::http("503 Service Unavailable", &[("retry-after", "20")], "")).await;
     let sleeper = Recorder::default();
     let client = raw_client(&server, &sleeper).operation_timeout(Duration::from_secs(10)).build().unwrap();
-    let err = client.list_chats().send().into_result().await.unwrap_err();
+    let err = client.generated().list_chats().send().into_result().await.unwrap_err();
     assert_eq!(err.status().unwrap().as_u16(), 503);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(20)));
     assert_eq!(server.connections(), 1);
@@ -204,18 +204,18 @@ async fn the_retry_budget_is_shared_by_clones_and_stops_retry_storms() {
         .build()
         .unwrap();
     let clone = client.clone();
-    client.list_chats().send().into_result().await.unwrap_err();
+    client.generated().list_chats().send().into_result().await.unwrap_err();
     assert_eq!(server.connections(), 3, "1 attempt + the 2 retries the budget paid for");
-    clone.list_chats().send().into_result().await.unwrap_err();
+    clone.generated().list_chats().send().into_result().await.unwrap_err();
     assert_eq!(server.connections(), 4, "the clone shares the empty budget: no retry");
     // successes refill it
     failing.store(false, std::sync::atomic::Ordering::SeqCst);
     for _ in 0..3 {
-        client.list_chats().send().into_result().await.unwrap();
+        client.generated().list_chats().send().into_result().await.unwrap();
     }
     failing.store(true, std::sync::atomic::Ordering::SeqCst);
     let before = server.connections();
-    client.list_chats().send().into_result().await.unwrap_err();
+    client.generated().list_chats().send().into_result().await.unwrap_err();
     assert_eq!(server.connections() - before, 2, "2 + 3 tokens pay for one retry again");
 }
 
@@ -287,7 +287,7 @@ async fn redirects_to_plain_http_elsewhere_are_refused() {
     let server = raw_server(move |_, _| Reply::http("307 Temporary Redirect", &[("location", &location)], "")).await;
     let sleeper = Recorder::default();
     let body = zaia_models::CreateChatRequest::new(Uuid::nil(), Uuid::nil());
-    let err = raw_client(&server, &sleeper).build().unwrap().create_chat().body(body).send().into_result().await.unwrap_err();
+    let err = raw_client(&server, &sleeper).build().unwrap().generated().create_chat().body(body).send().into_result().await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(format!("{err}").contains("plain http"), "{err}");
     assert_eq!(target.connections(), 0, "the body was not re-sent");
@@ -305,6 +305,7 @@ async fn redirects_have_a_hop_limit_and_drop_the_key_on_another_host() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap()
+        .generated()
         .list_chats()
         .send()
         .into_result()
@@ -316,7 +317,7 @@ async fn redirects_have_a_hop_limit_and_drop_the_key_on_another_host() {
     let other = raw_server(|_, _| Reply::http("200 OK", &[], "[]")).await;
     let location = other.url.replace("127.0.0.1", "localhost") + "/api/v1/chats";
     let server = raw_server(move |_, _| Reply::http("302 Found", &[("location", &location)], "")).await;
-    raw_client(&server, &sleeper).build().unwrap().list_chats().send().into_result().await.unwrap();
+    raw_client(&server, &sleeper).build().unwrap().generated().list_chats().send().into_result().await.unwrap();
     let first = server.requests.lock().unwrap()[0].to_lowercase();
     let second = other.requests.lock().unwrap()[0].to_lowercase();
     assert!(first.contains(&format!("authorization: {}", KEY.to_lowercase())));
@@ -343,7 +344,7 @@ async fn callback_urls_are_checked_as_sent() {
     let client = raw_client(&server, &sleeper).build().unwrap();
     for url in [" https://hooks.example.com/x", "https:hooks.example.com", "http://hooks.example.com", "https://"] {
         let body = zaia_models::ExportChatMessagesRequest::new(url.into()).with_range_start(chrono::Utc::now());
-        let err = client.export_chat_messages().body(body).send().into_result().await.unwrap_err();
+        let err = client.generated().export_chat_messages().body(body).send().into_result().await.unwrap_err();
         assert!(matches!(&err, Error::InvalidRequest { field: Some(f), .. } if f == "callbackUrl"), "{url:?}: {err:?}");
     }
     assert_eq!(server.connections(), 0);

@@ -66,7 +66,7 @@ async fn spans_and_the_key() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let client = client(&server);
-    let chat = client.get_chat().id(id).send().into_result().await.unwrap();
+    let chat = client.generated().get_chat().id(id).send().into_result().await.unwrap();
     assert_eq!(chat.id, id);
     let log = captured.text();
     assert!(log.contains("zaia.request"), "{log}");
@@ -106,7 +106,7 @@ async fn the_key_is_added_to_a_callers_own_http_client() {
         .await;
     let own = reqwest::Client::builder().build().unwrap();
     let client = ClientBuilder::new().api_key(KEY).base_url(server.uri()).user_agent("my-app/1").http_client(own).build().unwrap();
-    client.list_chats().send().into_result().await.unwrap();
+    client.generated().list_chats().send().into_result().await.unwrap();
     let request = &server.received_requests().await.unwrap()[0];
     assert_eq!(request.headers.get("authorization").unwrap(), KEY);
     assert_eq!(request.headers.get("user-agent").unwrap(), "my-app/1");
