@@ -6,15 +6,15 @@
 //! ```
 
 use futures::TryStreamExt;
-use zaia_ext::{Lang, Paginate, ZaiaClient};
-use zaia_models::ChatMessageFollowUpStatus;
+use zaia_ext::models::ChatMessageFollowUpStatus;
+use zaia_ext::{Lang, ZaiaClient};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = ZaiaClient::from_env()?;
     println!("{client:?}");
 
-    let mut chats = client.list_chats_pages(|r| r).page_size(50).prefetch(2).items();
+    let mut chats = client.list_chats().page_size(50).prefetch(2).items();
     let mut first = None;
     let mut count = 0;
     loop {
@@ -36,7 +36,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if let Some(chat_id) = first {
         let pending = client
-            .list_chat_message_follow_ups_pages(move |r| r.chat_ids(vec![chat_id]).statuses(vec![ChatMessageFollowUpStatus::Pending]))
+            .list_chat_message_follow_ups()
+            .chat_ids(vec![chat_id])
+            .statuses(vec![ChatMessageFollowUpStatus::Pending])
             .collect_all()
             .await?;
         println!("{} pending follow-ups in chat {chat_id}", pending.len());

@@ -2,18 +2,17 @@
 //!
 //! The same operations, errors, retries, limits and tracing as [`crate::ZaiaClient`], with no
 //! runtime for the caller to set up: each blocking client owns a small tokio runtime and runs
-//! every call on it to completion. Every generated operation is reached through
-//! [`ZaiaClient::send`], with the same request builders; paginated lists become iterators.
+//! every call on it to completion. Every operation is a method with the async client's name
+//! and arguments; `.send()` waits for the answer, and a list's `.items()` is an iterator.
 //!
 //! ```no_run
-//! use zaia_ext::Paginate;
 //! use zaia_ext::blocking::ZaiaClient;
 //!
-//! # fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn demo() -> Result<(), zaia_ext::Error> {
 //! let client = ZaiaClient::from_env()?; // ZAIA_API_KEY, optional ZAIA_BASE_URL
-//! for chat in client.items(|c| c.list_chats_pages(|r| r)) {
+//! for chat in client.list_chats().page_size(50).items() {
 //!     let chat = chat?;
-//!     let details = client.send(|c| c.get_chat_details().id(chat.id).send())?;
+//!     let details = client.get_chat_details(chat.id).send()?;
 //!     println!("{} {:?}", chat.id, details.title);
 //! }
 //! # Ok(()) }
@@ -125,12 +124,12 @@ impl ZaiaClient {
         crate::ClientBuilder::from_env()?.build_blocking()
     }
 
-    /// One call of any operation, built on the async client with the generated builders:
-    /// `client.send(|c| c.get_chat().id(id).send())`.
+    /// One call of the generated client's raw builders, for the rare low-level need (the
+    /// operations' own methods are the documented way): `client.send(|c| c.generated().get_chat().id(id).send())`.
     ///
     /// ```no_run
     /// # fn demo(client: &zaia_ext::blocking::ZaiaClient) -> Result<(), zaia_ext::Error> {
-    /// let chats = client.send(|c| c.list_chats().send())?;
+    /// let chats = client.send(|c| c.generated().list_chats().send())?;
     /// println!("{} chats on the first page", chats.len());
     /// # Ok(()) }
     /// ```

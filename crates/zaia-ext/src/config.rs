@@ -424,7 +424,7 @@ impl ClientBuilder {
     ///
     /// ```no_run
     /// let client = zaia_ext::ClientBuilder::new().api_key("k").build_blocking().unwrap();
-    /// let chats = client.send(|c| c.list_chats().send()).unwrap();
+    /// let chats = client.list_chats().send().unwrap();
     /// # let _ = chats;
     /// ```
     pub fn build_blocking(self) -> Result<crate::blocking::ZaiaClient, ConfigError> {

@@ -17,7 +17,7 @@ use crate::config::ConfigError;
 ///
 /// ```no_run
 /// # async fn demo(client: &zaia_ext::ZaiaClient) {
-/// let raw: Result<_, zaia_ext::ClientError> = client.list_chats().send().await;
+/// let raw: Result<_, zaia_ext::ClientError> = client.generated().list_chats().send().await;
 /// # let _ = raw;
 /// # }
 /// ```
@@ -140,7 +140,7 @@ impl Error {
     ///
     /// ```no_run
     /// # async fn demo(client: &zaia_ext::ZaiaClient) {
-    /// if let Err(raw) = client.list_chats().send().await {
+    /// if let Err(raw) = client.generated().list_chats().send().await {
     ///     let error = zaia_ext::Error::from_client(raw).await;
     ///     println!("{error}");
     /// }
@@ -466,12 +466,14 @@ impl ErrorBody for () {
     }
 }
 
-/// Turns a generated call's future into one that fails with [`Error`].
+/// Turns a raw generated call's future (from [`crate::ZaiaClient::generated`], for the rare
+/// low-level need) into one that fails with [`Error`]. The operations' own methods do this
+/// already.
 ///
 /// ```no_run
 /// use zaia_ext::SendExt;
 /// # async fn demo(client: &zaia_ext::ZaiaClient, id: uuid::Uuid) -> Result<(), zaia_ext::Error> {
-/// let chat = client.get_chat().id(id).send().into_result().await?;
+/// let chat = client.generated().get_chat().id(id).send().into_result().await?;
 /// println!("{:?} (request id {:?})", chat.title, zaia_ext::request_id(chat.headers()));
 /// # Ok(()) }
 /// ```
@@ -497,7 +499,7 @@ pub trait SendExt<T, E: ErrorBody = KnownException>:
     /// use std::time::Duration;
     /// use zaia_ext::SendExt;
     /// # async fn demo(client: &zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
-    /// let chats = client.list_chats().send().within(Duration::from_secs(5)).await?;
+    /// let chats = client.generated().list_chats().send().within(Duration::from_secs(5)).await?;
     /// # let _ = chats; Ok(()) }
     /// ```
     fn within(self, timeout: Duration) -> impl Future<Output = Result<ResponseValue<T>, Error>> {

@@ -1,26 +1,28 @@
 //! The handwritten layer of the Zaia SDK: what makes the generated client pleasant and safe.
 //!
 //! **Start here:** add `zaia-ext` and `tokio` to Cargo.toml (this crate re-exports the types as
-//! [`models`] and the generated client as [`client`]), build a [`ZaiaClient`], call any
-//! operation as a method; `blocking::ZaiaClient` (feature `blocking`) for synchronous code.
+//! [`models`], with `Uuid` and the date types, and the generated client as [`client`]), build a
+//! [`ZaiaClient`], call any operation as a method whose arguments are what it requires;
+//! `blocking::ZaiaClient` (feature `blocking`) for synchronous code.
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use zaia_ext::{Lang, Paginate, SendExt, ZaiaClient};
+//! use zaia_ext::models::*;
+//! use zaia_ext::{Lang, ZaiaClient};
 //!
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn demo() -> Result<(), zaia_ext::Error> {
 //! // ZAIA_API_KEY (required) and ZAIA_BASE_URL (optional)
 //! let client = ZaiaClient::from_env()?;
 //!
-//! // every generated operation, with errors as `zaia_ext::Error`
-//! match client.get_chat().id(uuid::Uuid::nil()).send().into_result().await {
+//! // every operation is a method; awaiting it gives the answer or a `zaia_ext::Error`
+//! match client.get_chat(Uuid::nil()).await {
 //!     Ok(chat) => println!("{:?}", chat.title),
 //!     Err(e) if e.is_not_found() => println!("{}", e.feedback(Lang::EsEs).unwrap_or("not found")),
-//!     Err(e) => return Err(e.into()),
+//!     Err(e) => return Err(e),
 //! }
 //!
 //! // every page of a list, lazily
-//! let mut follow_ups = client.list_chat_message_follow_ups_pages(|r| r).items();
+//! let mut follow_ups = client.list_chat_message_follow_ups().items();
 //! while let Some(follow_up) = follow_ups.try_next().await? {
 //!     println!("{} {}", follow_up.id, follow_up.status);
 //! }
@@ -28,7 +30,8 @@
 //! ```
 //!
 //! - [`ClientBuilder`] / [`ZaiaClient::from_env`]: key, base URL, timeouts, user agent, retries.
-//! - [`Paginate`]: streams over the paginated lists, lazy or with prefetch.
+//! - [`calls`]: the call each method returns (setters, `within`, streams of a list).
+//! - [`Paginate`]: the older closure-based streams over the paginated lists.
 //! - [`Error`]: one error type with helpers (`is_not_found`, `feedback`, ...).
 //! - [`RetryPolicy`]: jittered exponential backoff honouring `Retry-After`.
 //! - Every request is checked against documented limits ([`validate`]) and traced (a

@@ -51,7 +51,7 @@ impl Executor for Runtime {
             elapsed_ms = tracing::field::Empty,
         );
         let deadline = crate::call::current().timeout.unwrap_or(self.operation_timeout);
-        Box::pin(self.send_with_retries(http, request, deadline).instrument(span))
+        Box::pin(self.send_with_retries(http, request, deadline, operation).instrument(span))
     }
 }
 
@@ -72,8 +72,10 @@ impl Runtime {
         http: &reqwest::Client,
         mut request: reqwest::Request,
         deadline: Duration,
+        operation: Operation,
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
+        let method = request.method().clone();
         let may_retry = self.retry.allows(request.method()) && self.retry.max_retries > 0;
         // time spent: attempts as measured, waits as chosen (so an injected sleeper that does
         // not really wait still moves the deadline)
@@ -134,15 +136,36 @@ impl Runtime {
                         Outcome::Untouched(response) => Some((response.status(), response.headers())),
                         _ => None,
                     };
+                    let mut request_id = None;
                     if let Some((status, headers)) = answered {
                         span.record("status", status.as_u16());
-                        if let Some(id) = crate::error::request_id(headers) {
+                        request_id = crate::error::request_id(headers);
+                        if let Some(id) = &request_id {
                             span.record("request_id", id.as_str());
                         }
                         if status.is_success() {
                             self.budget.release(if retry == 0 { SUCCESS_REFUND } else { acquired });
                         }
                     }
+                    // one event per finished call, visible with a plain `fmt` subscriber;
+                    // OpenTelemetry's HTTP client names where one exists
+                    let failure = match &outcome {
+                        Outcome::Failed(e) => Some(if e.is_timeout() { "timeout" } else { "transport" }),
+                        Outcome::Read(Read::Complete(..)) | Outcome::Untouched(_) => None,
+                        Outcome::Read(_) => Some("body"),
+                    };
+                    tracing::info!(
+                        http.request.method = %method,
+                        url.template = operation.path,
+                        http.response.status_code = answered.map(|(status, _)| status.as_u16()),
+                        http.request.resend_count = retry,
+                        "error.type" = failure,
+                        zaia.operation = operation.id,
+                        zaia.attempts = retry + 1,
+                        zaia.duration_ms = spent.as_millis() as u64,
+                        zaia.request_id = request_id.as_deref(),
+                        "zaia call finished"
+                    );
                     return finish(outcome);
                 }
             }

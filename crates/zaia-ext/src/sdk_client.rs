@@ -8,17 +8,19 @@ use crate::runtime::Runtime;
 
 /// A configured Zaia client: every generated operation, plus the helpers of this crate.
 ///
-/// It derefs to the generated [`zaia_client::Client`], so each operation is a method:
-/// `client.list_chats()`, `client.get_chat().id(id)`, ... Requests carry the key, are checked
-/// against documented limits before sending, are retried per the [`RetryPolicy`](crate::RetryPolicy)
-/// and traced. Cloning is cheap (the connection pool is shared).
+/// Each operation is a method whose arguments are what it requires (`client.get_chat(id)`,
+/// `client.list_chats()`, see [`crate::calls`]); await the call it returns. Requests carry the
+/// key, are checked against documented limits before sending, are retried per the
+/// [`RetryPolicy`](crate::RetryPolicy) and traced. Cloning is cheap (the connection pool is
+/// shared). The generated client underneath is [`ZaiaClient::generated`], for the rare
+/// low-level need.
 ///
 /// ```no_run
-/// use zaia_ext::{SendExt, ZaiaClient};
+/// use zaia_ext::ZaiaClient;
 ///
-/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn demo() -> Result<(), zaia_ext::Error> {
 /// let client = ZaiaClient::builder().api_key("my-key").build()?;
-/// let rows = client.list_chat_details().send().into_result().await?;
+/// let rows = client.list_chat_details().await?;
 /// println!("{} chats (base URL {})", rows.len(), client.base_url());
 /// # Ok(()) }
 /// ```

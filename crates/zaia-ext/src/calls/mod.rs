@@ -18,6 +18,20 @@
 //! # let _ = (chat, page); Ok(()) }
 //! ```
 //!
+//! A required argument cannot be left out, nor given a value of another type:
+//!
+//! ```compile_fail
+//! # async fn demo(client: zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
+//! let chat = client.get_chat().await?; // no id: does not compile
+//! # Ok(()) }
+//! ```
+//!
+//! ```compile_fail
+//! # async fn demo(client: zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
+//! let chat = client.get_chat("not-a-uuid").await?; // a string is not a Uuid: does not compile
+//! # Ok(()) }
+//! ```
+//!
 //! Each method returns a call: optional parameters are its setters; await it for the answer's
 //! body (`IntoFuture`), or `.send()` (the same) and `.send_with_response()` (with status and
 //! headers). A paginated list's call also streams (`.items()`, `.pages()`, `.collect_all()`),

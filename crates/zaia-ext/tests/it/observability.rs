@@ -96,6 +96,55 @@ async fn spans_and_the_key() {
     }
 }
 
+/// A plain `fmt` subscriber at its default level (INFO) shows one event per finished call.
+#[test]
+fn one_info_event_per_finished_call() {
+    if in_child() {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(info_event());
+    } else {
+        run_child("observability::one_info_event_per_finished_call");
+    }
+}
+
+async fn info_event() {
+    let server = MockServer::start().await;
+    let id = Uuid::from_u128(78);
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/chats/{id}")))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/chats/{id}")))
+        .respond_with(ResponseTemplate::new(200).insert_header("x-request-id", "req-info").set_body_json(chat(78)))
+        .mount(&server)
+        .await;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    client(&server).get_chat(id).await.unwrap();
+    let log = captured.text();
+    let events: Vec<&str> = log.lines().filter(|l| l.contains("zaia call finished")).collect();
+    assert_eq!(events.len(), 1, "{log}");
+    for field in [
+        " INFO ",
+        "http.request.method=GET",
+        "url.template=\"/api/v1/chats/{id}\"",
+        "http.response.status_code=200",
+        "http.request.resend_count=1",
+        "zaia.operation=\"get_chat\"",
+        "zaia.attempts=2",
+        "zaia.duration_ms=",
+        "zaia.request_id=\"req-info\"",
+    ] {
+        assert!(events[0].contains(field), "missing {field} in:\n{log}");
+    }
+    assert!(!log.contains(KEY) && !log.contains(&id.to_string()), "{log}");
+}
+
 #[tokio::test]
 async fn the_key_is_added_to_a_callers_own_http_client() {
     let server = MockServer::start().await;
