@@ -504,7 +504,7 @@ mod tests {
         let code: String = generate(&spec, CLIENT, &[], &Config::zaia()).unwrap().split_whitespace().collect();
         assert!(code.contains("pubfnget_thing(&self,id:implInto<::uuid::Uuid>)->GetThing<'_>"), "{code}");
         assert!(code.contains("pubfnverbose(mutself,value:implInto<bool>)->Self"), "{code}");
-        assert!(code.contains("implIntoFutureforGetThing<'a>"), "{code}");
+        assert!(code.contains("impl<'a>IntoFutureforGetThing<'a>"), "{code}");
         assert!(code.contains("pubasyncfnsend(self)->Result<::zaia_models::Thing,Error>"), "{code}");
     }
 
