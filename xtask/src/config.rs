@@ -46,6 +46,8 @@ pub struct Config {
     /// The merged spec, copied where the mock serves it from (a packaged crate cannot read
     /// outside itself); `None` for an API without a mock.
     pub mock_spec_out: Option<&'static str>,
+    /// Each operation's faults, typed, for the mock; `None` for an API without a mock.
+    pub mock_faults_out: Option<&'static str>,
     pub page_params: PageParams,
     /// Rust path of the models crate as the client sees it.
     pub models_crate: &'static str,
@@ -105,6 +107,7 @@ impl Config {
                 calls: "crates/zaia-ext/src/calls/generated.rs",
             }),
             mock_spec_out: Some("crates/zaia-mock/src/generated_spec.json"),
+            mock_faults_out: Some("crates/zaia-mock/src/faults/generated.rs"),
             page_params: PageParams { number: "pageNumber", size: "pageSize", limit: "limit" },
             models_crate: "::zaia_models",
             client_inner_type: Some("crate::Hooks"),
@@ -159,6 +162,7 @@ impl Config {
             client_out: "tests/odyssey/src/generated_client.rs",
             ext_out: None,
             mock_spec_out: None,
+            mock_faults_out: None,
             page_params: PageParams { number: "pageNumber", size: "pageSize", limit: "limit" },
             models_crate: "crate::models",
             client_inner_type: None,
@@ -185,6 +189,7 @@ impl Config {
         let mut paths = vec![self.merged_spec, self.models_out, self.client_out];
         paths.extend(self.ext_out.iter().flat_map(|ext| [ext.pagination, ext.limits, ext.calls]));
         paths.extend(self.mock_spec_out);
+        paths.extend(self.mock_faults_out);
         paths
     }
 

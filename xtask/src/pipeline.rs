@@ -76,6 +76,9 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
     if let Some(path) = config.mock_spec_out {
         run.outputs.push(Output { path: path.into(), contents: spec_text.clone() });
     }
+    if let Some(path) = config.mock_faults_out {
+        run.outputs.push(Output { path: path.into(), contents: codegen::mock_faults::generate(&spec)? });
+    }
     run.outputs.splice(
         0..0,
         [

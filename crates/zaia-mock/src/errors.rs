@@ -35,6 +35,17 @@ impl ApiError {
         }
     }
 
+    /// Any status, with the vendor's body: name, code, message, and feedback in enUs, esEs and
+    /// ptBr.
+    ///
+    /// ```
+    /// let e = zaia_mock::ApiError::with_status(409, "ConflictException", "CONFLICT", "Taken.", ["Taken.", "Tomado.", "Tomado."]);
+    /// assert_eq!(e.status.as_u16(), 409);
+    /// ```
+    pub fn with_status(status: u16, name: &str, code: &str, message: &str, feedback: [&str; 3]) -> Self {
+        Self::new(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), name, code, message, feedback)
+    }
+
     /// The message (`body.message`).
     ///
     /// ```

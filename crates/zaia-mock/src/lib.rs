@@ -26,7 +26,10 @@
 
 #![warn(missing_docs)]
 
+mod admin;
 mod errors;
+pub mod faults;
+mod resources;
 mod routes;
 pub mod seed;
 pub mod spec;
@@ -35,7 +38,9 @@ pub mod store;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+pub use admin::PREFIX as ADMIN_PREFIX;
 pub use errors::ApiError;
+pub use faults::{Fault, FaultKind};
 pub use seed::{Seed, epoch};
 pub use store::{Channel, Store};
 
@@ -53,7 +58,8 @@ pub struct MockConfig {
     pub allow_loopback_callbacks: bool,
     /// A deterministic dataset to start with.
     pub seed: Option<Seed>,
-    /// Keeps a copy of every exchange ([`MockServer::exchanges`]).
+    /// Kept for compatibility: the journal ([`MockServer::journal`]) now records every
+    /// exchange whatever this says.
     pub record: bool,
 }
 
@@ -63,35 +69,57 @@ impl Default for MockConfig {
     }
 }
 
-/// One request and the mock's answer, as recorded.
+/// One request and the mock's answer, as the journal keeps them.
 ///
 /// ```no_run
 /// # async fn demo() -> std::io::Result<()> {
-/// let mock = zaia_mock::MockServer::start(zaia_mock::MockConfig { record: true, ..Default::default() }).await?;
+/// let mock = zaia_mock::MockServer::start(zaia_mock::MockConfig::default()).await?;
 /// // ... requests ...
-/// for exchange in mock.exchanges() {
-///     println!("{} {} → {}", exchange.method, exchange.path, exchange.status);
+/// for exchange in mock.journal() {
+///     println!("{:?} {} {} → {}", exchange.operation, exchange.method, exchange.path, exchange.status);
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct Exchange {
+    /// The operation id (`get_chat`), when the request matched an operation of the spec.
+    pub operation: Option<String>,
     /// `GET`, `POST`, ...
     pub method: String,
     /// The route template (`/api/v1/chats/{id}`), as in the spec.
     pub path: String,
+    /// The concrete path (`/api/v1/chats/5f0c…`).
+    pub uri_path: String,
+    /// The query parameters, in order (repeated keys repeated).
+    pub query: Vec<(String, String)>,
+    /// The request's headers, lower-case names, without the API key's.
+    pub headers: Vec<(String, String)>,
+    /// The request's JSON body (`null` when it had none or it was not JSON).
+    pub request_body: serde_json::Value,
     /// The status answered.
     pub status: u16,
     /// The JSON body answered.
     pub body: serde_json::Value,
+    /// The request id the mock answered with (`x-request-id`).
+    pub request_id: String,
     /// Answered from the spec (no stateful handler for this operation).
     pub served_from_spec: bool,
 }
+
+/// The header the mock puts its request id in on every answer. The vendor documents none;
+/// `x-request-id` is the common one, and the SDK reads it first.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 pub(crate) struct AppState {
     config: MockConfig,
     store: Mutex<Store>,
     exchanges: Mutex<Vec<Exchange>>,
+    faults: Mutex<Vec<Fault>>,
+    /// State of the operations served from the spec, by collection path.
+    resources: Mutex<resources::Resources>,
+    requests: std::sync::atomic::AtomicU64,
     #[cfg(feature = "callbacks")]
     http: reqwest::Client,
 }
@@ -108,6 +136,8 @@ pub struct MockServer {
     address: SocketAddr,
     state: Arc<AppState>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The runtime a blocking start runs the server on (none when started from async code).
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl MockServer {
@@ -142,6 +172,9 @@ impl MockServer {
             config,
             store: Mutex::new(store),
             exchanges: Mutex::default(),
+            faults: Mutex::default(),
+            resources: Mutex::default(),
+            requests: std::sync::atomic::AtomicU64::new(0),
             #[cfg(feature = "callbacks")]
             http: reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().map_err(std::io::Error::other)?,
         });
@@ -156,7 +189,7 @@ impl MockServer {
                 })
                 .await;
         });
-        Ok(MockServer { address, state, shutdown: Some(shutdown) })
+        Ok(MockServer { address, state, shutdown: Some(shutdown), runtime: None })
     }
 
     /// `http://127.0.0.1:<port>`
@@ -199,17 +232,80 @@ impl MockServer {
         self.state.config.api_keys.first().map_or("", String::as_str)
     }
 
-    /// Every exchange so far (with [`MockConfig::record`]).
+    /// Every exchange so far, oldest first (the same as [`MockServer::journal`]).
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
     /// let mock = zaia_mock::MockServer::start(Default::default()).await?;
-    /// assert!(mock.exchanges().is_empty(), "recording is off by default");
+    /// assert!(mock.exchanges().is_empty());
     /// # Ok::<(), std::io::Error>(())
     /// # }).unwrap();
     /// ```
     pub fn exchanges(&self) -> Vec<Exchange> {
+        self.journal()
+    }
+
+    /// The request journal: every request the mock received and its answer, oldest first
+    /// (operation, method, path, query, headers without the key, body, status, request id).
+    ///
+    /// ```
+    /// use std::io::{Read, Write};
+    /// let mock = zaia_mock::MockServer::start_blocking(Default::default()).unwrap();
+    /// let mut tcp = std::net::TcpStream::connect(mock.address()).unwrap();
+    /// tcp.write_all(b"GET /api/v1/chats HTTP/1.1\r\nhost: mock\r\nconnection: close\r\n\r\n").unwrap();
+    /// tcp.read_to_string(&mut String::new()).unwrap();
+    /// let journal = mock.journal();
+    /// assert_eq!(journal[0].operation.as_deref(), Some("list_chats"));
+    /// assert_eq!(journal[0].status, 401, "no key");
+    /// ```
+    pub fn journal(&self) -> Vec<Exchange> {
         self.state.exchanges.lock().unwrap().clone()
+    }
+
+    /// Empties the journal.
+    pub fn clear_journal(&self) {
+        self.state.exchanges.lock().unwrap().clear();
+    }
+
+    /// Arms a fault (see [`faults`]): the requests it applies to fail as it says, in the order
+    /// faults were armed, until it is spent.
+    ///
+    /// ```
+    /// let mock = zaia_mock::MockServer::start_blocking(Default::default()).unwrap();
+    /// mock.arm(zaia_mock::faults::get_chat::not_found().once());
+    /// ```
+    pub fn arm(&self, fault: Fault) {
+        self.state.faults.lock().unwrap().push(fault);
+    }
+
+    /// Arms faults to apply one after another, each once: `[503, 503]` then the usual answer.
+    pub fn arm_sequence(&self, faults: impl IntoIterator<Item = Fault>) {
+        let mut armed = self.state.faults.lock().unwrap();
+        armed.extend(faults.into_iter().map(Fault::once));
+    }
+
+    /// Removes every armed fault.
+    pub fn disarm(&self) {
+        self.state.faults.lock().unwrap().clear();
+    }
+
+    /// The faults still armed.
+    pub fn armed(&self) -> Vec<Fault> {
+        self.state.faults.lock().unwrap().clone()
+    }
+
+    /// Starts the mock from synchronous code, in one line: it runs on a runtime of its own
+    /// until dropped.
+    ///
+    /// ```
+    /// let mock = zaia_mock::MockServer::start_blocking(zaia_mock::MockConfig::default()).unwrap();
+    /// assert!(mock.base_url().starts_with("http://127.0.0.1:"));
+    /// ```
+    pub fn start_blocking(config: MockConfig) -> std::io::Result<MockServer> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
+        let mut server = runtime.block_on(MockServer::start(config))?;
+        server.runtime = Some(runtime);
+        Ok(server)
     }
 
     /// Reads or changes the state directly (to arrange a test).
@@ -231,6 +327,10 @@ impl Drop for MockServer {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
+        }
+        if let Some(runtime) = self.runtime.take() {
+            // do not wait for open connections: a test is done with them
+            runtime.shutdown_background();
         }
     }
 }

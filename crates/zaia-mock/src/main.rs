@@ -19,6 +19,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--key" => keys.push(value()?),
             "--help" | "-h" => {
                 println!("usage: zaia-mock [--port 8080] [--chats 25] [--seed 42] [--key test-key]...");
+                println!(
+                    "admin API (no key): GET/DELETE {}/journal, GET/POST/DELETE {}/faults (see the crate docs)",
+                    zaia_mock::ADMIN_PREFIX,
+                    zaia_mock::ADMIN_PREFIX
+                );
                 return Ok(());
             }
             other => return Err(format!("unknown argument `{other}` (try --help)").into()),

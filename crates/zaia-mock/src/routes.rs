@@ -31,7 +31,7 @@ fn ok<T>(value: T) -> Answer<T> {
 }
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let api = Router::new()
         .route("/api/v1/chats", get(list_chats).post(create_chat))
         .route("/api/v1/chats/details", get(list_chat_details))
         .route("/api/v1/chats/{id}", get(get_chat).patch(update_chat).delete(delete_chat))
@@ -42,9 +42,12 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/chat-message-follow-ups/{id}", patch(update_follow_up))
         .fallback(serve_from_spec)
         .layer(middleware::from_fn(validate))
+        .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
         .layer(middleware::from_fn_with_state(state.clone(), authorize))
         .layer(middleware::from_fn_with_state(state.clone(), record))
-        .with_state(state)
+        .with_state(state.clone());
+    // the admin API: outside the vendor's paths, with none of the layers above
+    crate::admin::router(state).merge(api)
 }
 
 /// A missing or unknown key is a 401, whatever the route.
@@ -57,24 +60,73 @@ async fn authorize(State(state): Shared, request: Request, next: Next) -> Respon
     }
 }
 
-/// Keeps a copy of every exchange when recording is on (contract tests read them).
+/// Every exchange goes in the journal, and every answer carries a request id.
 async fn record(State(state): Shared, request: Request, next: Next) -> Response {
-    if !state.config.record {
-        return next.run(request).await;
-    }
     let method = request.method().to_string();
-    let template = spec::spec()
-        .find(&method, request.uri().path())
+    let uri_path = request.uri().path().to_string();
+    let found = spec::spec().find(&method, &uri_path);
+    let operation = found.as_ref().map(|(op, _)| op.id.clone());
+    let template = found
         .map(|(op, _)| op.path.clone())
         .or_else(|| request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()))
-        .unwrap_or_else(|| request.uri().path().to_string());
-    let response = next.run(request).await;
+        .unwrap_or_else(|| uri_path.clone());
+    let query = Query::new(request.uri().query().map(String::from)).0;
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != axum::http::header::AUTHORIZATION)
+        .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
+        .collect();
+    let (parts, body) = request.into_parts();
+    let Ok(request_bytes) = axum::body::to_bytes(body, MAX_REQUEST_BODY).await else {
+        return ApiError::invalid(format!("The request body is larger than {MAX_REQUEST_BODY} bytes.")).into_response();
+    };
+    let request_body: Value = serde_json::from_slice(&request_bytes).unwrap_or(Value::Null);
+    let number = state.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    let request_id = format!("mock-{number:08}");
+    let response = next.run(Request::from_parts(parts, Body::from(request_bytes))).await;
     let served_from_spec = response.extensions().get::<ServedFromSpec>().is_some();
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&request_id) {
+        parts.headers.insert(crate::REQUEST_ID_HEADER, value);
+    }
+    let exchange = |status: u16, body: Value| Exchange {
+        operation: operation.clone(),
+        method: method.clone(),
+        path: template.clone(),
+        uri_path: uri_path.clone(),
+        query: query.clone(),
+        headers: headers.clone(),
+        request_body: request_body.clone(),
+        status,
+        body,
+        request_id: request_id.clone(),
+        served_from_spec,
+    };
+    // a fault's body (cut, reset) is not read here: that would undo the fault
+    if parts.extensions.get::<crate::faults::Broken>().is_some() {
+        state.exchanges.lock().unwrap().push(exchange(parts.status.as_u16(), Value::Null));
+        return Response::from_parts(parts, body);
+    }
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    state.exchanges.lock().unwrap().push(Exchange { method, path: template, status: parts.status.as_u16(), body, served_from_spec });
+    let answered: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    state.exchanges.lock().unwrap().push(exchange(parts.status.as_u16(), answered));
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The first armed fault that applies to the request decides its answer.
+async fn inject_faults(State(state): Shared, request: Request, next: Next) -> Response {
+    let operation = spec::spec().find(request.method().as_str(), request.uri().path()).map(|(op, _)| op.id.clone());
+    let claimed = {
+        let mut armed = state.faults.lock().unwrap();
+        let found = armed.iter_mut().find_map(|f| f.claim(operation.as_deref()).then(|| f.kind.clone()));
+        armed.retain(|f| !f.spent());
+        found
+    };
+    match claimed {
+        None => next.run(request).await,
+        Some(kind) => crate::faults::answer(kind, request, next).await,
+    }
 }
 
 /// The largest request body the mock reads.
@@ -107,12 +159,26 @@ struct ServedFromSpec;
 /// or values synthesised from the seed), the same for the same request.
 async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
     let (method, path) = (request.method().to_string(), request.uri().path().to_string());
-    match spec::spec().find(&method, &path) {
-        Some((op, params)) => {
-            let (status, mut body) = op.example_response(state.config.seed.map_or(0, |s| s.seed), &params);
+    let Some((op, params)) = spec::spec().find(&method, &path) else {
+        return ApiError::no_such_route(&method, &path).into_response();
+    };
+    let query = Query::new(request.uri().query().map(String::from));
+    let bytes = axum::body::to_bytes(request.into_body(), MAX_REQUEST_BODY).await.unwrap_or_default();
+    let posted: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let (status, synthesised) = op.example_response(state.config.seed.map_or(0, |s| s.seed), &params);
+    // what was stored for this resource, if anything; else the spec's answer
+    let stored = state.resources.lock().unwrap().serve(op, &path, &query.0, &posted, &synthesised);
+    let body = match stored {
+        crate::resources::Answer::Body(body) => body,
+        crate::resources::Answer::NotFound => {
+            let mut response = crate::faults::status_error(404).into_response();
+            response.extensions_mut().insert(ServedFromSpec);
+            return response;
+        }
+        crate::resources::Answer::Synthesise => {
+            let mut body = synthesised;
             // a list served from the spec has one page: later pages are empty, so that a
             // page-number stream ends whatever its page size
-            let query = Query::new(request.uri().query().map(String::from));
             if body.is_array() && query.one::<u64>("pageNumber").ok().flatten().is_some_and(|n| n > 1) {
                 body = Value::Array(Vec::new());
             }
@@ -120,17 +186,17 @@ async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
             if is_later_page(&query) {
                 end_of_list(&mut body);
             }
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            // a success without content (204) answers no body
-            let mut response = match op.success().1 {
-                Some(_) => (status, axum::Json(body)).into_response(),
-                None => status.into_response(),
-            };
-            response.extensions_mut().insert(ServedFromSpec);
-            response
+            body
         }
-        None => ApiError::no_such_route(&method, &path).into_response(),
-    }
+    };
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    // a success without content (204) answers no body
+    let mut response = match op.success().1 {
+        Some(_) => (status, axum::Json(body)).into_response(),
+        None => status.into_response(),
+    };
+    response.extensions_mut().insert(ServedFromSpec);
+    response
 }
 
 /// Query parameters that ask for a page after the first of a cursor or offset list (the names

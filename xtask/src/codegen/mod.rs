@@ -7,6 +7,7 @@ pub mod calls;
 pub mod client;
 pub mod constructors;
 pub mod limits;
+pub mod mock_faults;
 pub mod models;
 pub mod open_enum;
 pub mod pagination;
