@@ -34,6 +34,10 @@
 //! - [`Paginate`]: the older closure-based streams over the paginated lists.
 //! - [`Error`]: one error type with helpers (`is_not_found`, `feedback`, ...).
 //! - [`RetryPolicy`]: jittered exponential backoff honouring `Retry-After`.
+//! - Testing a program that uses this crate: the `zaia-mock` crate is a fake Zaia server
+//!   (in-process or a program) with faults typed from the spec (a 429 then a success, a
+//!   documented 404, a cut body...), a request journal and state for every resource; see
+//!   "Testing your code" in its docs and in the workspace README.
 //! - Every request is checked against documented limits ([`validate`]) and traced (a
 //!   `zaia.request` span with operation, method, path template, attempt, status, elapsed time
 //!   and request id; never the key).

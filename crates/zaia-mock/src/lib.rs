@@ -23,6 +23,55 @@
 //! ```
 //!
 //! As a program: `cargo run -p zaia-mock -- --port 8080 --chats 25`.
+//!
+//! # Testing your code
+//!
+//! - [`faults`]: make it fail as the API can (each documented status, typed per operation, and
+//!   429 with `Retry-After`, 5xx, delays, cut bodies, resets), once, `n` times or in sequence:
+//!   [`MockServer::arm`], [`MockServer::arm_sequence`].
+//! - The journal: every request and its answer ([`MockServer::journal`], [`Exchange`]), never
+//!   the key; every answer carries [`REQUEST_ID_HEADER`].
+//! - State for every resource: operations served from the spec keep what is created, updated
+//!   and deleted, by resource.
+//! - [`MockServer::start_blocking`]: one line from sync code.
+//! - The admin API for other languages: `/__zaia-mock/journal` and `/__zaia-mock/faults`
+//!   ([`ADMIN_PREFIX`]; see the `admin` section below).
+//!
+//! ```rust,no_run
+//! use std::time::Duration;
+//! use zaia_ext::ZaiaClient;
+//! use zaia_ext::models::*;
+//! use zaia_mock::{MockConfig, MockServer, Seed, faults};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let mock = MockServer::start(MockConfig { seed: Some(Seed::default()), ..MockConfig::default() }).await?;
+//! let client = ZaiaClient::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+//!
+//! // a retry path: a 429 with Retry-After, then the usual answer
+//! mock.arm(faults::list_chats::rate_limited(Duration::from_secs(1)).once());
+//! let chats = client.list_chats().await?;
+//! assert_eq!(mock.journal().iter().map(|e| e.status).collect::<Vec<_>>(), [429, 200]);
+//!
+//! // create, then read
+//! let created = client.create_chat(CreateChatRequest::new(chats[0].channel_id.unwrap(), Uuid::nil())).await?;
+//! assert_eq!(client.get_chat(created.id).await?.id, created.id);
+//! # Ok(()) }
+//! ```
+//!
+//! ## The admin API
+//!
+//! | request | what it does |
+//! |---|---|
+//! | `GET /__zaia-mock/journal` | every exchange so far, oldest first (JSON array) |
+//! | `DELETE /__zaia-mock/journal` | empties it |
+//! | `POST /__zaia-mock/faults` | arms a fault: `{"kind": "status", "status": 404, "operation": "get_chat", "times": 1}` |
+//! | `GET /__zaia-mock/faults` | the faults still armed |
+//! | `DELETE /__zaia-mock/faults` | disarms them all |
+//!
+//! A fault's `kind` is `status` (a status the operation documents, else 400), `undocumented`
+//! (any status), `rate-limited` (`retryAfterSeconds`), `server-error` (`status`, 5xx), `delay`
+//! (`delayMs`), `cut-body` or `reset`; `operation` (an operation id) is optional but for
+//! `status`, and `times` (omitted: every request) limits it.
 
 #![warn(missing_docs)]
 

@@ -116,10 +116,12 @@ impl Resources {
                     }
                 }
             }
-            Role::List => match self.collections.get(&collection).filter(|items| !items.is_empty()) {
-                Some(items) => Answer::Body(list(items, query, schema.as_ref(), synthesised)),
-                None => Answer::Synthesise,
-            },
+            // a collection that ever held an item answers what it holds (perhaps nothing)
+            Role::List if self.known.contains(&collection) => {
+                let items = self.collections.get(&collection).map(Vec::as_slice).unwrap_or_default();
+                Answer::Body(list(items, query, schema.as_ref(), synthesised))
+            }
+            Role::List => Answer::Synthesise,
             Role::Other => Answer::Synthesise,
         }
     }
@@ -184,7 +186,7 @@ fn list(items: &[Value], query: &[(String, String)], schema: Option<&Value>, syn
     let last_id = page.last().and_then(|i| i.get("id")).cloned().unwrap_or(Value::Null);
     match synthesised {
         Value::Array(example) => {
-            let item_schema = schema.map(|s| items_schema(s));
+            let item_schema = schema.map(items_schema);
             let template = example.first().cloned().unwrap_or(Value::Null);
             Value::Array(page.iter().map(|i| fit(i, item_schema.as_ref(), &template)).collect())
         }

@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
-use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
 use wiremock::matchers::{method, path};
@@ -49,13 +48,34 @@ fn ok_chats() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(vec![chat(1)])
 }
 
+/// zaia-mock with one chat, and a client of it with fast retries: for failures the vendor
+/// documents (statuses with its `KnownException` body), armed as the mock's faults.
+async fn zaia_mock() -> (zaia_mock::MockServer, zaia_ext::ClientBuilder) {
+    let mock = zaia_mock::MockServer::start(zaia_mock::MockConfig {
+        seed: Some(zaia_mock::Seed { chats: 1, ..Default::default() }),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let builder = zaia_ext::ClientBuilder::new()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .timeout(Duration::from_secs(5))
+        .retry_policy(RetryPolicy::default().delays(Duration::from_millis(1), Duration::from_millis(5)));
+    (mock, builder)
+}
+
+fn statuses(mock: &zaia_mock::MockServer) -> Vec<u16> {
+    mock.journal().iter().map(|e| e.status).collect()
+}
+
 #[tokio::test]
 async fn a_500_then_success_is_retried() {
-    let seq = Sequence::new(ResponseTemplate::new(500).set_body_json(known_exception("Internal")), 1, ok_chats());
-    let server = serve("GET", "/api/v1/chats", seq.clone()).await;
-    let chats = client(&server).generated().list_chats().send().into_result().await.unwrap();
+    let (mock, builder) = zaia_mock().await;
+    mock.arm(zaia_mock::faults::list_chats::server_error(500).once());
+    let chats = builder.build().unwrap().list_chats().await.unwrap();
     assert_eq!(chats.len(), 1);
-    assert_eq!(seq.arrivals().len(), 2);
+    assert_eq!(statuses(&mock), [500, 200]);
 }
 
 #[tokio::test]
@@ -70,12 +90,11 @@ async fn retries_stop_after_the_policy_and_surface_the_last_error() {
 
 #[tokio::test]
 async fn a_429_waits_as_long_as_retry_after_says() {
-    let limited = ResponseTemplate::new(429).insert_header("retry-after", "1").set_body_json(known_exception("TooManyRequests"));
-    let seq = Sequence::new(limited, 1, ok_chats());
-    let server = serve("GET", "/api/v1/chats", seq.clone()).await;
+    let (mock, builder) = zaia_mock().await;
+    mock.arm(zaia_mock::faults::list_chats::rate_limited(Duration::from_secs(1)).once());
     let sleeper = Recorder::default();
-    builder(&server).sleeper(sleeper.clone()).build().unwrap().generated().list_chats().send().into_result().await.unwrap();
-    assert_eq!(seq.arrivals().len(), 2);
+    builder.sleeper(sleeper.clone()).build().unwrap().list_chats().await.unwrap();
+    assert_eq!(statuses(&mock), [429, 200]);
     // computed delays are 1..5 ms here: the second can only come from the header
     assert_eq!(sleeper.delays(), [Duration::from_secs(1)]);
 }
@@ -108,21 +127,13 @@ async fn computed_delays_grow_between_retries() {
 
 #[tokio::test]
 async fn a_rate_limit_that_persists_is_an_api_error() {
-    let limited = ResponseTemplate::new(429).insert_header("x-request-id", "req-429").set_body_json(known_exception("TooManyRequests"));
-    let server = serve("GET", "/api/v1/chats", Sequence::new(limited, 100, ok_chats())).await;
-    let err = builder(&server)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap()
-        .generated()
-        .list_chats()
-        .send()
-        .into_result()
-        .await
-        .unwrap_err();
+    let (mock, builder) = zaia_mock().await;
+    mock.arm(zaia_mock::faults::list_chats::rate_limited(Duration::from_secs(1)));
+    let err = builder.retry_policy(RetryPolicy::none()).build().unwrap().list_chats().await.unwrap_err();
     assert!(err.is_rate_limited() && err.is_retryable());
-    assert_eq!(err.request_id(), Some("req-429"));
-    assert_eq!(err.code(), Some("E_TEST"));
+    assert_eq!(err.request_id(), Some(mock.journal()[0].request_id.as_str()));
+    assert_eq!(err.code(), Some("TOO_MANY_REQUESTS"));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(1)));
 }
 
 #[tokio::test]
@@ -218,34 +229,26 @@ async fn a_response_slower_than_the_timeout_is_a_timeout() {
 
 #[tokio::test]
 async fn documented_and_undocumented_errors_carry_the_known_exception() {
-    let server = MockServer::start().await;
-    let id = Uuid::from_u128(5);
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/chats/{id}")))
-        .respond_with(ResponseTemplate::new(404).insert_header("x-request-id", "req-1").set_body_json(known_exception("NotFound")))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/chats/{id}/details")))
-        .respond_with(ResponseTemplate::new(422).set_body_json(known_exception("Unprocessable")))
-        .mount(&server)
-        .await;
-    let client = builder(&server).retry_policy(RetryPolicy::none()).build().unwrap();
-    let not_found = client.generated().get_chat().id(id).send().into_result().await.unwrap_err();
+    let (mock, builder) = zaia_mock().await;
+    let client = builder.retry_policy(RetryPolicy::none()).build().unwrap();
+    let id = mock.with_store(|s| s.chats[0].id);
+    mock.arm(zaia_mock::faults::get_chat::not_found().once());
+    let not_found = client.get_chat(id).await.unwrap_err();
     assert!(not_found.is_not_found());
-    assert_eq!(not_found.request_id(), Some("req-1"));
-    assert_eq!(not_found.feedback(Lang::EsEs), Some("Chat no encontrado."));
-    assert_eq!(not_found.to_string(), "404 Not Found: NotFound: The chat was not found. [E_TEST] (request id req-1)");
+    let request_id = mock.journal()[0].request_id.clone();
+    assert_eq!(not_found.request_id(), Some(request_id.as_str()));
+    assert_eq!(not_found.feedback(Lang::EsEs), Some("No encontrado."));
+    assert_eq!(not_found.to_string(), format!("404 Not Found: NotFoundException: Not found. [NOT_FOUND] (request id {request_id})"));
     // 422 is not in the spec for this operation; its body still parses
-    let unlisted = client.generated().get_chat_details().id(id).send().into_result().await.unwrap_err();
+    mock.arm(zaia_mock::Fault::undocumented(422).on("get_chat_details").once());
+    let unlisted = client.get_chat_details(id).await.unwrap_err();
     assert_eq!(unlisted.status().unwrap().as_u16(), 422);
-    assert_eq!(unlisted.exception().unwrap().name, "Unprocessable");
+    assert_eq!(unlisted.exception().unwrap().name, "UnprocessableEntityException");
 }
 
 #[tokio::test]
 async fn the_request_id_is_exposed_on_success() {
-    let server =
-        serve("GET", "/api/v1/chats", ResponseTemplate::new(200).insert_header("x-request-id", "req-ok").set_body_json(json!([]))).await;
-    let response = client(&server).generated().list_chats().send().into_result().await.unwrap();
-    assert_eq!(zaia_ext::request_id(response.headers()).as_deref(), Some("req-ok"));
+    let (mock, builder) = zaia_mock().await;
+    let response = builder.build().unwrap().list_chats().send_with_response().await.unwrap();
+    assert_eq!(zaia_ext::request_id(response.headers()), Some(mock.journal()[0].request_id.clone()));
 }
