@@ -11,6 +11,8 @@ mod compat;
 mod config;
 mod diff;
 mod error;
+#[cfg(test)]
+mod layers;
 mod output;
 mod pipeline;
 mod release;

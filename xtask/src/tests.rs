@@ -435,3 +435,23 @@ fn a_change_to_one_fragments_copy_of_a_schema_is_additive_with_no_edit() {
     let allowed = &filter[filter.find("allowed:").unwrap()..filter.find("uri:").unwrap()];
     assert!(!allowed.contains("telegram"), "{allowed}");
 }
+
+/// Each crate's modules form layers: no import cycle (`layers.rs` says what counts).
+#[test]
+fn no_crate_has_an_import_cycle() {
+    let root = workspace();
+    let mut found = Vec::new();
+    for src in ["xtask/src", "crates/zaia-ext/src", "crates/zaia-mock/src", "crates/zaia-models/src", "crates/zaia-client/src"] {
+        let graph = crate::layers::graph(&root.join(src)).unwrap();
+        for cycle in crate::layers::cycles(&graph) {
+            let edges: Vec<String> = cycle
+                .iter()
+                .flat_map(|from| {
+                    graph[from].iter().filter(|to| cycle.contains(to)).map(move |to| format!("{} → {}", from.join("::"), to.join("::")))
+                })
+                .collect();
+            found.push(format!("{src}: {} ({})", crate::layers::describe(&cycle), edges.join(", ")));
+        }
+    }
+    assert!(found.is_empty(), "import cycles (docs/STYLE.md, \"Layers\"):\n  {}", found.join("\n  "));
+}
