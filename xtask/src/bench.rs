@@ -125,13 +125,13 @@ mod tests {
     #[test]
     fn the_synthetic_spec_has_the_asked_operations_and_generates() {
         let config = Config::zaia();
-        let originals = load::load_dir(&crate::workspace_root(), config.openapi_dir).unwrap();
+        let originals = load::load_dir(&crate::workspace::root(), config.openapi_dir).unwrap();
         // three whole copies, however many fragments there are
         let (fragments, config) = synthetic(&originals, 3 * originals.len(), &config);
         assert_eq!(fragments.len(), 3 * originals.len());
         let spec = pipeline::spec_from_fragments(&fragments, &config).unwrap();
-        let per_copy: usize = originals.iter().map(|f| crate::stages::operations(&f.doc).len()).sum();
-        assert_eq!(crate::stages::operations(&spec).len(), 3 * per_copy);
+        let per_copy: usize = originals.iter().map(|f| crate::document::operations(&f.doc).len()).sum();
+        assert_eq!(crate::document::operations(&spec).len(), 3 * per_copy);
         assert!(spec["components"]["schemas"].get("K3ChatMessageWithJoins").is_some());
         // every resource was copied, not only one
         let paths: Vec<&String> = spec["paths"].as_object().unwrap().keys().collect();

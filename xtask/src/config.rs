@@ -77,6 +77,10 @@ pub struct Config {
     pub guessed_fields: &'static [(&'static str, &'static str)],
 }
 
+/// Where the last release's merged spec is kept, relative to the workspace root (see
+/// `crate::baseline`); the only file besides the merged specs allowed among the fragments.
+pub const RELEASE_BASELINE: &str = "openapi/released.json";
+
 /// Frozen copies of three vendor fragments (a plain entity, the "joins" union with an object
 /// query parameter, a PATCH with optional nullable fields): the insta snapshots and the diff's
 /// compat fixtures work on them, so they change when the generator does (a stage, a

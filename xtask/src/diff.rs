@@ -19,7 +19,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::stages::operations;
+use crate::document::operations;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -205,12 +205,12 @@ pub fn verdict(old: &Value, new: &Value, changes: &[Change]) -> Option<Severity>
 fn strip_provenance(spec: &Value) -> Value {
     let mut spec = spec.clone();
     if let Some(root) = spec.as_object_mut() {
-        root.remove(crate::release::VERSIONS_KEY);
-        root.remove(crate::release::COMMIT_KEY);
+        root.remove(crate::baseline::VERSIONS_KEY);
+        root.remove(crate::baseline::COMMIT_KEY);
     }
-    crate::stages::for_each_operation_mut(&mut spec, |_, _, op| {
+    crate::document::for_each_operation_mut(&mut spec, |_, _, op| {
         if let Some(op) = op.as_object_mut() {
-            op.remove(crate::stages::merge::SOURCE_KEY);
+            op.remove(crate::document::SOURCE_KEY);
         }
     });
     spec
@@ -771,7 +771,7 @@ mod tests {
         assert_eq!(verdict(&old, &old, &[]), None);
         // a release baseline's recorded versions are not a change of the API
         let mut released = old.clone();
-        released[crate::release::VERSIONS_KEY] = json!({"zaia-models": "0.1.0"});
+        released[crate::baseline::VERSIONS_KEY] = json!({"zaia-models": "0.1.0"});
         assert_eq!(verdict(&released, &old, &diff(&released, &old)), None);
         let report = report(&old, &new, &[("zaia-models".into(), "0.1.0+spec.1".into())]);
         assert!(report.contains("verdict: documentation only"), "{report}");

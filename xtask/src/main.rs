@@ -5,11 +5,13 @@
 //!
 //! The pipeline is `stages/` (spec → spec) then `codegen/` (spec → Rust); see `pipeline.rs`.
 
+mod baseline;
 mod bench;
 mod codegen;
 mod compat;
 mod config;
 mod diff;
+mod document;
 mod error;
 #[cfg(test)]
 mod layers;
@@ -17,27 +19,17 @@ mod output;
 mod pipeline;
 mod release;
 mod stages;
+mod workspace;
 
 #[cfg(test)]
 mod new_resource;
 #[cfg(test)]
 mod tests;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use config::Config;
-
-/// The workspace `cargo xtask` runs in, found at run time from the current directory: a binary
-/// built for one checkout (a shared `CARGO_TARGET_DIR`) must read and write the checkout it is
-/// run in, never the one it was compiled in.
-fn workspace_root() -> PathBuf {
-    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    here.ancestors()
-        .find(|dir| dir.join("xtask").is_dir() && std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]")))
-        .map(Path::to_path_buf)
-        .unwrap_or(here)
-}
 
 /// The workspace's code generation and checks (see `xtask/src/pipeline.rs`).
 #[derive(clap::Parser, Debug)]
@@ -59,7 +51,7 @@ enum Command {
     Diff {
         /// A git revision (its openapi/zaia.json) or a file. By default the last release, the
         /// baseline `cargo xtask check` judges versions against, so both give the same advice.
-        #[arg(default_value = release::RELEASED)]
+        #[arg(default_value = baseline::RELEASED)]
         against: String,
     },
     /// Record the merged spec and the crate versions as the last release (openapi/released.json).
@@ -81,7 +73,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = <Cli as clap::Parser>::parse();
-    let root = workspace_root();
+    let root = workspace::root();
     let configs = Config::all();
     let result = match cli.command {
         Command::Generate => generate_all(&root, &configs),
@@ -137,10 +129,10 @@ fn check_all(root: &Path, configs: &[Config]) -> Result<(), String> {
     }
     if let Some(spec) = outputs.iter().find(|o| o.path == Path::new(Config::zaia().merged_spec)) {
         let spec: serde_json::Value = serde_json::from_str(&spec.contents).map_err(|e| e.to_string())?;
-        let versions = crate_versions(root);
-        check_versions(&versions, spec["info"]["version"].as_str().unwrap_or(""))?;
+        let versions = workspace::crate_versions(root);
+        workspace::check_versions(&versions, spec["info"]["version"].as_str().unwrap_or(""))?;
         let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap_or_default();
-        release::check(&release::read(root)?, &spec, &versions, &changelog)?;
+        release::check(&baseline::read(root)?, &spec, &versions, &changelog)?;
     }
     eprintln!("check: {} generated files up to date; versions in step with the last release", outputs.len());
     Ok(())
@@ -153,13 +145,13 @@ fn record_release(root: &Path) -> Result<(), String> {
     let config = Config::zaia();
     let text = std::fs::read_to_string(root.join(config.merged_spec)).map_err(|e| e.to_string())?;
     let spec: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    let versions: Vec<(String, String)> = crate_versions(root).into_iter().filter(|(n, _)| n != "zaia-bench").collect();
+    let versions: Vec<(String, String)> = workspace::crate_versions(root).into_iter().filter(|(n, _)| n != "zaia-bench").collect();
     let commit = release_commit(root)?;
-    let output = pipeline::Output { path: release::RELEASED.into(), contents: release::baseline(&spec, &versions, Some(&commit)) };
+    let output = pipeline::Output { path: baseline::RELEASED.into(), contents: release::baseline(&spec, &versions, Some(&commit)) };
     output::write_all(root, &[output]).map_err(|e| e.to_string())?;
     eprintln!(
         "release: {} records spec {} as released with {}",
-        release::RELEASED,
+        baseline::RELEASED,
         spec["info"]["version"],
         versions.iter().map(|(n, v)| format!("{n} {v}")).collect::<Vec<_>>().join(", ")
     );
@@ -177,7 +169,7 @@ fn release_commit(root: &Path) -> Result<String, String> {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     };
     let dirty: Vec<String> =
-        git(&["status", "--porcelain"])?.lines().filter(|l| !l.ends_with(release::RELEASED)).map(String::from).collect();
+        git(&["status", "--porcelain"])?.lines().filter(|l| !l.ends_with(baseline::RELEASED)).map(String::from).collect();
     if !dirty.is_empty() {
         return Err(format!(
             "release: commit first, the release records the commit it is made from; uncommitted:\n  {}",
@@ -210,49 +202,11 @@ fn spec_diff(root: &Path, against: &str) -> Result<(), String> {
     let new = pipeline::spec_from_fragments(&fragments, &config).map_err(|e| e.to_string())?;
     // bumps start from the versions the baseline was released with, when it records them
     // (as `cargo xtask check` does), else from today's
-    let released = release::released_versions(&old);
-    let versions = if released.is_empty() { crate_versions(root) } else { released };
+    let released = baseline::released_versions(&old);
+    let versions = if released.is_empty() { workspace::crate_versions(root) } else { released };
     println!("spec changes: {against} → fragments in {}", config.openapi_dir);
     print!("{}", diff::report(&old, &new, &versions));
     Ok(())
-}
-
-/// Every published crate's version carries the spec version as build metadata
-/// (`0.1.0+spec.1.0.0`), so a regeneration from a new spec cannot ship under an old version.
-fn check_versions(versions: &[(String, String)], spec_version: &str) -> Result<(), String> {
-    let wanted = format!("+spec.{spec_version}");
-    let wrong: Vec<String> = versions
-        .iter()
-        .filter(|(name, version)| name != "zaia-bench" && !version.ends_with(&wanted))
-        .map(|(name, version)| format!("{name} {version}"))
-        .collect();
-    if wrong.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "the vendor spec is version {spec_version}, but these crate versions do not end in `{wanted}`: {}; \
-             set the versions (`cargo xtask diff` says which bump) and add a CHANGELOG entry",
-            wrong.join(", ")
-        ))
-    }
-}
-
-/// `(name, version)` of the crates under `crates/`.
-fn crate_versions(root: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(root.join("crates")).into_iter().flatten().flatten() {
-        let Ok(text) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else { continue };
-        let field = |key: &str| {
-            text.lines().find_map(|l| {
-                l.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim().strip_prefix('"')?.strip_suffix('"').map(String::from)
-            })
-        };
-        if let (Some(name), Some(version)) = (field("name"), field("version")) {
-            out.push((name, version));
-        }
-    }
-    out.sort();
-    out
 }
 
 /// `generate` for one API (the tests run it in a scratch copy).

@@ -82,7 +82,7 @@ fn mark_versions(root: &Path, mark: &str) {
 
 #[test]
 fn a_new_resource_is_whole_with_no_hand_edits() {
-    let root = crate::workspace_root();
+    let root = crate::workspace::root();
     let scratch = tempfile::tempdir().unwrap();
     let copy_root = scratch.path();
     for item in COPIED {
@@ -149,7 +149,7 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     assert!(client.contains("#[deprecated(\n        note = \"deprecated by the vendor: Replaces a webhook."), "the deprecated PUT");
     // the maintainer's other step, which `cargo xtask check` (not `cargo test`) asks for
     let spec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(copy_root.join(config.merged_spec)).unwrap()).unwrap();
-    let released = crate::release::read(copy_root).unwrap();
+    let released = crate::baseline::read(copy_root).unwrap();
     let report = crate::diff::report(&released, &spec, &[]);
     assert!(report.contains("verdict: additive"), "{report}");
     assert!(report.contains("get_chat: 200 response.language: field added (optional)  [response-field-added-optional]"), "{report}");

@@ -64,7 +64,7 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
     let for_codegen = codegen::codegen_spec(&spec);
     let models = codegen::models::generate(&for_codegen)?;
     let client = codegen::client::generate(&for_codegen, config)?;
-    let spec_text = spec_text(&spec);
+    let spec_text = crate::document::spec_text(&spec);
     let mut run = Run { notes, ..Run::default() };
     if let Some(ext) = config.ext_out {
         let (lists, notes) = codegen::pagination::collect(&spec, config);
@@ -88,11 +88,4 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
         ],
     );
     Ok(run)
-}
-
-/// The merged spec as checked in: pretty JSON with a trailing newline.
-pub fn spec_text(spec: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(spec).expect("a JSON value always serialises");
-    text.push('\n');
-    text
 }

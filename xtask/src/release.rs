@@ -6,21 +6,10 @@
 //! once versions and CHANGELOG are in order. Between releases, changes accumulate: the bump
 //! `cargo xtask diff` names against the release is the minimum the versions must show.
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
+use crate::baseline::{COMMIT_KEY, RELEASED, VERSIONS_KEY};
 use crate::diff;
-
-/// Where the last release's merged spec is kept, relative to the workspace root.
-pub const RELEASED: &str = "openapi/released.json";
-
-pub const VERSIONS_KEY: &str = "x-released-versions";
-
-/// The git commit the release was made from: `cargo xtask semver` checks the crates' Rust API
-/// against it (cargo-semver-checks `--baseline-rev`), which catches what a spec diff cannot
-/// (a generator change, a handwritten crate's change).
-pub const COMMIT_KEY: &str = "x-released-commit";
 
 /// `major.minor.patch` of a version, without pre-release or build metadata.
 fn core(version: &str) -> (u64, u64, u64) {
@@ -65,13 +54,7 @@ pub fn baseline(spec: &Value, versions: &[(String, String)], commit: Option<&str
     if let Some(commit) = commit {
         doc[COMMIT_KEY] = json!(commit);
     }
-    crate::pipeline::spec_text(&doc)
-}
-
-/// The crate versions a baseline records.
-pub fn released_versions(released: &Value) -> Vec<(String, String)> {
-    let versions = released.get(VERSIONS_KEY).and_then(Value::as_object).into_iter().flatten();
-    versions.filter_map(|(n, v)| Some((n.clone(), v.as_str()?.to_string()))).collect()
+    crate::document::spec_text(&doc)
 }
 
 /// Whether going from `released` to `now` may break the API: a new major version, or before
@@ -79,13 +62,6 @@ pub fn released_versions(released: &Value) -> Vec<(String, String)> {
 pub fn allows_breaking(released: &str, now: &str) -> bool {
     let (was, is) = (core(released), core(now));
     is.0 > was.0 || (is.0 == 0 && was.0 == 0 && is.1 > was.1)
-}
-
-/// Reads the baseline.
-pub fn read(root: &Path) -> Result<Value, String> {
-    let path = root.join(RELEASED);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{RELEASED}: {e}; `cargo xtask release` writes it"))?;
-    serde_json::from_str(&text).map_err(|e| format!("{RELEASED}: not JSON: {e}"))
 }
 
 #[cfg(test)]
@@ -137,7 +113,7 @@ mod tests {
         let s = spec(json!({"A": {"type": "object"}}));
         let released: Value = serde_json::from_str(&baseline(&s, &versions("0.1.0"), Some("abc123"))).unwrap();
         assert_eq!(released[COMMIT_KEY], "abc123");
-        assert_eq!(released_versions(&released).len(), 4);
+        assert_eq!(crate::baseline::released_versions(&released).len(), 4);
         assert_eq!(check(&released, &s, &versions("0.1.0"), ""), Ok(()));
         assert_eq!(crate::diff::verdict(&released, &s, &crate::diff::diff(&released, &s)), None);
     }

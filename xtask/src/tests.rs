@@ -10,7 +10,7 @@ use crate::pipeline::{self, Output};
 use crate::stages::load;
 
 fn workspace() -> PathBuf {
-    crate::workspace_root()
+    crate::workspace::root()
 }
 
 fn outputs() -> Vec<Output> {
@@ -78,7 +78,7 @@ fn the_merged_spec_does_not_depend_on_fragment_order() {
     let forward = pipeline::spec_from_fragments(&fragments, &config).unwrap();
     fragments.reverse();
     let mut backward = pipeline::spec_from_fragments(&fragments, &config).unwrap();
-    let (a, b) = (pipeline::spec_text(&forward), pipeline::spec_text(&backward));
+    let (a, b) = (crate::document::spec_text(&forward), crate::document::spec_text(&backward));
     let diff = similar::TextDiff::from_lines(&a, &b).unified_diff().context_radius(1).to_string();
     assert!(diff.is_empty(), "fragment order changed the merged spec:\n{diff}");
     backward["info"]["version"] = json!("changed");
@@ -95,12 +95,12 @@ fn the_merged_spec_has_every_operation_with_a_readable_id() {
     // an id the vendor gives is kept (in snake case)
     let mut given = std::collections::BTreeMap::new();
     for fragment in &fragments {
-        for (path, method, op) in crate::stages::operations(&fragment.doc) {
+        for (path, method, op) in crate::document::operations(&fragment.doc) {
             given.insert((path, method), op.get("operationId").and_then(Value::as_str).map(heck::ToSnakeCase::to_snake_case));
         }
     }
     let mut ids = Vec::new();
-    for (path, method, op) in crate::stages::operations(&spec) {
+    for (path, method, op) in crate::document::operations(&spec) {
         let id = op["operationId"].as_str().unwrap().to_string();
         let expected = given[&(path.clone(), method.clone())]
             .clone()
@@ -122,7 +122,7 @@ fn the_merged_spec_has_every_operation_with_a_readable_id() {
     ));
     assert_eq!(spec["components"]["securitySchemes"]["apiKey"]["name"], "authorization");
     // every error response is the one KnownException
-    for (_, _, op) in crate::stages::operations(&spec) {
+    for (_, _, op) in crate::document::operations(&spec) {
         for (status, response) in op["responses"].as_object().unwrap() {
             if !status.starts_with('2') {
                 assert_eq!(
@@ -280,7 +280,7 @@ fn check_reports_a_stale_output() {
     // released as generated: whether the real tree differs from its last release is not this
     // test's business
     let spec: Value = serde_json::from_str(&std::fs::read_to_string(scratch.dir.path().join(Config::zaia().merged_spec)).unwrap()).unwrap();
-    std::fs::write(scratch.dir.path().join(crate::release::RELEASED), crate::release::baseline(&spec, &[], None)).unwrap();
+    std::fs::write(scratch.dir.path().join(crate::baseline::RELEASED), crate::release::baseline(&spec, &[], None)).unwrap();
     crate::check(scratch.dir.path(), &Config::zaia()).unwrap();
     scratch.edit("chats/get-one.json", |doc| {
         doc["paths"]["/api/v1/chats/{id}"]["get"]["description"] = json!("Fetches a chat.");
@@ -292,8 +292,8 @@ fn check_reports_a_stale_output() {
 #[test]
 fn crate_versions_must_name_the_spec_version() {
     let ok = [("zaia-models".to_string(), "0.1.0+spec.1.0.0".to_string()), ("zaia-bench".into(), "0.0.0".into())];
-    assert!(crate::check_versions(&ok, "1.0.0").is_ok());
-    let err = crate::check_versions(&ok, "1.1.0").unwrap_err();
+    assert!(crate::workspace::check_versions(&ok, "1.0.0").is_ok());
+    let err = crate::workspace::check_versions(&ok, "1.1.0").unwrap_err();
     assert!(
         err.starts_with(
             "the vendor spec is version 1.1.0, but these crate versions do not end in `+spec.1.1.0`: zaia-models 0.1.0+spec.1.0.0;"
@@ -301,9 +301,9 @@ fn crate_versions_must_name_the_spec_version() {
         "{err}"
     );
     // the real workspace is in step
-    let versions = crate::crate_versions(&workspace());
+    let versions = crate::workspace::crate_versions(&workspace());
     assert!(versions.iter().any(|(n, _)| n == "zaia-ext"), "{versions:?}");
-    crate::check_versions(&versions, "1.0.0").unwrap();
+    crate::workspace::check_versions(&versions, "1.0.0").unwrap();
 }
 
 #[test]
@@ -311,7 +311,7 @@ fn the_command_line_refuses_what_it_does_not_know() {
     use clap::Parser;
     let parse = |args: &[&str]| crate::Cli::try_parse_from(std::iter::once("cargo xtask").chain(args.iter().copied()));
     assert!(matches!(parse(&["generate"]).unwrap().command, crate::Command::Generate));
-    assert!(matches!(parse(&["diff"]).unwrap().command, crate::Command::Diff { against } if against == crate::release::RELEASED));
+    assert!(matches!(parse(&["diff"]).unwrap().command, crate::Command::Diff { against } if against == crate::baseline::RELEASED));
     assert!(matches!(parse(&["bench", "--iterations", "3"]).unwrap().command, crate::Command::Bench { iterations: 3 }));
     for bad in [
         &["generate", "--check"][..],

@@ -21,8 +21,8 @@ use serde_json::Value;
 use super::format_file;
 use super::pagination::{PagedList, Shape};
 use crate::config::Config;
+use crate::document::operations;
 use crate::error::{Result, fail};
-use crate::stages::operations;
 
 /// What progenitor's builder for one operation takes and gives.
 #[derive(Debug, Default)]

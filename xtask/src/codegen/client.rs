@@ -64,11 +64,11 @@ pub fn deprecation_note(item: &Value) -> Option<String> {
 /// progenitor leaves `deprecated: true` out: each deprecated operation's method on `Client`
 /// gets `#[deprecated(note = ...)]` with the vendor's words, so callers see it when building.
 fn mark_deprecated_operations(client: proc_macro2::TokenStream, spec: &Value) -> Result<proc_macro2::TokenStream> {
-    let notes: std::collections::BTreeMap<String, String> = crate::stages::operations(spec)
+    let notes: std::collections::BTreeMap<String, String> = crate::document::operations(spec)
         .into_iter()
         .filter_map(|(_, _, op)| Some((op["operationId"].as_str()?.to_string(), deprecation_note(op)?)))
         .collect();
-    let any_parameter = crate::stages::operations(spec)
+    let any_parameter = crate::document::operations(spec)
         .iter()
         .any(|(_, _, op)| op["parameters"].as_array().into_iter().flatten().any(|p| deprecation_note(p).is_some()));
     if notes.is_empty() && !any_parameter {
@@ -104,7 +104,7 @@ fn mark_deprecated_operations(client: proc_macro2::TokenStream, spec: &Value) ->
 fn mark_deprecated_parameters(items: &mut [syn::Item], spec: &Value) {
     use heck::{ToSnakeCase, ToUpperCamelCase};
     let mut notes = std::collections::BTreeMap::new();
-    for (_, _, op) in crate::stages::operations(spec) {
+    for (_, _, op) in crate::document::operations(spec) {
         let builder = op["operationId"].as_str().unwrap_or_default().to_upper_camel_case();
         for param in op["parameters"].as_array().into_iter().flatten() {
             if let Some(note) = deprecation_note(param) {
@@ -161,7 +161,7 @@ fn api_key_header(spec: &Value) -> Result<proc_macro2::TokenStream> {
 
 /// `pub const OPERATIONS: &[crate::Operation]`, in the merged spec's (sorted) order.
 fn operations_table(spec: &Value) -> proc_macro2::TokenStream {
-    let rows = crate::stages::operations(spec).into_iter().map(|(path, method, op)| {
+    let rows = crate::document::operations(spec).into_iter().map(|(path, method, op)| {
         let id = op["operationId"].as_str().unwrap_or_default();
         let method = method.to_uppercase();
         quote! { crate::Operation { id: #id, method: #method, path: #path } }

@@ -60,7 +60,7 @@ fn constructor_impl(name: &syn::Ident, fields: &syn::FieldsNamed) -> TokenStream
         let ident = field.ident.clone().expect("named field");
         // `r#type` and typify's `type_` both give `with_type`
         let bare = ident.to_string().trim_start_matches("r#").trim_end_matches('_').to_string();
-        let wire = super::patch_fields::wire_name(field);
+        let wire = super::syn_helpers::wire_name(field);
         let (start, setter) = classify(field);
         match start {
             Start::Argument => {
@@ -106,10 +106,10 @@ fn constructor_impl(name: &syn::Ident, fields: &syn::FieldsNamed) -> TokenStream
 }
 
 fn classify(field: &syn::Field) -> (Start, Setter) {
-    if let Some(inner) = generic_inner(&field.ty, "Option") {
+    if let Some(inner) = super::syn_helpers::generic_inner(&field.ty, "Option") {
         return (Start::Value(quote! { ::std::option::Option::None }), Setter::Some(inner));
     }
-    if let Some(inner) = generic_inner(&field.ty, "Patch") {
+    if let Some(inner) = super::syn_helpers::generic_inner(&field.ty, "Patch") {
         return (Start::Value(quote! { crate::Patch::Absent }), Setter::Patch(inner));
     }
     let start = match serde_default(field) {
@@ -118,20 +118,6 @@ fn classify(field: &syn::Field) -> (Start, Setter) {
         None => Start::Argument,
     };
     (start, Setter::Plain(field.ty.clone()))
-}
-
-/// `T` of `…::Name<T>` (`Option<T>`, `::std::option::Option<T>`, `crate::Patch<T>`).
-pub fn generic_inner(ty: &syn::Type, name: &str) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != name {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    }
 }
 
 /// `#[serde(default)]` → `Some(None)`, `#[serde(default = "path")]` → `Some(Some(path))`.

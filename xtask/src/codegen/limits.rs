@@ -11,8 +11,8 @@ use quote::quote;
 use serde_json::Value;
 
 use super::format_file;
+use crate::document::{operations, source_of};
 use crate::error::{Error, Result, escape_pointer_token};
-use crate::stages::{operations, source_of};
 
 /// One checked field, as the generator sees it.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::format_file;
+use crate::document::operations;
 use crate::error::Result;
-use crate::stages::operations;
 
 /// The function name of a status: its reason phrase in snake case.
 pub fn status_name(status: u16) -> String {

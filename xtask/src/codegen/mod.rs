@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod patch_fields;
 #[cfg(test)]
 pub mod surface;
+pub mod syn_helpers;
 
 use serde_json::Value;
 
@@ -60,7 +61,7 @@ pub fn codegen_spec(spec: &Value) -> Value {
 /// the SDK sends and asks for JSON only, and progenitor stops (a `todo!`) on a request body
 /// with two media types. The merged spec keeps them, so the diff reports them.
 fn json_only(spec: &mut Value) {
-    crate::stages::for_each_operation_mut(spec, |_, _, op| {
+    crate::document::for_each_operation_mut(spec, |_, _, op| {
         let mut contents: Vec<&mut Value> = Vec::new();
         let Some(op) = op.as_object_mut() else { return };
         for (key, value) in op.iter_mut() {
@@ -128,7 +129,7 @@ fn document_fields(spec: &mut Value) {
 /// Each operation's docs end with its documented responses, so a reader of the client sees
 /// what each status means without opening the spec.
 fn document_statuses(spec: &mut Value) {
-    crate::stages::for_each_operation_mut(spec, |_, _, op| {
+    crate::document::for_each_operation_mut(spec, |_, _, op| {
         let mut lines = Vec::new();
         for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
             let text = response.get("description").and_then(Value::as_str).unwrap_or("").trim();
@@ -155,7 +156,7 @@ fn document_types(spec: &mut Value) {
         };
         Some((reference.as_str()?.strip_prefix("#/components/schemas/")?.to_string(), items))
     };
-    for (_, _, op) in crate::stages::operations(spec) {
+    for (_, _, op) in crate::document::operations(spec) {
         let id = op["operationId"].as_str().unwrap_or_default();
         if let Some((name, _)) = op.pointer("/requestBody/content/application~1json/schema").and_then(target) {
             uses.entry(name).or_default().push(format!("the body of `{id}`"));

@@ -67,7 +67,7 @@ fn mark_deprecated_fields(file: &mut syn::File, spec: &Value) {
         let syn::Item::Struct(s) = item else { continue };
         let syn::Fields::Named(fields) = &mut s.fields else { continue };
         for field in &mut fields.named {
-            let wire = patch_fields::wire_name(field);
+            let wire = super::syn_helpers::wire_name(field);
             let Some(property) = schema.pointer(&format!("/properties/{}", crate::error::escape_pointer_token(&wire))) else { continue };
             // a deprecated `$ref` property is `allOf: [$ref]` with the flag beside it
             if let Some(note) = super::client::deprecation_note(property) {

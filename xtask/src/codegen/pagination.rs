@@ -19,8 +19,8 @@ use serde_json::Value;
 
 use super::format_file;
 use crate::config::{Config, PageParams};
+use crate::document::operations;
 use crate::error::Result;
-use crate::stages::operations;
 
 /// Query parameters that carry a cursor: where the next page starts.
 pub const CURSOR_PARAMS: &[&str] = &["startingAfter", "starting_after", "after", "cursor", "pageToken", "page_token", "nextToken"];

@@ -13,7 +13,7 @@ use crate::error::{Result, fail};
 /// `(schema name, wire names of its optional nullable properties)` for every request body.
 pub fn targets(spec: &Value) -> Vec<(String, Vec<String>)> {
     let mut bodies: Vec<String> = Vec::new();
-    for (_, _, op) in crate::stages::operations(spec) {
+    for (_, _, op) in crate::document::operations(spec) {
         let reference = op.pointer("/requestBody/content/application~1json/schema/$ref").and_then(Value::as_str);
         if let Some(name) = reference.and_then(|r| r.strip_prefix("#/components/schemas/"))
             && !bodies.iter().any(|b| b == name)
@@ -67,11 +67,11 @@ impl VisitMut for Rewriter<'_> {
         let name = item.ident.to_string();
         let Some((_, wanted)) = self.targets.iter().find(|(n, _)| *n == name) else { return };
         for field in item.fields.iter_mut() {
-            let wire = wire_name(field);
+            let wire = super::syn_helpers::wire_name(field);
             if !wanted.contains(&wire) {
                 continue;
             }
-            let Some(inner) = super::constructors::generic_inner(&field.ty, "Option") else {
+            let Some(inner) = super::syn_helpers::generic_inner(&field.ty, "Option") else {
                 self.error = Some(format!("models: `{name}.{wire}` is not an Option in typify's output"));
                 return;
             };
@@ -83,23 +83,6 @@ impl VisitMut for Rewriter<'_> {
             self.done.push((name.clone(), wire));
         }
     }
-}
-
-/// The field's `#[serde(rename = "...")]`, else its identifier.
-pub fn wire_name(field: &syn::Field) -> String {
-    let mut rename = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                rename = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    rename.unwrap_or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_string()).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub fn listing(spec: &Value, models: &str, client: &str) -> Result<String> {
     };
     let (models, client) = (parse(models, "models")?, parse(client, "client")?);
     let mut out = String::from("operations:\n");
-    for (path, method, op) in crate::stages::operations(spec) {
+    for (path, method, op) in crate::document::operations(spec) {
         let id = op["operationId"].as_str().unwrap_or_default();
         let _ = writeln!(out, "  {id}: {} {path}", method.to_uppercase());
         let builder = heck::ToUpperCamelCase::to_upper_camel_case(id);

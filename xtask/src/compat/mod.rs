@@ -121,7 +121,7 @@ mod tests {
     use crate::diff;
 
     fn fixtures() -> (Value, Vec<Fixture>) {
-        let root = crate::workspace_root();
+        let root = crate::workspace::root();
         (base_spec(&root).unwrap(), load_fixtures(&root).unwrap())
     }
 

@@ -164,19 +164,19 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
 }
 
 /// Each published crate's Rust API against the commit of the last release
-/// ([`crate::release::COMMIT_KEY`]): cargo-semver-checks with `--baseline-rev`, versions read
+/// ([`crate::baseline::COMMIT_KEY`]): cargo-semver-checks with `--baseline-rev`, versions read
 /// from both manifests. This sees what the spec diff cannot: a generator change (as when the
 /// models became non-exhaustive) or a handwritten crate's. A crate whose version already allows
 /// breaking changes is not built.
 fn against_release(root: &Path, tool: &Path) -> Result<(), String> {
-    let released = crate::release::read(root)?;
-    let Some(commit) = released.get(crate::release::COMMIT_KEY).and_then(Value::as_str) else {
-        println!("release: {} records no commit; `cargo xtask release` records one", crate::release::RELEASED);
+    let released = crate::baseline::read(root)?;
+    let Some(commit) = released.get(crate::baseline::COMMIT_KEY).and_then(Value::as_str) else {
+        println!("release: {} records no commit; `cargo xtask release` records one", crate::baseline::RELEASED);
         return Ok(());
     };
-    let now = crate::crate_versions(root);
+    let now = crate::workspace::crate_versions(root);
     let mut wrong = Vec::new();
-    for (krate, was) in crate::release::released_versions(&released) {
+    for (krate, was) in crate::baseline::released_versions(&released) {
         let Some((_, is)) = now.iter().find(|(n, _)| *n == krate) else { continue };
         if crate::release::allows_breaking(&was, is) {
             println!("release: {krate} {was} → {is}: breaking changes allowed, nothing to check");

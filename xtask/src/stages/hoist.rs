@@ -22,8 +22,8 @@ use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
 use super::normalise::{pascal, path_shape};
-use super::{for_each_operation_mut, source_of};
 use crate::config::{Config, ErrorBodies};
+use crate::document::{for_each_operation_mut, source_of};
 use crate::error::{Error, Result, fail};
 
 #[cfg(test)]

@@ -22,7 +22,11 @@ pub struct Fragment {
 /// Anything else there but notes is a misplaced fragment.
 fn is_pipeline_output(name: &str) -> bool {
     let file_name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_string();
-    crate::config::Config::all().iter().map(|c| file_name(c.merged_spec)).chain([file_name(crate::release::RELEASED)]).any(|f| f == name)
+    crate::config::Config::all()
+        .iter()
+        .map(|c| file_name(c.merged_spec))
+        .chain([file_name(crate::config::RELEASE_BASELINE)])
+        .any(|f| f == name)
 }
 
 /// Reads every `*/*.json` below `root/dir`, sorted by relative path. Names in errors are

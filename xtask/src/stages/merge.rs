@@ -11,7 +11,7 @@ use super::load::Fragment;
 use crate::error::{Result, fail, pointer};
 
 /// Extension key carrying an operation's source fragment.
-pub const SOURCE_KEY: &str = "x-fragment";
+pub use crate::document::SOURCE_KEY;
 
 pub fn merge(fragments: &[Fragment]) -> Result<Value> {
     let Some(first) = fragments.first() else { fail!("no fragments to merge") };
@@ -61,7 +61,7 @@ pub fn merge(fragments: &[Fragment]) -> Result<Value> {
                 match target.get(key) {
                     None => {
                         let mut value = value.clone();
-                        if super::METHODS.contains(&key.as_str())
+                        if crate::document::METHODS.contains(&key.as_str())
                             && let Some(op) = value.as_object_mut()
                         {
                             op.insert(SOURCE_KEY.into(), Value::String(name.into()));
@@ -115,7 +115,7 @@ pub fn merge(fragments: &[Fragment]) -> Result<Value> {
     for (_, item) in paths.iter_mut() {
         let mut entries: Vec<(String, Value)> = std::mem::take(item.as_object_mut().expect("path items are objects")).into_iter().collect();
         // methods in the spec's order, after any path-level keys
-        let rank = |k: &str| super::METHODS.iter().position(|m| *m == k).map_or(0, |i| i + 1);
+        let rank = |k: &str| crate::document::METHODS.iter().position(|m| *m == k).map_or(0, |i| i + 1);
         entries.sort_by_key(|(k, _)| rank(k));
         *item = Value::Object(entries.into_iter().collect());
     }

@@ -4,8 +4,8 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::{Map, Value, json};
 
-use super::{for_each_operation_mut, source_of};
 use crate::config::Config;
+use crate::document::{for_each_operation_mut, source_of};
 use crate::error::{Result, fail};
 
 /// Runs every rewrite of this stage in order.

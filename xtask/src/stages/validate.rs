@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{operations, source_of};
+use crate::document::{operations, source_of};
 use crate::error::{Result, fail, pointer};
 
 /// Every `$ref` must be local (`#/...`) and resolve inside the document.

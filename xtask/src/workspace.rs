@@ -1,0 +1,52 @@
+//! The workspace the commands run in: its root, and the versions of its crates. A leaf.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace `cargo xtask` runs in, found at run time from the current directory: a binary
+/// built for one checkout (a shared `CARGO_TARGET_DIR`) must read and write the checkout it is
+/// run in, never the one it was compiled in.
+pub fn root() -> PathBuf {
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    here.ancestors()
+        .find(|dir| dir.join("xtask").is_dir() && std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]")))
+        .map(Path::to_path_buf)
+        .unwrap_or(here)
+}
+
+/// `(name, version)` of the crates under `crates/`.
+pub fn crate_versions(root: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root.join("crates")).into_iter().flatten().flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path().join("Cargo.toml")) else { continue };
+        let field = |key: &str| {
+            text.lines().find_map(|l| {
+                l.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim().strip_prefix('"')?.strip_suffix('"').map(String::from)
+            })
+        };
+        if let (Some(name), Some(version)) = (field("name"), field("version")) {
+            out.push((name, version));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every published crate's version carries the spec version as build metadata
+/// (`0.1.0+spec.1.0.0`), so a regeneration from a new spec cannot ship under an old version.
+pub fn check_versions(versions: &[(String, String)], spec_version: &str) -> Result<(), String> {
+    let wanted = format!("+spec.{spec_version}");
+    let wrong: Vec<String> = versions
+        .iter()
+        .filter(|(name, version)| name != "zaia-bench" && !version.ends_with(&wanted))
+        .map(|(name, version)| format!("{name} {version}"))
+        .collect();
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the vendor spec is version {spec_version}, but these crate versions do not end in `{wanted}`: {}; \
+             set the versions (`cargo xtask diff` says which bump) and add a CHANGELOG entry",
+            wrong.join(", ")
+        ))
+    }
+}
