@@ -37,7 +37,7 @@ struct MockPeek {
 #[test]
 fn every_operation_errors_and_pagination_work_without_a_runtime() {
     let (url, key, _stop, peek) = mock(23);
-    let client = ClientBuilder::new().api_key(key).base_url(url).build_blocking().unwrap();
+    let client = ZaiaClient::builder().api_key(key).base_url(url).build().unwrap();
 
     // an operation
     let chat = client.send(|c| c.generated().get_chat().id(peek.first_chat.id).send()).unwrap();

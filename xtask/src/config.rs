@@ -54,6 +54,9 @@ pub struct Config {
     /// The client's inner type: the handwritten hook point through which every request runs
     /// (zaia-ext plugs retries and tracing in there). `None`: a plain progenitor client.
     pub client_inner_type: Option<&'static str>,
+    /// The client crate's table of operations (with a hook point only: the hooks look
+    /// operations up in it).
+    pub client_operations_out: Option<&'static str>,
     /// Literal path prefix stripped before reading resource names out of a path.
     pub path_prefix: &'static str,
     /// The header that carries the API key. It is removed from every operation and described
@@ -106,15 +109,16 @@ impl Config {
             models_out: "crates/zaia-models/src/generated.rs",
             client_out: "crates/zaia-client/src/generated.rs",
             ext_out: Some(ExtOut {
-                pagination: "crates/zaia-ext/src/generated_pagination.rs",
-                limits: "crates/zaia-ext/src/generated_limits.rs",
+                pagination: "crates/zaia-ext/src/pagination/generated.rs",
+                limits: "crates/zaia-ext/src/validate/generated.rs",
                 calls: "crates/zaia-ext/src/calls/generated.rs",
             }),
-            mock_spec_out: Some("crates/zaia-mock/src/generated_spec.json"),
+            mock_spec_out: Some("crates/zaia-mock/src/spec/generated.json"),
             mock_faults_out: Some("crates/zaia-mock/src/faults/generated.rs"),
             page_params: PageParams { number: "pageNumber", size: "pageSize", limit: "limit" },
             models_crate: "::zaia_models",
             client_inner_type: Some("crate::Hooks"),
+            client_operations_out: Some("crates/zaia-client/src/operations/generated.rs"),
             path_prefix: "/api/v1/",
             auth_header: "authorization",
             security_scheme: "apiKey",
@@ -162,14 +166,15 @@ impl Config {
         Config {
             openapi_dir: "tests/odyssey/openapi",
             merged_spec: "tests/odyssey/openapi.json",
-            models_out: "tests/odyssey/src/generated_models.rs",
-            client_out: "tests/odyssey/src/generated_client.rs",
+            models_out: "tests/odyssey/src/models/generated.rs",
+            client_out: "tests/odyssey/src/client/generated.rs",
             ext_out: None,
             mock_spec_out: None,
             mock_faults_out: None,
             page_params: PageParams { number: "pageNumber", size: "pageSize", limit: "limit" },
             models_crate: "crate::models",
             client_inner_type: None,
+            client_operations_out: None,
             path_prefix: "/api/",
             auth_header: "x-api-key",
             security_scheme: "apiKey",
@@ -192,6 +197,7 @@ impl Config {
     pub fn output_paths(&self) -> Vec<&'static str> {
         let mut paths = vec![self.merged_spec, self.models_out, self.client_out];
         paths.extend(self.ext_out.iter().flat_map(|ext| [ext.pagination, ext.limits, ext.calls]));
+        paths.extend(self.client_operations_out);
         paths.extend(self.mock_spec_out);
         paths.extend(self.mock_faults_out);
         paths

@@ -147,13 +147,46 @@ fn root_reexports(files: &BTreeMap<ModulePath, PathBuf>) -> Result<BTreeMap<Stri
             let mut paths = Vec::new();
             flatten_use(&u.tree, Vec::new(), &mut paths);
             for (path, name) in paths {
-                if let Some(name) = name {
-                    out.insert(name, path);
+                match name {
+                    Some(name) => {
+                        out.insert(name, path);
+                    }
+                    // `pub use module::*`: every public name of that module
+                    None => {
+                        let module: Vec<String> = path.iter().filter(|s| *s != "crate" && *s != "self").cloned().collect();
+                        let Some(file) = files.get(&module) else { continue };
+                        let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+                        let syntax = syn::parse_file(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+                        for name in public_names(&syntax.items) {
+                            let mut target = module.clone();
+                            target.push(name.clone());
+                            out.entry(name).or_insert(target);
+                        }
+                    }
                 }
             }
         }
     }
     Ok(out)
+}
+
+/// The names a module's public items bind.
+fn public_names(items: &[syn::Item]) -> Vec<String> {
+    let public = |vis: &syn::Visibility| matches!(vis, syn::Visibility::Public(_));
+    items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(i) if public(&i.vis) => Some(i.ident.to_string()),
+            syn::Item::Enum(i) if public(&i.vis) => Some(i.ident.to_string()),
+            syn::Item::Fn(i) if public(&i.vis) => Some(i.sig.ident.to_string()),
+            syn::Item::Const(i) if public(&i.vis) => Some(i.ident.to_string()),
+            syn::Item::Static(i) if public(&i.vis) => Some(i.ident.to_string()),
+            syn::Item::Type(i) if public(&i.vis) => Some(i.ident.to_string()),
+            syn::Item::Trait(i) if public(&i.vis) => Some(i.ident.to_string()),
+            syn::Item::Mod(i) if public(&i.vis) => Some(i.ident.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every path a use tree names, with the name it binds (`None` for a glob).

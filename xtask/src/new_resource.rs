@@ -142,7 +142,7 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     assert!(notes.iter().any(|n| n.starts_with("pagination: get_rule_kinds (GET /api/v1/rules/kinds/{kind}) gets no")), "{notes:?}");
     assert_eq!(notes.len(), 2, "{notes:?}");
     crate::output::write_all(copy_root, &outputs).unwrap();
-    let pagination = std::fs::read_to_string(copy_root.join("crates/zaia-ext/src/generated_pagination.rs")).unwrap();
+    let pagination = std::fs::read_to_string(copy_root.join("crates/zaia-ext/src/pagination/generated.rs")).unwrap();
     assert!(pagination.contains("fn list_agents_pages<'a, F>"));
     assert!(pagination.contains("fn list_webhooks_pages<'a, F>") && pagination.contains("Pages::cursor("), "the cursor list's stream");
     let client = std::fs::read_to_string(copy_root.join(config.client_out)).unwrap();

@@ -73,6 +73,9 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
         run.outputs.push(Output { path: ext.calls.into(), contents: codegen::calls::generate(&spec, &client, &lists, config)? });
         run.outputs.push(Output { path: ext.limits.into(), contents: codegen::limits::generate(&spec, &per_operation)? });
     }
+    if let Some(path) = config.client_operations_out {
+        run.outputs.push(Output { path: path.into(), contents: codegen::client::operations_table(&spec)? });
+    }
     if let Some(path) = config.mock_spec_out {
         run.outputs.push(Output { path: path.into(), contents: spec_text.clone() });
     }

@@ -48,8 +48,8 @@ fn snapshot_api_surface() {
 
 #[test]
 fn snapshot_pagination_and_limits() {
-    insta::assert_snapshot!("pagination", frozen("generated_pagination.rs"));
-    insta::assert_snapshot!("limits", frozen("generated_limits.rs"));
+    insta::assert_snapshot!("pagination", frozen("pagination/generated.rs"));
+    insta::assert_snapshot!("limits", frozen("validate/generated.rs"));
 }
 
 #[test]

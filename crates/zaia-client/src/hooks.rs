@@ -10,35 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use progenitor_client::{ClientHooks, OperationInfo};
-
-/// One operation of the API, as listed in [`crate::OPERATIONS`].
-///
-/// ```
-/// let op = zaia_client::Operation::find("get_chat").unwrap();
-/// assert_eq!((op.method, op.path), ("GET", "/api/v1/chats/{id}"));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Operation {
-    /// The operation id, which is also the client's method name (`list_chats`).
-    pub id: &'static str,
-    /// The HTTP method, upper case (`GET`).
-    pub method: &'static str,
-    /// The path template (`/api/v1/chats/{id}`).
-    pub path: &'static str,
-}
-
-impl Operation {
-    /// Looks an operation up by id.
-    ///
-    /// ```
-    /// assert!(zaia_client::Operation::find("list_chats").is_some());
-    /// assert!(zaia_client::Operation::find("no_such_operation").is_none());
-    /// ```
-    pub fn find(id: &str) -> Option<&'static Operation> {
-        crate::OPERATIONS.iter().find(|op| op.id == id)
-    }
-}
+use crate::operations::Operation;
 
 /// A boxed future returned by an [`Executor`].
 ///
@@ -88,7 +60,7 @@ pub trait Executor: Send + Sync + 'static {
 /// ```
 #[derive(Clone, Default)]
 pub struct Hooks {
-    executor: Option<Arc<dyn Executor>>,
+    pub(crate) executor: Option<Arc<dyn Executor>>,
 }
 
 impl Hooks {
@@ -113,25 +85,5 @@ impl Hooks {
 impl fmt::Debug for Hooks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Hooks").field("executor", &self.executor.as_ref().map(|_| "custom")).finish()
-    }
-}
-
-fn operation(info: &OperationInfo) -> Operation {
-    Operation::find(info.operation_id).copied().unwrap_or(Operation { id: info.operation_id, method: "", path: "" })
-}
-
-impl ClientHooks<Hooks> for crate::Client {
-    async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), progenitor_client::Error<E>> {
-        match &self.inner.executor {
-            None => Ok(()),
-            Some(executor) => executor.prepare(request, operation(info)).map_err(progenitor_client::Error::InvalidRequest),
-        }
-    }
-
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        match &self.inner.executor {
-            None => self.client.execute(request).await,
-            Some(executor) => executor.execute(&self.client, request, operation(info)).await,
-        }
     }
 }

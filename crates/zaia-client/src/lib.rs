@@ -30,7 +30,10 @@
 #[allow(unused_imports, clippy::all, missing_docs)]
 #[rustfmt::skip]
 mod generated;
+mod dispatch;
 mod hooks;
+mod operations;
 
 pub use generated::*;
-pub use hooks::{ExecFuture, Executor, Hooks, Operation};
+pub use hooks::{ExecFuture, Executor, Hooks};
+pub use operations::{OPERATIONS, Operation};

@@ -28,14 +28,15 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use progenitor_client::ResponseValue;
 
+use crate::call::SendExt;
 use crate::config::ConfigError;
-use crate::error::{ClientError, Error, SendExt};
+use crate::error::{ClientError, Error};
 use crate::pagination::Pages;
 
 /// A blocking Zaia client. Cheap to share by reference; calls from several threads take turns.
 ///
 /// ```
-/// let client = zaia_ext::ClientBuilder::new().api_key("k").build_blocking().unwrap();
+/// let client = zaia_ext::blocking::ZaiaClient::builder().api_key("k").build().unwrap();
 /// assert_eq!(client.as_async().base_url(), zaia_ext::DEFAULT_BASE_URL);
 /// ```
 pub struct ZaiaClient {
@@ -81,7 +82,7 @@ impl ClientBuilder {
 
     /// Checks the configuration and builds the blocking client.
     pub fn build(self) -> Result<ZaiaClient, ConfigError> {
-        self.0.build_blocking()
+        ZaiaClient::new(self.0.build()?)
     }
 }
 
@@ -121,7 +122,7 @@ impl ZaiaClient {
     /// # let _ = client;
     /// ```
     pub fn from_env() -> Result<Self, ConfigError> {
-        crate::ClientBuilder::from_env()?.build_blocking()
+        ZaiaClient::new(crate::ClientBuilder::from_env()?.build()?)
     }
 
     /// One call of the generated client's raw builders, for the rare low-level need (the
@@ -170,7 +171,7 @@ impl ZaiaClient {
     /// The async client underneath (its base URL, its generated client).
     ///
     /// ```
-    /// let client = zaia_ext::ClientBuilder::new().api_key("k").build_blocking().unwrap();
+    /// let client = zaia_ext::blocking::ZaiaClient::builder().api_key("k").build().unwrap();
     /// let async_client: &zaia_ext::ZaiaClient = client.as_async();
     /// # let _ = async_client;
     /// ```

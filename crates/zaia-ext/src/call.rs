@@ -1,8 +1,16 @@
-//! Settings of one call, carried from the call site to the runtime for the duration of the
-//! call (a tokio task-local: the generated builders have no place for them).
+//! One call, from the call site to the runtime: its settings, carried for the duration of the
+//! call (a tokio task-local: the generated builders have no place for them), and the
+//! conversion of the generated client's results into [`Error`] ([`SendExt`], [`send`]).
 
 use std::future::Future;
 use std::time::Duration;
+
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use zaia_models::KnownException;
+
+use crate::error::{ClientError, Error, request_id};
 
 tokio::task_local! {
     static CALL: CallOptions;
@@ -23,4 +31,122 @@ pub(crate) fn current() -> CallOptions {
 /// Runs `call` with `options` in force.
 pub(crate) async fn scoped<F: Future>(options: CallOptions, call: F) -> F::Output {
     CALL.scope(options, call).await
+}
+
+/// Sends a generated request: with `timeout` as its deadline when given, else the client's.
+/// Every generated call (the operations' methods, the streams) goes through here.
+pub(crate) async fn send<T, E: ErrorBody>(
+    request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    timeout: Option<Duration>,
+) -> Result<ResponseValue<T>, Error> {
+    match timeout {
+        Some(timeout) => request.within(timeout).await,
+        None => request.into_result().await,
+    }
+}
+
+/// A documented error body: what it becomes as an [`Error`].
+pub trait ErrorBody {
+    /// The error for a response of `status` with this body.
+    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error;
+}
+
+impl ErrorBody for KnownException {
+    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
+        Error::Api { status, exception: Box::new(self), request_id: request_id(headers), retry_after: crate::retry::retry_after(headers) }
+    }
+}
+
+/// An operation that documents its error statuses without a body.
+impl ErrorBody for () {
+    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
+        Error::Http { status, body: String::new(), request_id: request_id(headers), retry_after: crate::retry::retry_after(headers) }
+    }
+}
+
+/// Turns a raw generated call's future (from [`crate::ZaiaClient::generated`], for the rare
+/// low-level need) into one that fails with [`Error`]. The operations' own methods do this
+/// already.
+///
+/// ```no_run
+/// use zaia_ext::SendExt;
+/// # async fn demo(client: &zaia_ext::ZaiaClient, id: uuid::Uuid) -> Result<(), zaia_ext::Error> {
+/// let chat = client.generated().get_chat().id(id).send().into_result().await?;
+/// println!("{:?} (request id {:?})", chat.title, zaia_ext::request_id(chat.headers()));
+/// # Ok(()) }
+/// ```
+pub trait SendExt<T, E: ErrorBody = KnownException>:
+    Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> + Sized
+{
+    /// Awaits the call; maps a failure to [`Error`] (reading the body of unexpected responses).
+    fn into_result(self) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
+        // no call options of its own: the client's settings, or those of an enclosing `within`
+        async move {
+            match self.await {
+                Ok(value) => Ok(value),
+                Err(e) => Err(Error::from_any_client(e).await),
+            }
+        }
+    }
+
+    /// [`into_result`](Self::into_result) with this call's own total deadline (every attempt
+    /// and wait) instead of the client's
+    /// [`operation_timeout`](crate::ClientBuilder::operation_timeout).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use zaia_ext::SendExt;
+    /// # async fn demo(client: &zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
+    /// let chats = client.generated().list_chats().send().within(Duration::from_secs(5)).await?;
+    /// # let _ = chats; Ok(()) }
+    /// ```
+    fn within(self, timeout: Duration) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
+        async move {
+            match scoped(CallOptions { timeout: Some(timeout) }, self).await {
+                Ok(value) => Ok(value),
+                Err(e) => Err(Error::from_any_client(e).await),
+            }
+        }
+    }
+}
+
+impl<T, E: ErrorBody, F> SendExt<T, E> for F where F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> {}
+
+/// The generated client's errors as [`Error`]: written here, next to [`SendExt`], the one
+/// place that converts them.
+impl Error {
+    /// Converts the generated client's error, reading the body of unexpected responses.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &zaia_ext::ZaiaClient) {
+    /// if let Err(raw) = client.generated().list_chats().send().await {
+    ///     let error = zaia_ext::Error::from_client(raw).await;
+    ///     println!("{error}");
+    /// }
+    /// # }
+    /// ```
+    pub async fn from_client(error: ClientError) -> Error {
+        Error::from_any_client(error).await
+    }
+
+    /// [`Error::from_client`] for an operation whose documented error body is another type
+    /// (`()` for one that documents no error body).
+    pub async fn from_any_client<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
+        use progenitor_client::Error as E_;
+        match error {
+            E_::ErrorResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                response.into_inner().into_error(status, &headers)
+            }
+            E_::UnexpectedResponse(response) => Error::from_response(response).await,
+            E_::CommunicationError(e) | E_::ResponseBodyError(e) | E_::InvalidUpgrade(e) => Error::from_reqwest(e),
+            E_::InvalidResponsePayload(bytes, e) => Error::Decode { message: e.to_string(), body: crate::error::snippet(&bytes, 500) },
+            E_::InvalidRequest(message) => match crate::validate::Invalid::from_tunnel(&message) {
+                Some((field, what)) => Error::invalid(field, what),
+                None => Error::InvalidRequest { field: None, message },
+            },
+            E_::Custom(message) => Error::InvalidRequest { field: None, message },
+        }
+    }
 }

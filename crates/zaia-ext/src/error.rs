@@ -1,16 +1,13 @@
 //! One error type for every call, whatever went wrong.
 
 use std::fmt;
-use std::future::Future;
 use std::time::Duration;
 
-use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use zaia_models::KnownException;
 
 use crate::body::BodyFailure;
-use crate::call::{self, CallOptions};
 use crate::config::ConfigError;
 
 /// What the generated client returns on failure.
@@ -136,38 +133,6 @@ impl From<ConfigError> for Error {
 }
 
 impl Error {
-    /// Converts the generated client's error, reading the body of unexpected responses.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: &zaia_ext::ZaiaClient) {
-    /// if let Err(raw) = client.generated().list_chats().send().await {
-    ///     let error = zaia_ext::Error::from_client(raw).await;
-    ///     println!("{error}");
-    /// }
-    /// # }
-    /// ```
-    pub async fn from_client(error: ClientError) -> Error {
-        Error::from_any_client(error).await
-    }
-
-    /// [`Error::from_client`] for an operation whose documented error body is another type
-    /// (`()` for one that documents no error body).
-    pub async fn from_any_client<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
-        use progenitor_client::Error as E_;
-        match error {
-            E_::ErrorResponse(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                response.into_inner().into_error(status, &headers)
-            }
-            E_::UnexpectedResponse(response) => Error::from_response(response).await,
-            E_::CommunicationError(e) | E_::ResponseBodyError(e) | E_::InvalidUpgrade(e) => Error::from_reqwest(e),
-            E_::InvalidResponsePayload(bytes, e) => Error::Decode { message: e.to_string(), body: snippet(&bytes, 500) },
-            E_::InvalidRequest(message) => Error::invalid_from_message(message),
-            E_::Custom(message) => Error::InvalidRequest { field: None, message },
-        }
-    }
-
     /// A non-success response: `Api` when its body is a `KnownException`, `Http` otherwise.
     ///
     /// ```no_run
@@ -212,14 +177,6 @@ impl Error {
     /// ```
     pub fn invalid(field: &str, message: impl Into<String>) -> Error {
         Error::InvalidRequest { field: Some(field.to_string()), message: message.into() }
-    }
-
-    /// Messages made by [`crate::validate`] read `field: what is wrong`.
-    fn invalid_from_message(message: String) -> Error {
-        match message.split_once(": ") {
-            Some((field, rest)) if !field.is_empty() && !field.contains(' ') => Error::invalid(field, rest),
-            _ => Error::InvalidRequest { field: None, message },
-        }
     }
 
     /// The HTTP status, for errors that come from a response.
@@ -443,76 +400,9 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-fn snippet(bytes: &[u8], max: usize) -> String {
+pub(crate) fn snippet(bytes: &[u8], max: usize) -> String {
     truncate(&String::from_utf8_lossy(bytes), max)
 }
-
-/// A documented error body: what it becomes as an [`Error`].
-pub trait ErrorBody {
-    /// The error for a response of `status` with this body.
-    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error;
-}
-
-impl ErrorBody for KnownException {
-    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
-        Error::Api { status, exception: Box::new(self), request_id: request_id(headers), retry_after: crate::retry::retry_after(headers) }
-    }
-}
-
-/// An operation that documents its error statuses without a body.
-impl ErrorBody for () {
-    fn into_error(self, status: StatusCode, headers: &HeaderMap) -> Error {
-        Error::Http { status, body: String::new(), request_id: request_id(headers), retry_after: crate::retry::retry_after(headers) }
-    }
-}
-
-/// Turns a raw generated call's future (from [`crate::ZaiaClient::generated`], for the rare
-/// low-level need) into one that fails with [`Error`]. The operations' own methods do this
-/// already.
-///
-/// ```no_run
-/// use zaia_ext::SendExt;
-/// # async fn demo(client: &zaia_ext::ZaiaClient, id: uuid::Uuid) -> Result<(), zaia_ext::Error> {
-/// let chat = client.generated().get_chat().id(id).send().into_result().await?;
-/// println!("{:?} (request id {:?})", chat.title, zaia_ext::request_id(chat.headers()));
-/// # Ok(()) }
-/// ```
-pub trait SendExt<T, E: ErrorBody = KnownException>:
-    Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> + Sized
-{
-    /// Awaits the call; maps a failure to [`Error`] (reading the body of unexpected responses).
-    fn into_result(self) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
-        // no call options of its own: the client's settings, or those of an enclosing `within`
-        async move {
-            match self.await {
-                Ok(value) => Ok(value),
-                Err(e) => Err(Error::from_any_client(e).await),
-            }
-        }
-    }
-
-    /// [`into_result`](Self::into_result) with this call's own total deadline (every attempt
-    /// and wait) instead of the client's
-    /// [`operation_timeout`](crate::ClientBuilder::operation_timeout).
-    ///
-    /// ```no_run
-    /// use std::time::Duration;
-    /// use zaia_ext::SendExt;
-    /// # async fn demo(client: &zaia_ext::ZaiaClient) -> Result<(), zaia_ext::Error> {
-    /// let chats = client.generated().list_chats().send().within(Duration::from_secs(5)).await?;
-    /// # let _ = chats; Ok(()) }
-    /// ```
-    fn within(self, timeout: Duration) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
-        async move {
-            match call::scoped(CallOptions { timeout: Some(timeout) }, self).await {
-                Ok(value) => Ok(value),
-                Err(e) => Err(Error::from_any_client(e).await),
-            }
-        }
-    }
-}
-
-impl<T, E: ErrorBody, F> SendExt<T, E> for F where F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>> {}
 
 #[cfg(test)]
 mod tests {
@@ -556,20 +446,5 @@ mod tests {
         assert_eq!(http.to_string(), "502 Bad Gateway: <html> bad gateway </html>");
         assert!(http.is_retryable());
         assert_eq!(Error::invalid("pageSize", "must be 1..=100, got 0").to_string(), "invalid request: pageSize: must be 1..=100, got 0");
-    }
-
-    #[test]
-    fn validation_messages_keep_their_field() {
-        match Error::invalid_from_message("externalId: must be 3..=250 characters, got 2".into()) {
-            Error::InvalidRequest { field, message } => {
-                assert_eq!(field.as_deref(), Some("externalId"));
-                assert_eq!(message, "must be 3..=250 characters, got 2");
-            }
-            other => panic!("{other:?}"),
-        }
-        match Error::invalid_from_message("conversion to `Uuid` for id failed".into()) {
-            Error::InvalidRequest { field: None, .. } => {}
-            other => panic!("{other:?}"),
-        }
     }
 }

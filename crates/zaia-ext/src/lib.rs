@@ -51,18 +51,12 @@ mod call;
 pub mod calls;
 mod config;
 mod error;
-mod sdk_client;
-#[allow(clippy::all)]
-#[rustfmt::skip]
-mod generated_limits;
-#[allow(clippy::all)]
-#[rustfmt::skip]
-mod generated_pagination;
 pub mod pagination;
 mod redirect;
 mod retry;
 pub mod retry_budget;
 mod runtime;
+mod sdk_client;
 mod sleep;
 pub mod validate;
 
@@ -99,12 +93,13 @@ pub mod http {
 pub use progenitor_client::ResponseValue;
 
 pub use body::{DEFAULT_MAX_RESPONSE_SIZE, ERROR_BODY_LIMIT};
-pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ClientBuilder, ConfigError, DEFAULT_BASE_URL, USER_AGENT};
-pub use error::{ClientError, Error, ErrorBody, Lang, SendExt, request_id};
+pub use call::{ErrorBody, SendExt};
+pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ConfigError, DEFAULT_BASE_URL, USER_AGENT};
+pub use error::{ClientError, Error, Lang, request_id};
 pub use pagination::{Pages, Paginate};
 pub use redirect::MAX_REDIRECTS;
 pub use retry::RetryPolicy;
-pub use sdk_client::ZaiaClient;
+pub use sdk_client::{ClientBuilder, ZaiaClient};
 pub use sleep::{Sleep, SleepFuture, TokioSleep};
 
 // The READMEs' Rust examples compile as doctests, so they cannot rot.

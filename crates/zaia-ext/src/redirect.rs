@@ -7,8 +7,6 @@
 
 use std::fmt;
 
-use crate::config::is_loopback;
-
 /// Redirects followed in one request at most.
 ///
 /// ```
@@ -67,6 +65,16 @@ impl fmt::Display for RefusedRedirect {
 }
 
 impl std::error::Error for RefusedRedirect {}
+
+/// Whether `url`'s host is loopback (`localhost`, 127.0.0.0/8, `[::1]`).
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -14,6 +14,9 @@ use crate::retry::{RetryPolicy, is_retryable_error, is_retryable_status, retry_a
 use crate::retry_budget::{RETRY_COST, RetryBudget, SUCCESS_REFUND, TIMEOUT_COST};
 use crate::sleep::Sleep;
 
+/// The header the key goes in: the spec's `apiKey` scheme (`zaia_client::API_KEY_HEADER`).
+pub(crate) const KEY_HEADER: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static(zaia_client::API_KEY_HEADER);
+
 /// The executor installed in every [`ZaiaClient`](crate::ZaiaClient).
 pub(crate) struct Runtime {
     pub key: HeaderValue,
@@ -30,9 +33,9 @@ pub(crate) struct Runtime {
 
 impl Executor for Runtime {
     fn prepare(&self, request: &mut reqwest::Request, operation: Operation) -> Result<(), String> {
-        crate::validate::check(request, operation.id).map_err(|invalid| invalid.to_string())?;
+        crate::validate::check(request, operation.id).map_err(crate::validate::Invalid::into_tunnel)?;
         let headers = request.headers_mut();
-        headers.insert(crate::config::KEY_HEADER, self.key.clone());
+        headers.insert(KEY_HEADER, self.key.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
         Ok(())
     }

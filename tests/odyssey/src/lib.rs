@@ -5,12 +5,12 @@
 /// The types (typify).
 #[allow(clippy::all, missing_docs, dead_code)]
 pub mod models {
-    include!("generated_models.rs");
+    include!("models/generated.rs");
 }
 
 #[allow(clippy::all, missing_docs, unused_imports)]
 mod client {
-    include!("generated_client.rs");
+    include!("client/generated.rs");
 }
 
 pub use client::*;

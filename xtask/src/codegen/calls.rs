@@ -266,7 +266,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
                 pub async fn send_with_response(self) -> Result<ResponseValue<#output>, Error> {
                     let builder = self.builder;
                     #one_page
-                    super::send(builder.send(), self.timeout).await
+                    crate::call::send(builder.send(), self.timeout).await
                 }
 
                 #list_methods
@@ -386,7 +386,7 @@ fn list_parts(list: &PagedList, config: &Config) -> (TokenStream, TokenStream, T
             let setter = format_ident!("{}", object.to_snake_case());
             let type_name = format_ident!("{type_name}");
             let limit = config.page_params.limit;
-            quote! { builder.#setter(crate::pagination::member_object::<#models::#type_name>(#limit, size)) }
+            quote! { builder.#setter(crate::pagination::pages::member_object::<#models::#type_name>(#limit, size)) }
         }
         _ => quote! { builder.#size_setter(size) },
     };
@@ -433,7 +433,7 @@ fn list_parts(list: &PagedList, config: &Config) -> (TokenStream, TokenStream, T
             self.into_pages().collect_all().await
         }
 
-        fn into_pages(self) -> crate::pagination::Pages<'a, #models::#item> {
+        fn into_pages(self) -> crate::pagination::pages::Pages<'a, #models::#item> {
             let (base, timeout, window, size) = (self.builder, self.timeout, self.prefetch, self.page_size);
             let pages = #pages;
             let pages = pages.prefetch(window);

@@ -36,12 +36,12 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
         Err(e) => fail!("client: progenitor rejected the merged spec: {e}"),
     })?;
     let client = mark_deprecated_operations(client, spec)?;
-    let table = config.client_inner_type.map(|_| operations_table(spec));
+
     let key = match config.client_inner_type {
         Some(_) => Some(api_key_header(spec)?),
         None => None,
     };
-    format_file(quote! { #client #table #key }, "client")
+    format_file(quote! { #client #key }, "client")
 }
 
 /// `pub const API_KEY_HEADER`: the header of the spec's one `apiKey` scheme, where the runtime
@@ -160,16 +160,37 @@ fn api_key_header(spec: &Value) -> Result<proc_macro2::TokenStream> {
 }
 
 /// `pub const OPERATIONS: &[crate::Operation]`, in the merged spec's (sorted) order.
-fn operations_table(spec: &Value) -> proc_macro2::TokenStream {
-    let rows = crate::document::operations(spec).into_iter().map(|(path, method, op)| {
+/// The client crate's table of operations (`operations/generated.rs`): every operation's id,
+/// method and path template, and a `match` from id to entry, so that the hooks find a request's
+/// operation without a search.
+pub fn operations_table(spec: &Value) -> Result<String> {
+    let operations = crate::document::operations(spec);
+    let rows = operations.iter().map(|(path, method, op)| {
         let id = op["operationId"].as_str().unwrap_or_default();
         let method = method.to_uppercase();
-        quote! { crate::Operation { id: #id, method: #method, path: #path } }
+        quote! { Operation { id: #id, method: #method, path: #path } }
     });
-    quote! {
-        /// Every operation of the API: its id (the method name), HTTP method and path template.
-        pub const OPERATIONS: &[crate::Operation] = &[ #(#rows),* ];
-    }
+    let arms = operations.iter().enumerate().map(|(i, (_, _, op))| {
+        let id = op["operationId"].as_str().unwrap_or_default();
+        quote! { #id => Some(&OPERATIONS[#i]), }
+    });
+    format_file(
+        quote! {
+            use super::operation::Operation;
+
+            /// Every operation of the API, in the spec's order.
+            pub const OPERATIONS: &[Operation] = &[ #(#rows),* ];
+
+            /// The operation with this id.
+            pub(crate) fn find(id: &str) -> Option<&'static Operation> {
+                match id {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        },
+        "operations",
+    )
 }
 
 #[cfg(test)]

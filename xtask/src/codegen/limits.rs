@@ -1,4 +1,4 @@
-//! `zaia-ext/src/generated_limits.rs`: every documented limit of what a client sends (query
+//! `zaia-ext/src/validate/generated.rs`: every documented limit of what a client sends (query
 //! parameters and request bodies, nested fields included), as data that zaia-ext's
 //! `validate` module checks before a request leaves.
 //!
@@ -333,7 +333,7 @@ pub fn generate(spec: &Value, per_operation: &Value) -> Result<String> {
         }
     });
     let tokens = quote! {
-        use crate::validate::{Bound, Field, Limits, Step};
+        use crate::validate::fields::{Bound, Field, Limits, Step};
 
         /// The documented limits of `operation`'s query and body, by operation id.
         pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {

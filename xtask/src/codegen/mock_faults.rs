@@ -73,7 +73,7 @@ pub fn generate(spec: &Value) -> Result<String> {
             pub mod #module {
                 use std::time::Duration;
 
-                use crate::faults::Fault;
+                use crate::faults::fault::Fault;
 
                 #(#documented)*
 

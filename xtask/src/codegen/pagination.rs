@@ -1,4 +1,4 @@
-//! `zaia-ext/src/generated_pagination.rs`: a `*_pages` stream for every list the spec shows to
+//! `zaia-ext/src/pagination/generated.rs`: a `*_pages` stream for every list the spec shows to
 //! be paginated, on top of zaia-ext's handwritten `Pages` runtime.
 //!
 //! A list is a GET whose success body is an array. Its shape decides the stream:
@@ -298,7 +298,7 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
     let tokens = quote! {
         use zaia_client::builder;
 
-        use crate::pagination::Pages;
+        use crate::pagination::pages::Pages;
 
         /// Streams over the paginated lists, as methods on the client (see [`Pages`]).
         ///
@@ -370,15 +370,15 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
             let setter = format_ident!("{}", object.to_snake_case());
             let type_name = format_ident!("{type_name}");
             let limit = config.page_params.limit;
-            quote! { .#setter(crate::pagination::member_object::<#models::#type_name>(#limit, size)) }
+            quote! { .#setter(crate::pagination::pages::member_object::<#models::#type_name>(#limit, size)) }
         }
     };
     let items = match &list.items_field {
         Some(field) => {
             let field = format_ident!("{field}");
-            quote! { crate::calls::send(call.send(), timeout).await.map(|page| page.into_inner().#field) }
+            quote! { crate::call::send(call.send(), timeout).await.map(|page| page.into_inner().#field) }
         }
-        None => quote! { crate::pagination::items(crate::calls::send(call.send(), timeout).await) },
+        None => quote! { crate::pagination::pages::items(crate::call::send(call.send(), timeout).await) },
     };
     let fetch = if let Shape::Cursor { param, next } = &list.shape {
         let setter = format_ident!("{}", param.to_snake_case());
@@ -387,7 +387,7 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
         let (items, next) = match (&list.items_field, next) {
             (Some(_), NextCursor::Field(field)) => {
                 let field = format_ident!("{field}");
-                (quote! { page.#items_field }, quote! { crate::pagination::next_cursor(&page.#field) })
+                (quote! { page.#items_field }, quote! { crate::pagination::pages::next_cursor(&page.#field) })
             }
             (Some(_), NextCursor::AfterLast { key, more }) => {
                 let key = format_ident!("{key}");
@@ -402,11 +402,14 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
                     }
                     None => quote! { page.#items_field.len() as u64 == size },
                 };
-                (quote! { page.#items_field }, quote! { crate::pagination::after_last(&page.#items_field, #more, |item| &item.#key) })
+                (
+                    quote! { page.#items_field },
+                    quote! { crate::pagination::pages::after_last(&page.#items_field, #more, |item| &item.#key) },
+                )
             }
             (None, NextCursor::AfterLast { key, .. }) => {
                 let key = format_ident!("{key}");
-                (quote! { page }, quote! { crate::pagination::after_last(&page, page.len() as u64 == size, |item| &item.#key) })
+                (quote! { page }, quote! { crate::pagination::pages::after_last(&page, page.len() as u64 == size, |item| &item.#key) })
             }
             (None, NextCursor::Field(_)) => unreachable!("a next-cursor field is an envelope's"),
         };
@@ -415,12 +418,12 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
                 let call = #base #paging;
                 Box::pin(async move {
                     let call = match cursor {
-                        Some(cursor) => call.#setter(crate::pagination::cursor_value::<#cursor_type>(#param, cursor)?),
+                        Some(cursor) => call.#setter(crate::pagination::pages::cursor_value::<#cursor_type>(#param, cursor)?),
                         None => call,
                     };
-                    let page = crate::calls::send(call.send(), timeout).await?.into_inner();
+                    let page = crate::call::send(call.send(), timeout).await?.into_inner();
                     let next = #next;
-                    Ok(crate::pagination::CursorPage { items: #items, next })
+                    Ok(crate::pagination::pages::CursorPage { items: #items, next })
                 })
             })
         }
@@ -434,9 +437,9 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
         }
     };
     quote! {
-        crate::pagination::Pages::#kind(
+        crate::pagination::pages::Pages::#kind(
             #fetch,
-            crate::pagination::PageSize { name: #size_name, default: #default, range: #min..=#max },
+            crate::pagination::pages::PageSize { name: #size_name, default: #default, range: #min..=#max },
         )
     }
 }
@@ -524,7 +527,7 @@ mod tests {
         assert_eq!((lists[0].items_field.as_deref(), lists[0].size_max), (Some("data"), 100));
         let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
         assert!(code.contains("Pages::cursor("), "{code}");
-        assert!(code.contains("crate::pagination::after_last(&page.data,page.has_more,|item|&item.id"), "{code}");
+        assert!(code.contains("crate::pagination::pages::after_last(&page.data,page.has_more,|item|&item.id"), "{code}");
         assert!(code.contains(".starting_after("), "{code}");
     }
 
@@ -538,7 +541,7 @@ mod tests {
         let (lists, _) = collect(&spec, &Config::zaia());
         assert_eq!(lists[0].shape, Shape::Cursor { param: "cursor".into(), next: NextCursor::Field("next_cursor".into()) });
         let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
-        assert!(code.contains("crate::pagination::next_cursor(&page.next_cursor)"), "{code}");
+        assert!(code.contains("crate::pagination::pages::next_cursor(&page.next_cursor)"), "{code}");
     }
 
     #[test]

@@ -169,7 +169,7 @@ impl<'a> ListChatMessageFollowUps<'a> {
             Some(size) => builder.page_size(size),
             None => builder,
         };
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
     /// Items per page: for the page an awaited call asks for, and for every page of a
     /// stream (checked against the documented range before anything is sent).
@@ -209,23 +209,23 @@ impl<'a> ListChatMessageFollowUps<'a> {
     }
     fn into_pages(
         self,
-    ) -> crate::pagination::Pages<'a, ::zaia_models::ChatMessageFollowUp> {
+    ) -> crate::pagination::pages::Pages<'a, ::zaia_models::ChatMessageFollowUp> {
         let (base, timeout, window, size) = (
             self.builder,
             self.timeout,
             self.prefetch,
             self.page_size,
         );
-        let pages = crate::pagination::Pages::page_numbers(
+        let pages = crate::pagination::pages::Pages::page_numbers(
             Box::new(move |page, size| {
                 let call = base.clone().page_number(page).page_size(size);
                 Box::pin(async move {
-                    crate::pagination::items(
-                        crate::calls::send(call.send(), timeout).await,
+                    crate::pagination::pages::items(
+                        crate::call::send(call.send(), timeout).await,
                     )
                 })
             }),
-            crate::pagination::PageSize {
+            crate::pagination::pages::PageSize {
                 name: "pageSize",
                 default: 100u64,
                 range: 1u64..=100u64,
@@ -282,7 +282,7 @@ impl<'a> CreateChatMessageFollowUp<'a> {
         self,
     ) -> Result<ResponseValue<::zaia_models::ChatMessageFollowUp>, Error> {
         let builder = self.builder;
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
 }
 impl<'a> IntoFuture for CreateChatMessageFollowUp<'a> {
@@ -329,7 +329,7 @@ impl<'a> UpdateChatMessageFollowUp<'a> {
         self,
     ) -> Result<ResponseValue<::zaia_models::ChatMessageFollowUp>, Error> {
         let builder = self.builder;
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
 }
 impl<'a> IntoFuture for UpdateChatMessageFollowUp<'a> {
@@ -410,14 +410,14 @@ impl<'a> ListChatMessages<'a> {
             Some(size) => {
                 builder
                     .pagination(
-                        crate::pagination::member_object::<
+                        crate::pagination::pages::member_object::<
                             ::zaia_models::ChatMessagePagination,
                         >("limit", size),
                     )
             }
             None => builder,
         };
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
     /// Items per page: for the page an awaited call asks for, and for every page of a
     /// stream (checked against the documented range before anything is sent).
@@ -457,30 +457,30 @@ impl<'a> ListChatMessages<'a> {
     }
     fn into_pages(
         self,
-    ) -> crate::pagination::Pages<'a, ::zaia_models::ChatMessageWithJoins> {
+    ) -> crate::pagination::pages::Pages<'a, ::zaia_models::ChatMessageWithJoins> {
         let (base, timeout, window, size) = (
             self.builder,
             self.timeout,
             self.prefetch,
             self.page_size,
         );
-        let pages = crate::pagination::Pages::single_page(
+        let pages = crate::pagination::pages::Pages::single_page(
             Box::new(move |page, size| {
                 let _ = page;
                 let call = base
                     .clone()
                     .pagination(
-                        crate::pagination::member_object::<
+                        crate::pagination::pages::member_object::<
                             ::zaia_models::ChatMessagePagination,
                         >("limit", size),
                     );
                 Box::pin(async move {
-                    crate::pagination::items(
-                        crate::calls::send(call.send(), timeout).await,
+                    crate::pagination::pages::items(
+                        crate::call::send(call.send(), timeout).await,
                     )
                 })
             }),
-            crate::pagination::PageSize {
+            crate::pagination::pages::PageSize {
                 name: "limit",
                 default: 250u64,
                 range: 1u64..=1000u64,
@@ -537,7 +537,7 @@ impl<'a> CreateChatMessage<'a> {
         self,
     ) -> Result<ResponseValue<::zaia_models::ChatMessage>, Error> {
         let builder = self.builder;
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
 }
 impl<'a> IntoFuture for CreateChatMessage<'a> {
@@ -584,7 +584,7 @@ impl<'a> ExportChatMessages<'a> {
         self,
     ) -> Result<ResponseValue<::zaia_models::ExportChatMessagesResponse>, Error> {
         let builder = self.builder;
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
 }
 impl<'a> IntoFuture for ExportChatMessages<'a> {
@@ -676,7 +676,7 @@ impl<'a> ListChats<'a> {
             Some(size) => builder.page_size(size),
             None => builder,
         };
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
     /// Items per page: for the page an awaited call asks for, and for every page of a
     /// stream (checked against the documented range before anything is sent).
@@ -706,23 +706,23 @@ impl<'a> ListChats<'a> {
     pub async fn collect_all(self) -> Result<Vec<::zaia_models::Chat>, Error> {
         self.into_pages().collect_all().await
     }
-    fn into_pages(self) -> crate::pagination::Pages<'a, ::zaia_models::Chat> {
+    fn into_pages(self) -> crate::pagination::pages::Pages<'a, ::zaia_models::Chat> {
         let (base, timeout, window, size) = (
             self.builder,
             self.timeout,
             self.prefetch,
             self.page_size,
         );
-        let pages = crate::pagination::Pages::page_numbers(
+        let pages = crate::pagination::pages::Pages::page_numbers(
             Box::new(move |page, size| {
                 let call = base.clone().page_number(page).page_size(size);
                 Box::pin(async move {
-                    crate::pagination::items(
-                        crate::calls::send(call.send(), timeout).await,
+                    crate::pagination::pages::items(
+                        crate::call::send(call.send(), timeout).await,
                     )
                 })
             }),
-            crate::pagination::PageSize {
+            crate::pagination::pages::PageSize {
                 name: "pageSize",
                 default: 100u64,
                 range: 1u64..=100u64,
@@ -779,7 +779,7 @@ impl<'a> CreateChat<'a> {
         self,
     ) -> Result<ResponseValue<::zaia_models::Chat>, Error> {
         let builder = self.builder;
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
 }
 impl<'a> IntoFuture for CreateChat<'a> {
@@ -836,7 +836,7 @@ impl<'a> ListChatDetails<'a> {
             Some(size) => builder.page_size(size),
             None => builder,
         };
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
     /// Items per page: for the page an awaited call asks for, and for every page of a
     /// stream (checked against the documented range before anything is sent).
@@ -869,23 +869,25 @@ impl<'a> ListChatDetails<'a> {
     pub async fn collect_all(self) -> Result<Vec<::zaia_models::ChatDetails>, Error> {
         self.into_pages().collect_all().await
     }
-    fn into_pages(self) -> crate::pagination::Pages<'a, ::zaia_models::ChatDetails> {
+    fn into_pages(
+        self,
+    ) -> crate::pagination::pages::Pages<'a, ::zaia_models::ChatDetails> {
         let (base, timeout, window, size) = (
             self.builder,
             self.timeout,
             self.prefetch,
             self.page_size,
         );
-        let pages = crate::pagination::Pages::page_numbers(
+        let pages = crate::pagination::pages::Pages::page_numbers(
             Box::new(move |page, size| {
                 let call = base.clone().page_number(page).page_size(size);
                 Box::pin(async move {
-                    crate::pagination::items(
-                        crate::calls::send(call.send(), timeout).await,
+                    crate::pagination::pages::items(
+                        crate::call::send(call.send(), timeout).await,
                     )
                 })
             }),
-            crate::pagination::PageSize {
+            crate::pagination::pages::PageSize {
                 name: "pageSize",
                 default: 100u64,
                 range: 1u64..=100u64,
@@ -939,7 +941,7 @@ impl<'a> GetChat<'a> {
         self,
     ) -> Result<ResponseValue<::zaia_models::Chat>, Error> {
         let builder = self.builder;
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
 }
 impl<'a> IntoFuture for GetChat<'a> {
@@ -986,7 +988,7 @@ impl<'a> DeleteChat<'a> {
         self,
     ) -> Result<ResponseValue<::zaia_models::DeleteChatResponse>, Error> {
         let builder = self.builder;
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
 }
 impl<'a> IntoFuture for DeleteChat<'a> {
@@ -1033,7 +1035,7 @@ impl<'a> UpdateChat<'a> {
         self,
     ) -> Result<ResponseValue<::zaia_models::Chat>, Error> {
         let builder = self.builder;
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
 }
 impl<'a> IntoFuture for UpdateChat<'a> {
@@ -1088,7 +1090,7 @@ impl<'a> GetChatDetails<'a> {
         self,
     ) -> Result<ResponseValue<::zaia_models::ChatDetails>, Error> {
         let builder = self.builder;
-        super::send(builder.send(), self.timeout).await
+        crate::call::send(builder.send(), self.timeout).await
     }
 }
 impl<'a> IntoFuture for GetChatDetails<'a> {

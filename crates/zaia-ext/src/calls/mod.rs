@@ -37,26 +37,8 @@
 //! headers). A paginated list's call also streams (`.items()`, `.pages()`, `.collect_all()`),
 //! with `.page_size(n)` and `.prefetch(n)`; `.within(d)` is then each page's deadline.
 
-use std::future::Future;
-use std::time::Duration;
-
-use progenitor_client::ResponseValue;
-
-use crate::error::{Error, ErrorBody, SendExt};
-
 #[allow(clippy::all)]
 #[rustfmt::skip]
 mod generated;
 
 pub use generated::*;
-
-/// Sends a generated request: with `timeout` as its deadline when given, else the client's.
-pub(crate) async fn send<T, E: ErrorBody>(
-    request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-    timeout: Option<Duration>,
-) -> Result<ResponseValue<T>, Error> {
-    match timeout {
-        Some(timeout) => request.within(timeout).await,
-        None => request.into_result().await,
-    }
-}

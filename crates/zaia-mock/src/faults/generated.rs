@@ -3,7 +3,7 @@
 ///The faults of `GET /api/v1/chat-message-follow-ups` (`list_chat_message_follow_ups`).
 pub mod list_chat_message_follow_ups {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `GET /api/v1/chat-message-follow-ups`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("list_chat_message_follow_ups", 401u16)
@@ -32,7 +32,7 @@ pub mod list_chat_message_follow_ups {
 ///The faults of `POST /api/v1/chat-message-follow-ups` (`create_chat_message_follow_up`).
 pub mod create_chat_message_follow_up {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `POST /api/v1/chat-message-follow-ups`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("create_chat_message_follow_up", 401u16)
@@ -69,7 +69,7 @@ pub mod create_chat_message_follow_up {
 ///The faults of `PATCH /api/v1/chat-message-follow-ups/{id}` (`update_chat_message_follow_up`).
 pub mod update_chat_message_follow_up {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `PATCH /api/v1/chat-message-follow-ups/{id}`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("update_chat_message_follow_up", 401u16)
@@ -106,7 +106,7 @@ pub mod update_chat_message_follow_up {
 ///The faults of `GET /api/v1/chat-messages` (`list_chat_messages`).
 pub mod list_chat_messages {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `GET /api/v1/chat-messages`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("list_chat_messages", 401u16)
@@ -139,7 +139,7 @@ pub mod list_chat_messages {
 ///The faults of `POST /api/v1/chat-messages` (`create_chat_message`).
 pub mod create_chat_message {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///400, documented for `POST /api/v1/chat-messages`: the vendor's `KnownException` body.
     pub fn bad_request() -> Fault {
         Fault::documented("create_chat_message", 400u16)
@@ -176,7 +176,7 @@ pub mod create_chat_message {
 ///The faults of `POST /api/v1/chat-messages/export` (`export_chat_messages`).
 pub mod export_chat_messages {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///400, documented for `POST /api/v1/chat-messages/export`: the vendor's `KnownException` body.
     pub fn bad_request() -> Fault {
         Fault::documented("export_chat_messages", 400u16)
@@ -205,7 +205,7 @@ pub mod export_chat_messages {
 ///The faults of `GET /api/v1/chats` (`list_chats`).
 pub mod list_chats {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `GET /api/v1/chats`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("list_chats", 401u16)
@@ -234,7 +234,7 @@ pub mod list_chats {
 ///The faults of `POST /api/v1/chats` (`create_chat`).
 pub mod create_chat {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///400, documented for `POST /api/v1/chats`: the vendor's `KnownException` body.
     pub fn bad_request() -> Fault {
         Fault::documented("create_chat", 400u16)
@@ -271,7 +271,7 @@ pub mod create_chat {
 ///The faults of `GET /api/v1/chats/details` (`list_chat_details`).
 pub mod list_chat_details {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `GET /api/v1/chats/details`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("list_chat_details", 401u16)
@@ -300,7 +300,7 @@ pub mod list_chat_details {
 ///The faults of `GET /api/v1/chats/{id}` (`get_chat`).
 pub mod get_chat {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `GET /api/v1/chats/{id}`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("get_chat", 401u16)
@@ -333,7 +333,7 @@ pub mod get_chat {
 ///The faults of `DELETE /api/v1/chats/{id}` (`delete_chat`).
 pub mod delete_chat {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `DELETE /api/v1/chats/{id}`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("delete_chat", 401u16)
@@ -366,7 +366,7 @@ pub mod delete_chat {
 ///The faults of `PATCH /api/v1/chats/{id}` (`update_chat`).
 pub mod update_chat {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `PATCH /api/v1/chats/{id}`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("update_chat", 401u16)
@@ -399,7 +399,7 @@ pub mod update_chat {
 ///The faults of `GET /api/v1/chats/{id}/details` (`get_chat_details`).
 pub mod get_chat_details {
     use std::time::Duration;
-    use crate::faults::Fault;
+    use crate::faults::fault::Fault;
     ///401, documented for `GET /api/v1/chats/{id}/details`: the vendor's `KnownException` body.
     pub fn unauthorized() -> Fault {
         Fault::documented("get_chat_details", 401u16)

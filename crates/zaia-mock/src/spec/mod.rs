@@ -7,7 +7,7 @@
 //! first, as a validating mock does: a malformed request fails in a consumer's tests rather than
 //! in production.
 //!
-//! `src/generated_spec.json` is a copy of `openapi/zaia.json` written by `cargo xtask generate`
+//! `src/spec/generated.json` is a copy of `openapi/zaia.json` written by `cargo xtask generate`
 //! (a published crate cannot read outside itself).
 //!
 //! ```
@@ -24,7 +24,7 @@ use serde_json::{Map, Value, json};
 
 use crate::errors::ApiError;
 
-const SPEC_TEXT: &str = include_str!("generated_spec.json");
+const SPEC_TEXT: &str = include_str!("generated.json");
 
 /// The HTTP methods an OpenAPI path item can hold.
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];

@@ -9,7 +9,7 @@
 //! - **the spec's schemas**: `minLength`/`maxLength`, `minimum`/`maximum` (and exclusive forms),
 //!   `minItems`/`maxItems`, `pattern`, `enum`, `format: uri`, `nullable` and required fields of
 //!   query parameters and request bodies, nested fields included. `cargo xtask generate` reads
-//!   them from the merged spec into `src/generated_limits.rs`; nothing here names a field.
+//!   them from the merged spec into `src/validate/generated.rs`; nothing here names a field.
 //! - **the vendor's prose**: the few rules a description states but no schema keyword can
 //!   ([`DESCRIBED`]), each with the words it comes from; a test checks those words are still in
 //!   the spec.
@@ -28,91 +28,12 @@ use std::sync::{Mutex, OnceLock};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-/// The documented limits of one operation (generated).
-///
-/// ```
-/// let limits = zaia_ext::validate::limits("create_chat_message").unwrap();
-/// assert_eq!(limits.body_schema, Some("CreateChatMessageRequest"));
-/// assert!(limits.body.iter().any(|f| f.name == "content"));
-/// ```
-#[derive(Debug)]
-pub struct Limits {
-    /// The component the JSON body is, for the rules of [`DESCRIBED`].
-    pub body_schema: Option<&'static str>,
-    /// Query parameters, by wire name (members of object parameters under their own name).
-    pub query: &'static [Field],
-    /// Header parameters, by header name (the API key's header is not among them).
-    pub header: &'static [Field],
-    /// Body fields, anywhere in the body.
-    pub body: &'static [Field],
-}
+mod fields;
+#[allow(clippy::all)]
+#[rustfmt::skip]
+mod generated;
 
-/// A step from a value to a field inside it.
-///
-/// ```
-/// let limits = zaia_ext::validate::limits("create_chat_message").unwrap();
-/// let content = limits.body.iter().find(|f| f.name == "content").unwrap();
-/// assert!(matches!(content.steps, [zaia_ext::validate::Step::Key("content")]));
-/// ```
-#[derive(Debug)]
-pub enum Step {
-    /// An object's member.
-    Key(&'static str),
-    /// Every item of an array.
-    Each,
-}
-
-/// A numeric bound.
-///
-/// ```
-/// let limits = zaia_ext::validate::limits("list_chats").unwrap();
-/// let size = limits.query.iter().find(|f| f.name == "pageSize").unwrap();
-/// assert!(size.minimum.as_ref().is_some_and(|b| b.value == 1.0 && !b.exclusive));
-/// ```
-#[derive(Debug)]
-pub struct Bound {
-    /// The bound.
-    pub value: f64,
-    /// Whether the bound itself is out.
-    pub exclusive: bool,
-}
-
-/// The limits of one field (generated).
-///
-/// ```
-/// let limits = zaia_ext::validate::limits("create_chat_message").unwrap();
-/// let external = limits.body.iter().find(|f| f.name == "externalId").unwrap();
-/// assert_eq!((external.min_length, external.max_length, external.nullable), (Some(3), Some(250), true));
-/// ```
-#[derive(Debug)]
-pub struct Field {
-    /// The field as messages name it: `content`, `items[].name`, `pageSize`.
-    pub name: &'static str,
-    /// Where it is in a body (empty for a query parameter).
-    pub steps: &'static [Step],
-    /// It must be present (when what holds it is).
-    pub required: bool,
-    /// `null` is allowed.
-    pub nullable: bool,
-    /// Characters, at least.
-    pub min_length: Option<u64>,
-    /// Characters, at most.
-    pub max_length: Option<u64>,
-    /// The least number.
-    pub minimum: Option<Bound>,
-    /// The greatest number.
-    pub maximum: Option<Bound>,
-    /// Items, at least (arrays; repeated query keys).
-    pub min_items: Option<u64>,
-    /// Items, at most.
-    pub max_items: Option<u64>,
-    /// A regular expression the text must match.
-    pub pattern: Option<&'static str>,
-    /// The only values allowed, as text (empty: any).
-    pub allowed: &'static [&'static str],
-    /// An absolute URL.
-    pub uri: bool,
-}
+pub use fields::{Bound, Field, Limits, Step};
 
 /// A broken limit: the field and what is wrong with it.
 ///
@@ -135,6 +56,21 @@ impl Invalid {
     }
 }
 
+/// The validation tunnel: a refusal found in the client's `prepare` hook can only leave
+/// through progenitor's `InvalidRequest(String)`. It is written and read here, nowhere else.
+impl Invalid {
+    /// The refusal as progenitor carries it.
+    pub(crate) fn into_tunnel(self) -> String {
+        format!("{}: {}", self.field, self.message)
+    }
+
+    /// A message that came out of the tunnel: `(field, what is wrong)` when it is one of ours
+    /// (`field: what is wrong`), else `None` (another reason progenitor refused the request).
+    pub(crate) fn from_tunnel(message: &str) -> Option<(&str, &str)> {
+        message.split_once(": ").filter(|(field, _)| !field.is_empty() && !field.contains(' '))
+    }
+}
+
 impl std::fmt::Display for Invalid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.field, self.message)
@@ -149,7 +85,7 @@ impl std::fmt::Display for Invalid {
 /// assert_eq!(page_size.maximum.as_ref().map(|b| b.value), Some(100.0));
 /// ```
 pub fn limits(operation: &str) -> Option<&'static Limits> {
-    crate::generated_limits::limits(operation)
+    generated::limits(operation)
 }
 
 /// Checks one request of `operation` (an operation id) before it is sent.
@@ -456,6 +392,14 @@ fn range_start_before_end(body: &Value) -> Result<(), Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tunnel_keeps_the_field_and_tells_other_messages_apart() {
+        let refused = Invalid { field: "externalId", message: "must be 3..=250 characters, got 2".into() };
+        let carried = refused.into_tunnel();
+        assert_eq!(Invalid::from_tunnel(&carried), Some(("externalId", "must be 3..=250 characters, got 2")));
+        assert_eq!(Invalid::from_tunnel("conversion to `Uuid` for id failed"), None);
+    }
     use serde_json::json;
 
     #[test]

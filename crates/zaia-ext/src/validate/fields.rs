@@ -1,0 +1,88 @@
+//! What the generated table of limits is made of: a leaf, below both the table
+//! (`generated.rs`) and the checker that reads it (`mod.rs`).
+
+/// The documented limits of one operation (generated).
+///
+/// ```
+/// let limits = zaia_ext::validate::limits("create_chat_message").unwrap();
+/// assert_eq!(limits.body_schema, Some("CreateChatMessageRequest"));
+/// assert!(limits.body.iter().any(|f| f.name == "content"));
+/// ```
+#[derive(Debug)]
+pub struct Limits {
+    /// The component the JSON body is, for the rules of [`DESCRIBED`].
+    pub body_schema: Option<&'static str>,
+    /// Query parameters, by wire name (members of object parameters under their own name).
+    pub query: &'static [Field],
+    /// Header parameters, by header name (the API key's header is not among them).
+    pub header: &'static [Field],
+    /// Body fields, anywhere in the body.
+    pub body: &'static [Field],
+}
+
+/// A step from a value to a field inside it.
+///
+/// ```
+/// let limits = zaia_ext::validate::limits("create_chat_message").unwrap();
+/// let content = limits.body.iter().find(|f| f.name == "content").unwrap();
+/// assert!(matches!(content.steps, [zaia_ext::validate::Step::Key("content")]));
+/// ```
+#[derive(Debug)]
+pub enum Step {
+    /// An object's member.
+    Key(&'static str),
+    /// Every item of an array.
+    Each,
+}
+
+/// A numeric bound.
+///
+/// ```
+/// let limits = zaia_ext::validate::limits("list_chats").unwrap();
+/// let size = limits.query.iter().find(|f| f.name == "pageSize").unwrap();
+/// assert!(size.minimum.as_ref().is_some_and(|b| b.value == 1.0 && !b.exclusive));
+/// ```
+#[derive(Debug)]
+pub struct Bound {
+    /// The bound.
+    pub value: f64,
+    /// Whether the bound itself is out.
+    pub exclusive: bool,
+}
+
+/// The limits of one field (generated).
+///
+/// ```
+/// let limits = zaia_ext::validate::limits("create_chat_message").unwrap();
+/// let external = limits.body.iter().find(|f| f.name == "externalId").unwrap();
+/// assert_eq!((external.min_length, external.max_length, external.nullable), (Some(3), Some(250), true));
+/// ```
+#[derive(Debug)]
+pub struct Field {
+    /// The field as messages name it: `content`, `items[].name`, `pageSize`.
+    pub name: &'static str,
+    /// Where it is in a body (empty for a query parameter).
+    pub steps: &'static [Step],
+    /// It must be present (when what holds it is).
+    pub required: bool,
+    /// `null` is allowed.
+    pub nullable: bool,
+    /// Characters, at least.
+    pub min_length: Option<u64>,
+    /// Characters, at most.
+    pub max_length: Option<u64>,
+    /// The least number.
+    pub minimum: Option<Bound>,
+    /// The greatest number.
+    pub maximum: Option<Bound>,
+    /// Items, at least (arrays; repeated query keys).
+    pub min_items: Option<u64>,
+    /// Items, at most.
+    pub max_items: Option<u64>,
+    /// A regular expression the text must match.
+    pub pattern: Option<&'static str>,
+    /// The only values allowed, as text (empty: any).
+    pub allowed: &'static [&'static str],
+    /// An absolute URL.
+    pub uri: bool,
+}
