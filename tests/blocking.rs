@@ -4,9 +4,9 @@
 
 use std::sync::mpsc;
 
+use zaia_ext::Paginate;
 use zaia_ext::blocking::ZaiaClient;
 use zaia_ext::models::{Chat, ChatMessageJoin};
-use zaia_ext::{ClientBuilder, Paginate};
 use zaia_mock::{MockConfig, MockServer, Seed};
 
 /// Starts the mock on a background runtime; returns its base URL and key, and a guard that

@@ -4,6 +4,10 @@
 //! - `cargo xtask check`: regenerate in memory; fail with a diff if anything checked in is stale.
 //!
 //! The pipeline is `stages/` (spec → spec) then `codegen/` (spec → Rust); see `pipeline.rs`.
+//!
+//! Layers, bottom up (docs/STYLE.md, "Layers"; `layers.rs` fails a test on a cycle): the leaves
+//! `document`, `baseline`, `workspace`, `config`, `error`, `output` → `stages` → `codegen` →
+//! `pipeline` → `diff` → `release` → the commands here, `compat`, `bench`, `new_resource`.
 
 mod baseline;
 mod bench;

@@ -42,6 +42,13 @@
 //!   `zaia.request` span with operation, method, path template, attempt, status, elapsed time
 //!   and request id; never the key).
 
+//!
+//! Layers, bottom up (docs/STYLE.md, "Layers"; a test fails on an import cycle): `config`,
+//! `sleep`, `retry`, `retry_budget`, `body`, `redirect`, `validate` → `error` → `call` (a call's
+//! settings, `SendExt`, every call's `send`) → `runtime` (the executor every request runs
+//! through) → `sdk_client` (the client and its builder), `pagination` → `blocking` → `calls`
+//! (the generated surface).
+
 #![warn(missing_docs)]
 
 #[cfg(feature = "blocking")]

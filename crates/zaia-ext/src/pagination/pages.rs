@@ -50,7 +50,7 @@ pub struct PageSize {
     /// What the API accepts.
     pub range: RangeInclusive<u64>,
 }
-/// A paginated list, ready to stream. Made by the [`Paginate`] methods.
+/// A paginated list, ready to stream. Made by the [`Paginate`](crate::Paginate) methods and the lists' calls.
 ///
 /// ```no_run
 /// use futures::StreamExt;

@@ -10,7 +10,7 @@
 /// ```
 #[derive(Debug)]
 pub struct Limits {
-    /// The component the JSON body is, for the rules of [`DESCRIBED`].
+    /// The component the JSON body is, for the rules of [`DESCRIBED`](crate::validate::DESCRIBED).
     pub body_schema: Option<&'static str>,
     /// Query parameters, by wire name (members of object parameters under their own name).
     pub query: &'static [Field],

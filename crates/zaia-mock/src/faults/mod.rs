@@ -2,7 +2,7 @@
 //! error and retry paths can be tested.
 //!
 //! Each operation's documented error statuses are typed functions, generated from the spec
-//! ([`get_chat::not_found`](crate::faults::get_chat::not_found), ...): each answers with the
+//! ([`get_chat::not_found`], ...): each answers with the
 //! vendor's `KnownException` body, feedback in its three languages. What any operation can meet
 //! is on [`Fault`] ([`Fault::rate_limited`], [`Fault::server_error`], [`Fault::delay`],
 //! [`Fault::cut_body`], [`Fault::reset`]) and on each operation's module, bound to it. A status
