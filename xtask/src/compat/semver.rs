@@ -72,6 +72,8 @@ fn disagreements(said: DiffBreaks, rust: &RustVerdict, blind: bool) -> Vec<Strin
 struct Side {
     models: String,
     client: String,
+    /// The client crate's table of operations (`operations/generated.rs`).
+    operations: String,
 }
 
 /// What the Rust API says of one fixture.
@@ -204,7 +206,8 @@ fn generate(spec: &Value) -> Result<Side, String> {
     let for_codegen = codegen::codegen_spec(spec);
     let models = codegen::models::generate(&for_codegen).map_err(|e| e.to_string())?;
     let client = codegen::client::generate(&for_codegen, &Config::frozen()).map_err(|e| e.to_string())?;
-    Ok(Side { models, client })
+    let operations = codegen::client::operations_table(spec).map_err(|e| e.to_string())?;
+    Ok(Side { models, client, operations })
 }
 
 /// Whether two generated files declare the same API: the same tokens once doc comments
@@ -241,10 +244,25 @@ fn same_api(a: &str, b: &str) -> bool {
     a == b || parse(a).is_some_and(|x| Some(x) == parse(b))
 }
 
+/// Copies a crate's sources but its generated files (`generated.*`), folders included.
+fn copy_sources(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)?.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if path.is_dir() {
+            copy_sources(&path, &to.join(&name))?;
+        } else if !name.to_string_lossy().starts_with("generated.") {
+            std::fs::copy(&path, to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
 /// A workspace with the two generated crates of `side` (and a consumer slot), made once per
 /// distinct side.
 fn side_dir(root: &Path, work: &Path, sides: &mut BTreeMap<String, PathBuf>, side: &Side) -> Result<PathBuf, String> {
-    let key = format!("{:016x}", fnv(&(side.models.clone() + &side.client)));
+    let key = format!("{:016x}", fnv(&(side.models.clone() + &side.client + &side.operations)));
     if let Some(dir) = sides.get(&key) {
         return Ok(dir.clone());
     }
@@ -254,15 +272,9 @@ fn side_dir(root: &Path, work: &Path, sides: &mut BTreeMap<String, PathBuf>, sid
         let from = root.join("crates").join(krate);
         let to = dir.join("crates").join(krate);
         std::fs::create_dir_all(to.join("src")).map_err(|e| io(e, &to))?;
-        // the crate as it is, but for its generated code
-        let sources = std::fs::read_dir(from.join("src")).map_err(|e| io(e, &from))?;
-        for file in sources.filter_map(|e| e.ok()).map(|e| e.path()).chain([from.join("README.md")]) {
-            let name = file.file_name().unwrap_or_default();
-            if file.is_file() && name != "generated.rs" {
-                let to = if name == "README.md" { to.join(name) } else { to.join("src").join(name) };
-                std::fs::copy(&file, to).map_err(|e| io(e, &file))?;
-            }
-        }
+        // the crate as it is, but for its generated code (`generated.*`, at any depth)
+        copy_sources(&from.join("src"), &to.join("src")).map_err(|e| io(e, &from))?;
+        std::fs::copy(from.join("README.md"), to.join("README.md")).map_err(|e| io(e, &from))?;
         let manifest = std::fs::read_to_string(from.join("Cargo.toml")).map_err(|e| io(e, &from))?;
         // 1.0.0 on both sides, so cargo-semver-checks reads a major change as breaking. The
         // build metadata tells the sides apart in the shared target dir: cargo hashes a path
@@ -272,6 +284,9 @@ fn side_dir(root: &Path, work: &Path, sides: &mut BTreeMap<String, PathBuf>, sid
             manifest.lines().map(|l| if l.starts_with("version = ") { version.as_str() } else { l }).collect::<Vec<_>>().join("\n");
         std::fs::write(to.join("Cargo.toml"), manifest + "\n").map_err(|e| io(e, &to))?;
         std::fs::write(to.join("src/generated.rs"), generated).map_err(|e| io(e, &to))?;
+        if krate == "zaia-client" {
+            std::fs::write(to.join("src/operations/generated.rs"), &side.operations).map_err(|e| io(e, &to))?;
+        }
     }
     let workspace = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| io(e, root))?;
     let workspace: String = workspace
