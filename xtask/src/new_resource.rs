@@ -90,14 +90,14 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     }
     // the maintainer's step: drop the vendor's files in, unchanged
     for name in ["get-list.json", "get-one.json"] {
-        copy(&root.join(FIXTURES).join(name), &copy_root.join("openapi/agents").join(name));
+        copy(&root.join(FIXTURES).join(name), &copy_root.join("openapi/sample-agents").join(name));
     }
     // resources of the forms today's fragments do not use (see each `proof.rs`)
     for resource in NEW_FORMS {
         for entry in std::fs::read_dir(root.join(FIXTURE_DIR).join(resource)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "json") {
-                copy(&path, &copy_root.join("openapi").join(resource).join(path.file_name().unwrap()));
+                copy(&path, &copy_root.join("openapi").join(format!("sample-{resource}")).join(path.file_name().unwrap()));
             }
         }
     }
@@ -137,14 +137,19 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     let (outputs, notes) = crate::outputs(copy_root, std::slice::from_ref(&config)).unwrap();
     // the one clash of rule-made names (the list's items and the oneOf answer both want
     // `Webhook`) is resolved by rule and printed, not left to a config edit
-    assert!(notes.iter().any(|n| n.contains("response:get_webhook is named `GetWebhookResponse`")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("response:get_sample_webhook is named `GetSampleWebhookResponse`")), "{notes:?}");
     // and the list with no paging parameters says so
-    assert!(notes.iter().any(|n| n.starts_with("pagination: get_rule_kinds (GET /api/v1/rules/kinds/{kind}) gets no")), "{notes:?}");
-    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.starts_with("pagination: get_sample_rule_kinds (GET /api/v1/sample-rules/kinds/{kind}) gets no")),
+        "{notes:?}"
+    );
     crate::output::write_all(copy_root, &outputs).unwrap();
     let pagination = std::fs::read_to_string(copy_root.join("crates/zaia-ext/src/pagination/generated.rs")).unwrap();
-    assert!(pagination.contains("fn list_agents_pages<'a, F>"));
-    assert!(pagination.contains("fn list_webhooks_pages<'a, F>") && pagination.contains("Pages::cursor("), "the cursor list's stream");
+    assert!(pagination.contains("fn list_sample_agents_pages<'a, F>"));
+    assert!(
+        pagination.contains("fn list_sample_webhooks_pages<'a, F>") && pagination.contains("Pages::cursor("),
+        "the cursor list's stream"
+    );
     let client = std::fs::read_to_string(copy_root.join(config.client_out)).unwrap();
     assert!(client.contains("#[deprecated(\n        note = \"deprecated by the vendor: Replaces a webhook."), "the deprecated PUT");
     // the maintainer's other step, which `cargo xtask check` (not `cargo test`) asks for
@@ -165,14 +170,19 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     let as_released: Vec<(String, String)> =
         released["x-released-versions"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect();
     let err = crate::release::check(&released, &spec, &as_released, "").unwrap_err();
-    assert!(err.contains("zaia-models is 0.1.0+spec.1.0.0, released as 0.1.0+spec.1.0.0: additive changes need at least 0.1.1"), "{err}");
+    let (_, models_version) = as_released.iter().find(|(name, _)| name == "zaia-models").unwrap();
+    let wanted = crate::diff::bump(models_version, crate::diff::Severity::Additive);
+    assert!(
+        err.contains(&format!("zaia-models is {models_version}, released as {models_version}: additive changes need at least {wanted}")),
+        "{err}"
+    );
 
     // what a consumer would write against the regenerated crates
-    copy(&root.join(FIXTURES).join("proof.rs"), &copy_root.join("crates/zaia-ext/tests/agents_proof.rs"));
+    copy(&root.join(FIXTURES).join("proof.rs"), &copy_root.join("crates/zaia-ext/tests/sample_agents_proof.rs"));
     for resource in NEW_FORMS {
         copy(
             &root.join(FIXTURE_DIR).join(resource).join("proof.rs"),
-            &copy_root.join(format!("crates/zaia-ext/tests/{resource}_proof.rs")),
+            &copy_root.join(format!("crates/zaia-ext/tests/sample_{resource}_proof.rs")),
         );
     }
     // the workspace's own target directory (cargo releases its lock while tests run), so the
