@@ -185,6 +185,12 @@ fn release_commit(root: &Path) -> Result<String, String> {
 
 /// `cargo xtask diff`: the merged spec from today's fragments against an older one.
 fn spec_diff(root: &Path, against: &str) -> Result<(), String> {
+    print!("{}", diff_report(root, against)?);
+    Ok(())
+}
+
+/// What `cargo xtask diff` prints.
+fn diff_report(root: &Path, against: &str) -> Result<String, String> {
     let config = Config::zaia();
     // a file (as given, or relative to the workspace) wins over a git revision of that name
     let file = [Path::new(against).to_path_buf(), root.join(against)].into_iter().find(|p| p.is_file());
@@ -208,9 +214,7 @@ fn spec_diff(root: &Path, against: &str) -> Result<(), String> {
     // (as `cargo xtask check` does), else from today's
     let released = baseline::released_versions(&old);
     let versions = if released.is_empty() { workspace::crate_versions(root) } else { released };
-    println!("spec changes: {against} → fragments in {}", config.openapi_dir);
-    print!("{}", diff::report(&old, &new, &versions));
-    Ok(())
+    Ok(format!("spec changes: {against} → fragments in {}\n{}", config.openapi_dir, diff::report(&old, &new, &versions)))
 }
 
 /// `generate` for one API (the tests run it in a scratch copy).

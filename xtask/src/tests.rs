@@ -455,3 +455,26 @@ fn no_crate_has_an_import_cycle() {
     }
     assert!(found.is_empty(), "import cycles (docs/STYLE.md, \"Layers\"):\n  {}", found.join("\n  "));
 }
+
+/// `cargo xtask diff` (by default) and `cargo xtask check` judge against the same baseline, the
+/// last release, from the versions it was released with: after a breaking change they ask for
+/// the same version, whatever the crates say today.
+#[test]
+fn diff_and_check_give_the_same_version_advice() {
+    let scratch = Scratch::new();
+    let config = Config::zaia();
+    crate::generate(scratch.dir.path(), &config).unwrap();
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(scratch.dir.path().join(config.merged_spec)).unwrap()).unwrap();
+    let released = [("zaia-models".to_string(), "0.4.0+spec.1.0.0".to_string())];
+    std::fs::write(scratch.dir.path().join(crate::baseline::RELEASED), crate::release::baseline(&spec, &released, None)).unwrap();
+    // a breaking change: the vendor withdraws an operation, and a type with it
+    std::fs::remove_file(scratch.fragment("chats/delete-remove.json")).unwrap();
+    let report = crate::diff_report(scratch.dir.path(), crate::baseline::RELEASED).unwrap();
+    assert!(report.contains("zaia-models  0.4.0+spec.1.0.0 → 0.5.0 (breaking)"), "{report}");
+    // today's crates say 0.4.1: check wants what the diff advised
+    let now = crate::pipeline::spec_from_fragments(&load::load_dir(scratch.dir.path(), config.openapi_dir).unwrap(), &config).unwrap();
+    let baseline: Value =
+        serde_json::from_str(&std::fs::read_to_string(scratch.dir.path().join(crate::baseline::RELEASED)).unwrap()).unwrap();
+    let err = crate::release::check(&baseline, &now, &[("zaia-models".into(), "0.4.1+spec.1.0.0".into())], "").unwrap_err();
+    assert!(err.contains("breaking changes need at least 0.5.0"), "{err}");
+}
