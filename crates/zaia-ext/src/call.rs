@@ -144,9 +144,39 @@ impl Error {
             E_::InvalidResponsePayload(bytes, e) => Error::Decode { message: e.to_string(), body: crate::error::snippet(&bytes, 500) },
             E_::InvalidRequest(message) => match crate::validate::Invalid::from_tunnel(&message) {
                 Some((field, what)) => Error::invalid(field, what),
-                None => Error::InvalidRequest { field: None, message },
+                None => match conversion_failure(&message) {
+                    Some((field, what)) => Error::invalid(field, what),
+                    None => Error::InvalidRequest { field: None, message },
+                },
             },
             E_::Custom(message) => Error::InvalidRequest { field: None, message },
         }
+    }
+}
+
+/// progenitor's message for a value its builder could not convert (``conversion to `:: std ::
+/// num :: NonZeroU64` for comment_id failed``): the field, and what was wrong, in words.
+fn conversion_failure(message: &str) -> Option<(&str, String)> {
+    let rest = message.strip_prefix("conversion to `")?;
+    let (ty, rest) = rest.split_once("` for ")?;
+    let field = rest.strip_suffix(" failed")?;
+    let ty: String = ty.split_whitespace().collect();
+    let name = ty.rsplit("::").next().unwrap_or(&ty);
+    let what = if name.starts_with("NonZero") { "must not be 0".to_string() } else { format!("is not a valid {name}") };
+    Some((field, what))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conversion_the_generated_builder_refused_names_the_field() {
+        assert_eq!(
+            conversion_failure("conversion to `:: std :: num :: NonZeroU64` for comment_id failed"),
+            Some(("comment_id", "must not be 0".to_string()))
+        );
+        assert_eq!(conversion_failure("conversion to `:: uuid :: Uuid` for id failed"), Some(("id", "is not a valid Uuid".to_string())));
+        assert_eq!(conversion_failure("something else"), None);
     }
 }

@@ -123,6 +123,21 @@ fn absolute(mut ty: syn::Type) -> TokenStream {
     quote! { #ty }
 }
 
+/// The type a caller passes for a parameter of type `ty`: a `NonZero*` count is taken as its
+/// plain integer (`5`, not `NonZeroU64::new(5).unwrap()`); progenitor's setter converts it, and
+/// a zero is refused before sending, naming the parameter.
+fn caller_type(ty: &TokenStream) -> TokenStream {
+    let text = ty.to_string().replace(' ', "");
+    let plain = ["U8", "U16", "U32", "U64", "Usize", "I8", "I16", "I32", "I64", "Isize"]
+        .iter()
+        .find(|n| text == format!("::std::num::NonZero{n}") || text == format!("std::num::NonZero{n}"))
+        .map(|n| n.to_lowercase());
+    match plain {
+        Some(plain) => plain.parse().expect("an integer type"),
+        None => ty.clone(),
+    }
+}
+
 /// One argument or setter of a call.
 struct Param {
     /// Its Rust name (progenitor's setter).
@@ -148,7 +163,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
         let setter_of = |wire: &str| -> Result<Param> {
             let setter = wire.to_snake_case();
             match builder.setters.get(&setter) {
-                Some(ty) => Ok(Param { setter: format_ident!("{setter}"), ty: ty.clone(), deprecated: None }),
+                Some(ty) => Ok(Param { setter: format_ident!("{setter}"), ty: caller_type(ty), deprecated: None }),
                 None => fail!("calls: {id}: parameter `{wire}` has no setter `{setter}` on `{name}`"),
             }
         };
