@@ -29,6 +29,24 @@ impl Captured {
     }
 }
 
+/// A server whose chat `n` answers 503 once, then the chat with `request_id`.
+async fn flaky_chat(n: u128, request_id: &str) -> (MockServer, Uuid) {
+    let server = MockServer::start().await;
+    let id = Uuid::from_u128(n);
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/chats/{id}")))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v1/chats/{id}")))
+        .respond_with(ResponseTemplate::new(200).insert_header("x-request-id", request_id).set_body_json(chat(n as usize)))
+        .mount(&server)
+        .await;
+    (server, id)
+}
+
 /// Run alone in a child process: tracing caches per call site whether anyone listens, and
 /// other tests of this binary hit the same call sites from other threads with no subscriber.
 #[test]
@@ -41,19 +59,7 @@ fn every_request_has_a_span_and_the_key_never_shows() {
 }
 
 async fn spans_and_the_key() {
-    let server = MockServer::start().await;
-    let id = Uuid::from_u128(77);
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/chats/{id}")))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/chats/{id}")))
-        .respond_with(ResponseTemplate::new(200).insert_header("x-request-id", "req-abc").set_body_json(chat(77)))
-        .mount(&server)
-        .await;
+    let (server, id) = flaky_chat(77, "req-abc").await;
 
     let captured = Captured::default();
     let writer = captured.clone();
@@ -107,19 +113,7 @@ fn one_info_event_per_finished_call() {
 }
 
 async fn info_event() {
-    let server = MockServer::start().await;
-    let id = Uuid::from_u128(78);
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/chats/{id}")))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/api/v1/chats/{id}")))
-        .respond_with(ResponseTemplate::new(200).insert_header("x-request-id", "req-info").set_body_json(chat(78)))
-        .mount(&server)
-        .await;
+    let (server, id) = flaky_chat(78, "req-info").await;
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
