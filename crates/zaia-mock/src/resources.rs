@@ -165,17 +165,31 @@ fn merge(item: &Value, changes: &Value) -> Value {
     out
 }
 
+/// The list vocabulary the generator's pagination recognises (`xtask/src/codegen/pagination.rs`
+/// lists the same names): the query parameters that carry a cursor, and the envelope fields
+/// that give the next cursor and say whether there is more.
+pub(crate) const CURSOR_PARAMS: &[&str] = &["startingAfter", "starting_after", "after", "cursor", "pageToken", "page_token", "nextToken"];
+const NEXT_CURSOR_FIELDS: &[&str] = &["nextCursor", "next_cursor", "nextPageToken", "next_page_token", "nextToken", "cursor"];
+const HAS_MORE_FIELDS: &[&str] = &["hasMore", "has_more", "hasNextPage", "has_next_page"];
+
 /// The query's first value of any of `names`.
 fn first<'q>(query: &'q [(String, String)], names: &[&str]) -> Option<&'q str> {
     query.iter().find(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.as_str())
 }
 
-/// Stored items as one page of a list, in the list's own form.
-fn list(items: &[Value], query: &[(String, String)], schema: Option<&Value>, synthesised: &Value) -> Value {
+/// Whether a list request asks for a page after the first (a page number over 1, an offset, a
+/// cursor): with nothing stored, such a page is the empty last one, so every stream ends.
+pub(crate) fn is_later_page(query: &[(String, String)]) -> bool {
+    let number = |name: &str| first(query, &[name]).and_then(|v| v.parse::<u64>().ok());
+    first(query, CURSOR_PARAMS).is_some() || number("offset").is_some_and(|o| o > 0) || number("pageNumber").is_some_and(|n| n > 1)
+}
+
+/// Stored items as one page of a list, in the list's own form: a bare array, or an envelope
+/// whose one array member holds the items (with its has-more flag and next cursor set).
+pub(crate) fn list(items: &[Value], query: &[(String, String)], schema: Option<&Value>, synthesised: &Value) -> Value {
     let number = |names: &[&str]| first(query, names).and_then(|v| v.parse::<usize>().ok());
     let size = number(&["pageSize", "limit"]).unwrap_or(items.len()).max(1);
-    let cursor = first(query, &["startingAfter", "starting_after", "after", "cursor", "pageToken", "page_token", "nextToken"]);
-    let start = match (cursor, number(&["offset"]), number(&["pageNumber"])) {
+    let start = match (first(query, CURSOR_PARAMS), number(&["offset"]), number(&["pageNumber"])) {
         (Some(after), _, _) => items.iter().position(|i| i.get("id").and_then(Value::as_str) == Some(after)).map_or(items.len(), |p| p + 1),
         (None, Some(offset), _) => offset,
         (None, None, Some(page)) => page.saturating_sub(1) * size,
@@ -183,50 +197,79 @@ fn list(items: &[Value], query: &[(String, String)], schema: Option<&Value>, syn
     };
     let page: Vec<Value> = items.iter().skip(start).take(size).cloned().collect();
     let more = start + page.len() < items.len();
-    let last_id = page.last().and_then(|i| i.get("id")).cloned().unwrap_or(Value::Null);
+    let fitted = |example: &[Value], item_schema: Option<Value>| -> Value {
+        let template = example.first().cloned().unwrap_or(Value::Null);
+        Value::Array(page.iter().map(|i| fit(i, item_schema.as_ref(), &template)).collect())
+    };
     match synthesised {
-        Value::Array(example) => {
-            let item_schema = schema.map(items_schema);
-            let template = example.first().cloned().unwrap_or(Value::Null);
-            Value::Array(page.iter().map(|i| fit(i, item_schema.as_ref(), &template)).collect())
-        }
+        Value::Array(example) => fitted(example, schema.map(|s| spec::spec().resolve(s).get("items").cloned().unwrap_or(Value::Null))),
         Value::Object(envelope) => {
+            // the items: the one array member, or the one array of objects among several
+            let arrays: Vec<&String> = envelope.iter().filter(|(_, v)| v.is_array()).map(|(k, _)| k).collect();
+            let of_objects: Vec<&String> = arrays
+                .iter()
+                .copied()
+                .filter(|k| envelope[k.as_str()].as_array().is_some_and(|a| a.first().is_some_and(Value::is_object)))
+                .collect();
+            let items_field = match (arrays.as_slice(), of_objects.as_slice()) {
+                ([only], _) | (_, [only]) => *only,
+                _ => return synthesised.clone(),
+            };
             let mut out: Map<String, Value> = envelope.clone();
-            for (name, value) in out.iter_mut() {
-                match value {
-                    Value::Array(example) => {
-                        let template = example.first().cloned().unwrap_or(Value::Null);
-                        let item_schema = schema.and_then(|s| envelope_items_schema(s, name));
-                        *value = Value::Array(page.iter().map(|i| fit(i, item_schema.as_ref(), &template)).collect());
-                    }
-                    Value::Bool(_) if name.to_ascii_lowercase().starts_with("has") => *value = Value::Bool(more),
-                    _ if name.to_ascii_lowercase().contains("next") || name == "cursor" => {
-                        *value = if more { last_id.clone() } else { Value::Null };
-                    }
-                    _ => {}
+            let item_schema = schema.and_then(|s| spec::spec().resolve(s).pointer(&format!("/properties/{items_field}/items")).cloned());
+            out[items_field] = fitted(envelope[items_field].as_array().map(Vec::as_slice).unwrap_or_default(), item_schema);
+            for name in HAS_MORE_FIELDS {
+                if let Some(flag @ Value::Bool(_)) = out.get_mut(*name) {
+                    *flag = Value::Bool(more);
                 }
             }
+            // the last page's next cursor: null, else an empty text (both end a stream)
+            let last_id = page.last().and_then(|i| i.get("id")).cloned().unwrap_or(Value::Null);
+            for name in NEXT_CURSOR_FIELDS.iter().copied().filter(|n| *n != items_field.as_str()) {
+                if !out.contains_key(name) {
+                    continue;
+                }
+                out[name] = if more { last_id.clone() } else { Value::Null };
+                if !more && !valid(schema, &Value::Object(out.clone())) {
+                    out[name] = Value::String(String::new());
+                }
+            }
+            // an end stays an end even where the schema disagrees; a page with items must fit
             let out = Value::Object(out);
-            if valid(schema, &out) { out } else { synthesised.clone() }
+            if page.is_empty() || valid(schema, &out) { out } else { synthesised.clone() }
         }
         other => other.clone(),
     }
 }
 
-/// The items' schema of an array schema (a reference is followed).
-fn items_schema(schema: &Value) -> Value {
-    let resolved = resolve(schema);
-    resolved.get("items").cloned().unwrap_or(Value::Null)
-}
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
 
-/// The schema of an envelope's array member `name`.
-fn envelope_items_schema(schema: &Value, name: &str) -> Option<Value> {
-    resolve(schema).pointer(&format!("/properties/{name}/items")).cloned()
-}
+    use super::*;
 
-fn resolve(schema: &Value) -> Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => spec::spec().document().pointer(r.trim_start_matches('#')).map(resolve).unwrap_or(Value::Null),
-        None => schema.clone(),
+    fn query(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_later_page_of_an_envelope_is_its_empty_end_and_nothing_else_changes() {
+        let synthesised =
+            json!({"results": [{"id": "a"}], "warnings": ["w"], "has_more": true, "hasAttachments": true, "nextPageToken": "x"});
+        assert!(is_later_page(&query(&[("pageToken", "x")])));
+        assert!(is_later_page(&query(&[("offset", "20")])) && is_later_page(&query(&[("pageNumber", "2")])));
+        assert!(!is_later_page(&query(&[("offset", "0"), ("pageNumber", "1"), ("limit", "5")])));
+        let end = list(&[], &query(&[("pageToken", "x")]), None, &synthesised);
+        assert_eq!(end, json!({"results": [], "warnings": ["w"], "has_more": false, "hasAttachments": true, "nextPageToken": null}));
+    }
+
+    #[test]
+    fn stored_items_page_by_offset_and_cursor() {
+        let items: Vec<Value> = (0..5).map(|i| json!({"id": format!("i{i}")})).collect();
+        let envelope = json!({"data": [{"id": "x"}], "hasMore": true, "nextCursor": "x"});
+        let page = list(&items, &query(&[("limit", "2"), ("offset", "2")]), None, &envelope);
+        assert_eq!(page, json!({"data": [{"id": "i2"}, {"id": "i3"}], "hasMore": true, "nextCursor": "i3"}));
+        let last = list(&items, &query(&[("limit", "2"), ("cursor", "i3")]), None, &envelope);
+        assert_eq!(last, json!({"data": [{"id": "i4"}], "hasMore": false, "nextCursor": null}));
     }
 }

@@ -175,19 +175,12 @@ async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
             response.extensions_mut().insert(ServedFromSpec);
             return response;
         }
-        crate::resources::Answer::Synthesise => {
-            let mut body = synthesised;
-            // a list served from the spec has one page: later pages are empty, so that a
-            // page-number stream ends whatever its page size
-            if body.is_array() && query.one::<u64>("pageNumber").ok().flatten().is_some_and(|n| n > 1) {
-                body = Value::Array(Vec::new());
-            }
-            // the same for a cursor or offset list: a request past the first page is the end
-            if is_later_page(&query) {
-                end_of_list(&mut body);
-            }
-            body
+        // with nothing stored, a list served from the spec has one page: a later one (a page
+        // number over 1, an offset, a cursor) is its empty end, so that every stream ends
+        crate::resources::Answer::Synthesise if crate::resources::is_later_page(&query.0) => {
+            crate::resources::list(&[], &query.0, op.success().1, &synthesised)
         }
+        crate::resources::Answer::Synthesise => synthesised,
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     // a success without content (204) answers no body
@@ -197,33 +190,6 @@ async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
     };
     response.extensions_mut().insert(ServedFromSpec);
     response
-}
-
-/// Query parameters that ask for a page after the first of a cursor or offset list (the names
-/// the generator's pagination recognises).
-const LATER_PAGE_PARAMS: &[&str] = &["startingAfter", "starting_after", "after", "cursor", "pageToken", "page_token", "nextToken"];
-
-fn is_later_page(query: &Query) -> bool {
-    query.0.iter().any(|(k, v)| LATER_PAGE_PARAMS.contains(&k.as_str()) || (k == "offset" && v.parse::<u64>().is_ok_and(|o| o > 0)))
-}
-
-/// An empty last page: no items in the array (top level, or the envelope's one array field),
-/// `hasMore`-like flags false and next cursors null.
-fn end_of_list(body: &mut Value) {
-    match body {
-        Value::Array(items) => items.clear(),
-        Value::Object(members) => {
-            for (name, value) in members.iter_mut() {
-                match value {
-                    Value::Array(items) => items.clear(),
-                    Value::Bool(more) if name.to_ascii_lowercase().starts_with("has") => *more = false,
-                    Value::String(_) if name.to_ascii_lowercase().contains("next") || name == "cursor" => *value = Value::Null,
-                    _ => {}
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Query parameters with repeated keys (`chatIds=a&chatIds=b`).

@@ -113,12 +113,17 @@ fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s
         Some(r) => spec.pointer(r.trim_start_matches('#'))?,
         None => schema,
     };
+    // the items: the one array member, or the one array of named schemas among several (the
+    // rule hoisting names the entity by, `stages::hoist::envelope_items`); several candidates
+    // are a list nothing here can page, which the caller notes
     let properties = envelope.get("properties")?.as_object()?;
-    let mut arrays = properties.iter().filter(|(_, p)| p.get("type").is_some_and(|t| t == "array"));
-    let (field, array) = arrays.next()?;
-    if arrays.next().is_some() {
-        return None;
-    }
+    let arrays: Vec<(&String, &Value)> = properties.iter().filter(|(_, p)| p.get("type").is_some_and(|t| t == "array")).collect();
+    let of_items: Vec<(&String, &Value)> = arrays.iter().copied().filter(|(_, a)| !item_of(a).is_empty()).collect();
+    let (field, array) = match (arrays.as_slice(), of_items.as_slice()) {
+        ([], _) => return None,
+        ([only], _) | (_, [only]) => *only,
+        _ => return Some(("", Some(("", envelope)))),
+    };
     Some((item_of(array), Some((field.as_str(), envelope))))
 }
 
@@ -562,5 +567,32 @@ mod tests {
         let (lists, notes) = collect(&spec, &Config::zaia());
         assert!(lists.is_empty());
         assert!(notes[0].contains("cursor `after`: the envelope has no next-cursor field"), "{notes:?}");
+    }
+
+    #[test]
+    fn an_envelope_with_other_arrays_pages_its_array_of_items() {
+        let spec = envelope_list(
+            json!([limit(), {"name": "pageToken", "in": "query", "schema": {"type": "string"}}]),
+            json!({"type": "object", "properties": {
+                "results": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+                "warnings": {"type": "array", "items": {"type": "string"}},
+                "nextPageToken": {"type": "string"}}}),
+        );
+        let (lists, notes) = collect(&spec, &Config::zaia());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(
+            (lists[0].items_field.as_deref(), &lists[0].shape),
+            (Some("results"), &Shape::Cursor { param: "pageToken".into(), next: NextCursor::Field("next_page_token".into()) })
+        );
+        // two arrays of items: not guessed, said
+        let spec = envelope_list(
+            json!([limit()]),
+            json!({"type": "object", "properties": {
+                "a": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+                "b": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}),
+        );
+        let (lists, notes) = collect(&spec, &Config::zaia());
+        assert!(lists.is_empty());
+        assert!(notes[0].ends_with("its items are not a named schema"), "{notes:?}");
     }
 }

@@ -167,7 +167,8 @@ impl Spec {
         validator
     }
 
-    fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+    /// `schema`, its `$ref`s followed.
+    pub(crate) fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
         match schema.get("$ref").and_then(Value::as_str) {
             Some(r) => self.doc.pointer(r.trim_start_matches('#')).map(|s| self.resolve(s)).unwrap_or(&Value::Null),
             None => schema,
