@@ -108,136 +108,155 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
-/// `requests` SDK list calls against the local server, nothing measured: a profiler's workload.
-fn profile(requests: usize) {
-    let base = serve(Catalogue::new(10, Duration::ZERO, false));
+/// Bytes of the futures a call is made of: every call's future is moved (and boxed) whole.
+fn sizes() {
+    let sdk = client("http://127.0.0.1:1");
+    let size = NonZeroU64::new(10).unwrap();
+    println!("future sizes (bytes) of list_chats");
+    println!("  the call surface, sent:             {:>6}", std::mem::size_of_val(&sdk.list_chats().page_size(10).send()));
+    println!("  the generated builder, sent:        {:>6}", std::mem::size_of_val(&sdk.generated().list_chats().page_size(size).send()));
+    println!(
+        "  the same with .into_result():       {:>6}",
+        std::mem::size_of_val(&sdk.generated().list_chats().page_size(size).send().into_result())
+    );
+}
+
+/// `requests` calls of one variant against the local server, nothing measured: a profiler's
+/// workload (`valgrind --tool=callgrind`, perf), to compare variants' instruction counts.
+fn profile(requests: usize, variant: Variant) {
     let rt = runtime();
-    let sdk = client(&base);
+    let calls = Calls::new(&serve(Catalogue::new(10, Duration::ZERO, false)));
     rt.block_on(async {
         for _ in 0..requests {
-            sdk.list_chats().page_size(10).await.unwrap();
+            calls.call(variant).await;
         }
     });
 }
 
+/// What the overhead benchmark times, each against the same local server.
+#[derive(Clone, Copy)]
+enum Variant {
+    /// hand-written reqwest + serde_json: the baseline
+    Baseline,
+    /// the call surface users write, retries off
+    Surface,
+    /// the generated builder the surface wraps, through the same client
+    Builder,
+    /// the generated client with no zaia-ext runtime
+    Plain,
+    /// the call surface on a client as most programs build it: the default retry policy (a GET
+    /// may be retried, so each body is read inside the retry loop)
+    DefaultPolicy,
+}
+
+const VARIANTS: [Variant; 5] = [Variant::Baseline, Variant::Surface, Variant::Builder, Variant::Plain, Variant::DefaultPolicy];
+
+impl Variant {
+    fn parse(name: &str) -> Option<Variant> {
+        Some(match name {
+            "baseline" => Variant::Baseline,
+            "surface" => Variant::Surface,
+            "builder" => Variant::Builder,
+            "plain" => Variant::Plain,
+            "default" => Variant::DefaultPolicy,
+            _ => return None,
+        })
+    }
+}
+
+/// The clients of every variant, against one server.
+struct Calls {
+    sdk: ZaiaClient,
+    retrying: ZaiaClient,
+    http: reqwest::Client,
+    url: String,
+    plain: zaia_client::Client,
+}
+
+impl Calls {
+    fn new(base: &str) -> Calls {
+        let mut plain_headers = reqwest::header::HeaderMap::new();
+        plain_headers.insert("authorization", KEY.parse().unwrap());
+        Calls {
+            sdk: client(base),
+            retrying: ZaiaClient::builder().api_key(KEY).base_url(base).build().unwrap(),
+            http: reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).timeout(Duration::from_secs(30)).build().unwrap(),
+            url: format!("{base}/api/v1/chats"),
+            plain: zaia_client::Client::new_with_client(
+                base,
+                reqwest::Client::builder().default_headers(plain_headers).timeout(Duration::from_secs(30)).build().unwrap(),
+                zaia_client::Hooks::default(),
+            ),
+        }
+    }
+
+    /// One list call of ten chats.
+    async fn call(&self, variant: Variant) {
+        let size = NonZeroU64::new(10).unwrap();
+        let chats: Vec<Chat> = match variant {
+            Variant::Baseline => {
+                let response = self.http.get(&self.url).query(&[("pageSize", "10")]).header("authorization", KEY).send().await.unwrap();
+                assert!(response.status().is_success());
+                serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+            }
+            Variant::Surface => self.sdk.list_chats().page_size(10).await.unwrap(),
+            Variant::Builder => self.sdk.generated().list_chats().page_size(size).send().into_result().await.unwrap().into_inner(),
+            Variant::Plain => self.plain.list_chats().page_size(size).send().await.unwrap().into_inner(),
+            Variant::DefaultPolicy => self.retrying.list_chats().page_size(10).await.unwrap(),
+        };
+        assert_eq!(chats.len(), 10);
+    }
+}
+
 /// SDK list call vs a hand-written reqwest + serde_json call of the same endpoint.
+///
+/// Each round runs a block of calls of every variant, in an order rotated round by round; a
+/// variant's figure is the median over rounds of its block's time / the baseline's block time
+/// in the same round. Pairing within a round cancels the drift of a shared VM (whole-run medians
+/// moved ±3 % between identical runs; paired ratios much less).
 fn overhead(requests: usize) {
-    let base = serve(Catalogue::new(10, Duration::ZERO, false));
     let rt = runtime();
-    let sdk = client(&base);
-    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).timeout(Duration::from_secs(30)).build().unwrap();
-    let url = format!("{base}/api/v1/chats");
-    let size = NonZeroU64::new(10).unwrap();
-    // the call surface users write
-    let sdk_call = || async {
-        let chats = sdk.list_chats().page_size(10).await.unwrap();
-        assert_eq!(chats.len(), 10);
-    };
-    // the same call through the generated builder underneath (what the surface wraps)
-    let builder_call = || async {
-        let chats = sdk.generated().list_chats().page_size(size).send().into_result().await.unwrap();
-        assert_eq!(chats.len(), 10);
-    };
-    let mut plain_headers = reqwest::header::HeaderMap::new();
-    plain_headers.insert("authorization", KEY.parse().unwrap());
-    let plain = zaia_client::Client::new_with_client(
-        &base,
-        reqwest::Client::builder().default_headers(plain_headers).timeout(Duration::from_secs(30)).build().unwrap(),
-        zaia_client::Hooks::default(),
-    );
-    let plain_call = || async {
-        let chats = plain.list_chats().page_size(size).send().await.unwrap();
-        assert_eq!(chats.len(), 10);
-    };
-    // the client as most programs build it: the default retry policy (a GET may be retried, so
-    // each body is read inside the retry loop)
-    let retrying = ZaiaClient::builder().api_key(KEY).base_url(&base).build().unwrap();
-    let retrying_call = || async {
-        let chats = retrying.list_chats().page_size(10).await.unwrap();
-        assert_eq!(chats.len(), 10);
-    };
-    let raw_call = || async {
-        let response = http.get(&url).query(&[("pageSize", "10")]).header("authorization", KEY).send().await.unwrap();
-        assert!(response.status().is_success());
-        let chats: Vec<Chat> = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
-        assert_eq!(chats.len(), 10);
-    };
+    let calls = Calls::new(&serve(Catalogue::new(10, Duration::ZERO, false)));
+    let call = |variant| calls.call(variant);
     let block = 50;
-    let (mut sdk_blocks, mut raw_blocks, mut plain_blocks, mut retrying_blocks) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut builder_blocks = Vec::new();
+    let rounds = (requests / block).max(1);
+    let mut blocks = vec![Vec::with_capacity(rounds); VARIANTS.len()];
     rt.block_on(async {
         // warm up connections and caches
-        for _ in 0..500 {
-            sdk_call().await;
-            raw_call().await;
+        for _ in 0..100 {
+            for variant in VARIANTS {
+                call(variant).await;
+            }
         }
-        for round in 0..requests / block {
-            // alternate which goes first, so neither always runs on a warmer machine
-            for first_sdk in [round % 2 == 0, round % 2 == 1] {
+        for round in 0..rounds {
+            for k in 0..VARIANTS.len() {
+                let v = (round + k) % VARIANTS.len();
                 let start = Instant::now();
                 for _ in 0..block {
-                    if first_sdk { sdk_call().await } else { raw_call().await }
+                    call(VARIANTS[v]).await;
                 }
-                if first_sdk { sdk_blocks.push(start.elapsed()) } else { raw_blocks.push(start.elapsed()) }
+                blocks[v].push(start.elapsed());
             }
-            let start = Instant::now();
-            for _ in 0..block {
-                plain_call().await;
-            }
-            plain_blocks.push(start.elapsed());
-            let start = Instant::now();
-            for _ in 0..block {
-                retrying_call().await;
-            }
-            retrying_blocks.push(start.elapsed());
-            let start = Instant::now();
-            for _ in 0..block {
-                builder_call().await;
-            }
-            builder_blocks.push(start.elapsed());
         }
     });
-    let total = |b: &[Duration]| b.iter().sum::<Duration>();
-    let median = |b: &mut Vec<Duration>| {
-        b.sort();
-        b[b.len() / 2]
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
     };
-    let (sdk_total, raw_total) = (total(&sdk_blocks), total(&raw_blocks));
-    let (sdk_median, raw_median) = (median(&mut sdk_blocks), median(&mut raw_blocks));
-    let plain_median = median(&mut plain_blocks);
-    let retrying_median = median(&mut retrying_blocks);
-    let builder_median = median(&mut builder_blocks);
-    let per = |d: Duration, n: usize| d.as_secs_f64() * 1e6 / n as f64;
-    println!("per-request overhead, {requests} list calls each, interleaved in blocks of {block}");
-    println!(
-        "  baseline reqwest + serde_json  {:>8.1} µs/request (median block {:>6.1} µs/request)",
-        per(raw_total, requests),
-        per(raw_median, block)
-    );
-    println!(
-        "  zaia-ext list_chats            {:>8.1} µs/request (median block {:>6.1} µs/request)",
-        per(sdk_total, requests),
-        per(sdk_median, block)
-    );
-    println!(
-        "  generated client alone (no zaia-ext runtime): median block {:>6.1} µs/request, {:.3}× baseline",
-        per(plain_median, block),
-        plain_median.as_secs_f64() / raw_median.as_secs_f64()
-    );
-    println!(
-        "  zaia-ext, default retry policy: median block {:>6.1} µs/request, {:.3}× baseline",
-        per(retrying_median, block),
-        retrying_median.as_secs_f64() / raw_median.as_secs_f64()
-    );
-    println!(
-        "  the call surface vs the generated builder it wraps (retries off): {:.3}",
-        sdk_median.as_secs_f64() / builder_median.as_secs_f64()
-    );
-    println!(
-        "  ratio SDK / baseline           {:>8.3} (totals), {:.3} (median blocks)",
-        sdk_total.as_secs_f64() / raw_total.as_secs_f64(),
-        sdk_median.as_secs_f64() / raw_median.as_secs_f64()
-    );
+    let per_request = |v: usize| median(blocks[v].iter().map(|d| d.as_secs_f64() * 1e6 / block as f64).collect());
+    let ratio = |v: usize, of: usize| median((0..rounds).map(|r| blocks[v][r].as_secs_f64() / blocks[of][r].as_secs_f64()).collect());
+    let (baseline, surface, builder, plain, default_policy) = (0, 1, 2, 3, 4);
+    println!("per-request overhead: {rounds} rounds of {block} list calls per variant, order rotated each round");
+    println!("  (× = median over rounds of the variant's block time / the baseline's in the same round)");
+    println!("  baseline: reqwest + serde_json, by hand         {:>7.1} µs/request", per_request(baseline));
+    for (v, name) in [
+        (default_policy, "zaia-ext, default retry policy"),
+        (surface, "zaia-ext, retries off"),
+        (plain, "generated client alone (no zaia-ext runtime)"),
+    ] {
+        println!("  {name:<47} {:>7.1} µs/request, {:.3}×", per_request(v), ratio(v, baseline));
+    }
+    println!("  the call surface / the generated builder it wraps (retries off): {:.3}", ratio(surface, builder));
 }
 
 /// 10,000 items in 100 pages, 20 ms a page: lazy vs prefetch windows.
@@ -403,7 +422,12 @@ fn main() {
         Some("overhead") => overhead(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20_000)),
         Some("pagination") => pagination(),
         // N SDK list calls and nothing else: for a profiler (`valgrind --tool=callgrind`, perf)
-        Some("profile") => profile(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(2_000)),
+        Some("profile") => profile(
+            args.get(1).and_then(|n| n.parse().ok()).unwrap_or(2_000),
+            args.get(2).and_then(|v| Variant::parse(v)).unwrap_or(Variant::Surface),
+        ),
+        // the size of the future each call is moved around in (see zaia_ext::call)
+        Some("sizes") => sizes(),
         Some("memory") => memory(),
         Some("memory-child") => memory_child(args[1].parse().unwrap(), args[2].parse().unwrap()),
         Some("memory-limit") => memory_limit(),
@@ -413,6 +437,8 @@ fn main() {
             pagination();
             memory();
         }
-        _ => eprintln!("usage: zaia-bench <overhead [requests]|pagination|memory|memory-limit|profile [requests]|all>"),
+        _ => eprintln!(
+            "usage: zaia-bench <overhead [requests]|pagination|memory|memory-limit|profile [requests [baseline|surface|builder|plain|default]]|sizes|all>"
+        ),
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 use zaia_models::KnownException;
 
 use crate::body::BodyFailure;
@@ -21,7 +21,9 @@ use crate::config::ConfigError;
 pub type ClientError = progenitor_client::Error<KnownException>;
 
 /// Headers that may carry the server's request id, in the order they are looked at.
-const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlation-id"];
+// names made once: a name given as `&str` is parsed on every lookup, and this runs on every call
+const REQUEST_ID_HEADERS: [HeaderName; 3] =
+    [HeaderName::from_static("x-request-id"), HeaderName::from_static("request-id"), HeaderName::from_static("x-correlation-id")];
 
 /// The request id the server sent with a response, if any.
 ///
@@ -31,7 +33,12 @@ const REQUEST_ID_HEADERS: &[&str] = &["x-request-id", "request-id", "x-correlati
 /// assert_eq!(zaia_ext::request_id(&headers).as_deref(), Some("req-42"));
 /// ```
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(String::from))
+    request_id_str(headers).map(String::from)
+}
+
+/// [`request_id`], borrowed.
+pub(crate) fn request_id_str(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(name)?.to_str().ok())
 }
 
 /// A language of the vendor's localized error feedback; see [`Error::feedback`].

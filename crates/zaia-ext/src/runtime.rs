@@ -142,9 +142,9 @@ impl Runtime {
                     let mut request_id = None;
                     if let Some((status, headers)) = answered {
                         span.record("status", status.as_u16());
-                        request_id = crate::error::request_id(headers);
-                        if let Some(id) = &request_id {
-                            span.record("request_id", id.as_str());
+                        request_id = crate::error::request_id_str(headers);
+                        if let Some(id) = request_id {
+                            span.record("request_id", id);
                         }
                         if status.is_success() {
                             self.budget.release(if retry == 0 { SUCCESS_REFUND } else { acquired });
@@ -166,7 +166,7 @@ impl Runtime {
                         zaia.operation = operation.id,
                         zaia.attempts = retry + 1,
                         zaia.duration_ms = spent.as_millis() as u64,
-                        zaia.request_id = request_id.as_deref(),
+                        zaia.request_id = request_id,
                         "zaia call finished"
                     );
                     return finish(outcome);

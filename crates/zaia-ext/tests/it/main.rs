@@ -3,6 +3,7 @@
 mod against_mock;
 mod common;
 mod faults;
+mod futures;
 mod hostile;
 mod observability;
 mod pagination;
