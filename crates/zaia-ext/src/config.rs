@@ -121,6 +121,12 @@ pub enum ConfigError {
     },
     /// reqwest could not build its client.
     Http(reqwest::Error),
+    /// The TLS configuration could not be made (the system's root certificates could not be
+    /// read, say).
+    Tls {
+        /// What went wrong.
+        reason: String,
+    },
     /// The blocking client could not start its runtime.
     Runtime(std::io::Error),
 }
@@ -136,6 +142,7 @@ impl fmt::Display for ConfigError {
                 write!(f, "refusing base URL `{url}`: plain http is allowed only for loopback hosts; use https")
             }
             ConfigError::Http(e) => write!(f, "could not build the HTTP client: {e}"),
+            ConfigError::Tls { reason } => write!(f, "could not configure TLS: {reason}"),
             ConfigError::Runtime(e) => write!(f, "could not start the blocking client's runtime: {e}"),
         }
     }

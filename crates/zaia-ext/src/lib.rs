@@ -65,6 +65,7 @@ pub mod retry_budget;
 mod runtime;
 mod sdk_client;
 mod sleep;
+mod tls;
 pub mod validate;
 
 /// The generated client (the `zaia-client` crate): [`client::Client`], its request builders in

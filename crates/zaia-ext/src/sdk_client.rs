@@ -344,11 +344,11 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent(self.user_agent.clone()))?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .redirect(crate::redirect::policy(KEY_HEADER))
-                .build()
-                .map_err(ConfigError::Http)?,
+            None => crate::tls::configure(
+                reqwest::Client::builder().connect_timeout(self.connect_timeout).redirect(crate::redirect::policy(KEY_HEADER)),
+            )?
+            .build()
+            .map_err(ConfigError::Http)?,
         };
         let runtime = Runtime {
             key,
