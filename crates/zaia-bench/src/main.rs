@@ -414,6 +414,8 @@ fn memory() {
 }
 
 fn main() {
+    // the baseline's reqwest::Client, built here, needs a TLS provider (README, "TLS")
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if cfg!(debug_assertions) && !args.first().is_some_and(|a| a.ends_with("-child")) {
         eprintln!("note: a debug build; run with --release for figures worth recording");

@@ -3,10 +3,12 @@
 //! conversion of the generated client's results into [`Error`] ([`SendExt`], [`send`]).
 
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_util::TryFutureExt;
-use futures_util::future::Either;
+use pin_project_lite::pin_project;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -32,24 +34,67 @@ pub(crate) fn current() -> CallOptions {
 
 /// Sends a generated request: with `timeout` as its deadline when given, else the client's.
 /// Every generated call (the operations' methods, the streams) goes through here.
-pub(crate) fn send<T, E: ErrorBody>(
-    request: impl Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-    timeout: Option<Duration>,
-) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
-    match timeout {
-        Some(timeout) => Either::Left(request.within(timeout)),
-        None => Either::Right(request.into_result()),
+pub(crate) fn send<T, E: ErrorBody, F>(request: F, timeout: Option<Duration>) -> Call<F, E>
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    Call::new(request, timeout.map(|timeout| CallOptions { timeout: Some(timeout) }))
+}
+
+type Converting = Pin<Box<dyn Future<Output = Error> + Send>>;
+
+pin_project! {
+    /// A generated call's future with its options in force while it runs, whose failure becomes
+    /// an [`Error`] (a future too: an unexpected response's body is read).
+    ///
+    /// A struct rather than an `async` block: a block would hold the call's future twice
+    /// (captured, then again while awaited), and every call's future is moved around whole
+    /// (`list_chats`: 8.6 KiB that way, 2.4 KiB now; `zaia-bench sizes`). One type for both
+    /// cases, rather than combinators, keeps what each operation compiles small.
+    pub(crate) struct Call<F, E> {
+        #[pin]
+        call: F,
+        options: Option<CallOptions>,
+        // reading an unexpected response's body: only that failure pays for the allocation
+        converting: Option<Converting>,
+        error_body: PhantomData<fn() -> E>,
     }
 }
 
-/// Converts a failure of the generated client into an [`Error`] (a future: an unexpected
-/// response's body is read).
-///
-/// `into_result` and `within` are combinators, not `async` blocks: a block would hold the
-/// call's future twice (captured, and again while awaited), and every call's future is moved
-/// around whole (8.6 KiB for `list_chats` that way, against 2 KiB now; `zaia-bench sizes`).
-async fn convert<T, E: ErrorBody>(error: progenitor_client::Error<E>) -> Result<ResponseValue<T>, Error> {
-    Err(Error::from_any_client(error).await)
+impl<F, E> Call<F, E> {
+    fn new(call: F, options: Option<CallOptions>) -> Self {
+        Call { call, options, converting: None, error_body: PhantomData }
+    }
+}
+
+impl<T, E: ErrorBody, F> Future for Call<F, E>
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    type Output = Result<ResponseValue<T>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if this.converting.is_none() {
+            let polled = match *this.options {
+                // in force for each poll of the call, as `tokio::task_local!`'s `scope` does it
+                Some(options) => CALL.sync_scope(options, || this.call.as_mut().poll(cx)),
+                None => this.call.as_mut().poll(cx),
+            };
+            match polled {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(value)) => return Poll::Ready(Ok(value)),
+                Poll::Ready(Err(e)) => match Error::from_client_at_once(e) {
+                    Ok(error) => return Poll::Ready(Err(error)),
+                    Err(unexpected) => *this.converting = Some(Box::pin(Error::from_response(unexpected))),
+                },
+            }
+        }
+        match this.converting {
+            Some(converting) => converting.as_mut().poll(cx).map(Err),
+            None => unreachable!("set above"),
+        }
+    }
 }
 
 /// A documented error body: what it becomes as an [`Error`].
@@ -88,7 +133,7 @@ pub trait SendExt<T, E: ErrorBody = KnownException>:
     /// Awaits the call; maps a failure to [`Error`] (reading the body of unexpected responses).
     fn into_result(self) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
         // no call options of its own: the client's settings, or those of an enclosing `within`
-        self.or_else(convert)
+        Call::new(self, None)
     }
 
     /// [`into_result`](Self::into_result) with this call's own total deadline (every attempt
@@ -103,7 +148,7 @@ pub trait SendExt<T, E: ErrorBody = KnownException>:
     /// # let _ = chats; Ok(()) }
     /// ```
     fn within(self, timeout: Duration) -> impl Future<Output = Result<ResponseValue<T>, Error>> {
-        CALL.scope(CallOptions { timeout: Some(timeout) }, self).or_else(convert)
+        Call::new(self, Some(CallOptions { timeout: Some(timeout) }))
     }
 }
 
@@ -129,14 +174,24 @@ impl Error {
     /// [`Error::from_client`] for an operation whose documented error body is another type
     /// (`()` for one that documents no error body).
     pub async fn from_any_client<E: ErrorBody>(error: progenitor_client::Error<E>) -> Error {
+        match Error::from_client_at_once(error) {
+            Ok(error) => error,
+            Err(unexpected) => Error::from_response(unexpected).await,
+        }
+    }
+
+    /// The error, or the unexpected response whose body is yet to be read for it.
+    // the response is handed on, not stored: boxing it would cost the failure an allocation
+    #[allow(clippy::result_large_err)]
+    fn from_client_at_once<E: ErrorBody>(error: progenitor_client::Error<E>) -> Result<Error, reqwest::Response> {
         use progenitor_client::Error as E_;
-        match error {
+        Ok(match error {
             E_::ErrorResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
                 response.into_inner().into_error(status, &headers)
             }
-            E_::UnexpectedResponse(response) => Error::from_response(response).await,
+            E_::UnexpectedResponse(response) => return Err(response),
             E_::CommunicationError(e) | E_::ResponseBodyError(e) | E_::InvalidUpgrade(e) => Error::from_reqwest(e),
             E_::InvalidResponsePayload(bytes, e) => Error::Decode { message: e.to_string(), body: crate::error::snippet(&bytes, 500) },
             E_::InvalidRequest(message) => match crate::validate::Invalid::from_tunnel(&message) {
@@ -147,7 +202,7 @@ impl Error {
                 },
             },
             E_::Custom(message) => Error::InvalidRequest { field: None, message },
-        }
+        })
     }
 }
 
