@@ -106,7 +106,9 @@ mod own_tls {
         let error = runtime.block_on(client.list_chats().send()).unwrap_err();
         assert!(matches!(error, Error::Transport(_)), "{error:?}");
         let message = error.to_string();
-        assert!(message.contains("certificate") && message.contains("UnknownIssuer"), "{message}");
+        // `UnknownIssuer` where the system has roots; a machine without any says so, also
+        // about certificates
+        assert!(message.contains("certificate"), "{message}");
         // the client gave up in the handshake: the server read no request (and so no key)
         let read = server.join().unwrap();
         assert!(!matches!(&read, Ok(bytes) if !bytes.is_empty()), "the server read {read:?}");
