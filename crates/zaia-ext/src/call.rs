@@ -75,24 +75,19 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
-        if this.converting.is_none() {
-            let polled = match *this.options {
-                // in force for each poll of the call, as `tokio::task_local!`'s `scope` does it
-                Some(options) => CALL.sync_scope(options, || this.call.as_mut().poll(cx)),
-                None => this.call.as_mut().poll(cx),
-            };
-            match polled {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Ok(value)) => return Poll::Ready(Ok(value)),
-                Poll::Ready(Err(e)) => match Error::from_client_at_once(e) {
-                    Ok(error) => return Poll::Ready(Err(error)),
-                    Err(unexpected) => *this.converting = Some(Box::pin(Error::from_response(unexpected))),
-                },
-            }
+        if let Some(converting) = this.converting.as_mut() {
+            return converting.as_mut().poll(cx).map(Err);
         }
-        match this.converting {
-            Some(converting) => converting.as_mut().poll(cx).map(Err),
-            None => unreachable!("set above"),
+        let polled = match *this.options {
+            // in force for each poll of the call, as `tokio::task_local!`'s `scope` does it
+            Some(options) => CALL.sync_scope(options, || this.call.as_mut().poll(cx)),
+            None => this.call.as_mut().poll(cx),
+        };
+        let Poll::Ready(result) = polled else { return Poll::Pending };
+        match result.map_err(Error::from_client_at_once) {
+            Ok(value) => Poll::Ready(Ok(value)),
+            Err(Ok(error)) => Poll::Ready(Err(error)),
+            Err(Err(unexpected)) => this.converting.insert(Box::pin(Error::from_response(unexpected))).as_mut().poll(cx).map(Err),
         }
     }
 }
