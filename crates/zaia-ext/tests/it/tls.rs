@@ -65,10 +65,10 @@ mod own_tls {
 
     /// Serves one TLS connection with a self-signed certificate; returns its port, and what the
     /// server read after the handshake (if it got that far).
-    fn self_signed_server() -> (u16, std::thread::JoinHandle<Result<Vec<u8>, String>>) {
+    fn self_signed_server(provider: CryptoProvider) -> (u16, std::thread::JoinHandle<Result<Vec<u8>, String>>) {
         let cert = CertificateDer::from(include_bytes!("fixtures/self-signed-cert.der").to_vec());
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(include_bytes!("fixtures/self-signed-key.der").to_vec()));
-        let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
             .with_safe_default_protocol_versions()
             .unwrap()
             .with_no_client_auth()
@@ -94,16 +94,8 @@ mod own_tls {
             return;
         }
         assert!(CryptoProvider::get_default().is_none(), "nothing installed a provider before the test");
-        let (port, server) = self_signed_server();
-        let client = ZaiaClient::builder()
-            .api_key("sk-test-very-secret-42")
-            .base_url(format!("https://127.0.0.1:{port}"))
-            .retry_policy(RetryPolicy::none())
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("the client builds without a process-wide provider");
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let error = runtime.block_on(client.list_chats().send()).unwrap_err();
+        let (port, server) = self_signed_server(rustls::crypto::ring::default_provider());
+        let error = list_chats(port);
         assert!(matches!(error, Error::Transport(_)), "{error:?}");
         let message = error.to_string();
         // `UnknownIssuer` where the system has roots; a machine without any says so, also
@@ -113,6 +105,48 @@ mod own_tls {
         let read = server.join().unwrap();
         assert!(!matches!(&read, Ok(bytes) if !bytes.is_empty()), "the server read {read:?}");
         assert!(CryptoProvider::get_default().is_none(), "the SDK installed no process-wide provider");
+    }
+
+    /// A list call to `https://127.0.0.1:{port}`, which must fail.
+    fn list_chats(port: u16) -> Error {
+        let client = ZaiaClient::builder()
+            .api_key("sk-test-very-secret-42")
+            .base_url(format!("https://127.0.0.1:{port}"))
+            .retry_policy(RetryPolicy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("the client builds");
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(client.list_chats().send()).unwrap_err()
+    }
+
+    /// ring with one TLS 1.3 cipher suite only.
+    fn ring_with_only(suite: rustls::SupportedCipherSuite) -> CryptoProvider {
+        CryptoProvider { cipher_suites: vec![suite], ..rustls::crypto::ring::default_provider() }
+    }
+
+    #[test]
+    fn tls_child_installed_provider() {
+        if !in_child() {
+            return;
+        }
+        use rustls::crypto::ring::cipher_suite::{TLS13_AES_128_GCM_SHA256, TLS13_CHACHA20_POLY1305_SHA256};
+        // the program's provider shares no cipher suite with the server: if the SDK used it, the
+        // handshake fails before any certificate is looked at
+        ring_with_only(TLS13_CHACHA20_POLY1305_SHA256).install_default().unwrap();
+        let (port, server) = self_signed_server(ring_with_only(TLS13_AES_128_GCM_SHA256));
+        let message = list_chats(port).to_string();
+        assert!(message.contains("HandshakeFailure") && !message.contains("certificate"), "{message}");
+        let read = server.join().unwrap();
+        assert!(!matches!(&read, Ok(bytes) if !bytes.is_empty()), "the server read {read:?}");
+    }
+
+    #[test]
+    fn the_sdk_uses_the_provider_the_program_installed() {
+        if in_child() {
+            return;
+        }
+        run_child("tls::own_tls::tls_child_installed_provider");
     }
 
     #[test]
