@@ -541,40 +541,44 @@ pub mod builder {
             let trigger_chat_message_ids = trigger_chat_message_ids
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/chat-message-follow-ups", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("chatIds", &chat_ids))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "chatMessageIds",
-                        &chat_message_ids,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("pageNumber", &page_number))
-                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .query(&progenitor_client::QueryParam::new("statuses", &statuses))
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "triggerChatMessageIds",
-                        &trigger_chat_message_ids,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            if let Some(value) = &chat_ids {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("chatIds", value));
+            }
+            if let Some(value) = &chat_message_ids {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("chatMessageIds", value));
+            }
+            if let Some(value) = &page_number {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("pageNumber", value));
+            }
+            if let Some(value) = &page_size {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("pageSize", value));
+            }
+            if let Some(value) = &statuses {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("statuses", value));
+            }
+            if let Some(value) = &trigger_chat_message_ids {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "triggerChatMessageIds",
+                            value,
+                        ),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_chat_message_follow_ups",
             };
@@ -632,14 +636,6 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/chat-message-follow-ups", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -649,7 +645,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_chat_message_follow_up",
@@ -739,14 +734,6 @@ pub mod builder {
                 "{}/api/v1/chat-message-follow-ups/{}", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -756,7 +743,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_chat_message_follow_up",
@@ -899,15 +885,6 @@ pub mod builder {
             let pagination = pagination.map_err(Error::InvalidRequest)?;
             let ticket_ids = ticket_ids.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/chat-messages", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
@@ -915,15 +892,25 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("chatId", &chat_id))
-                .query(
-                    &progenitor_client::QueryParam::new("chatThreadId", &chat_thread_id),
-                )
-                .query(&progenitor_client::QueryParam::new("joins", &joins))
-                .query(&progenitor_client::QueryParam::new("pagination", &pagination))
-                .query(&progenitor_client::QueryParam::new("ticketIds", &ticket_ids))
-                .headers(header_map)
-                .build()?;
+                .query(&progenitor_client::QueryParam::new("chatId", &chat_id));
+            if let Some(value) = &chat_thread_id {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("chatThreadId", value));
+            }
+            if let Some(value) = &joins {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("joins", value));
+            }
+            if let Some(value) = &pagination {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("pagination", value));
+            }
+            if let Some(value) = &ticket_ids {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("ticketIds", value));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_chat_messages",
             };
@@ -988,14 +975,6 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/chat-messages", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1005,7 +984,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_chat_message",
@@ -1078,14 +1056,6 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/chat-messages/export", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1095,7 +1065,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "export_chat_messages",
@@ -1271,43 +1240,53 @@ pub mod builder {
             let page_number = page_number.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/chats", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("channelIds", &channel_ids))
-                .query(
-                    &progenitor_client::QueryParam::new("channelTypes", &channel_types),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "lastChatMessageCreatedAtEnd",
-                        &last_chat_message_created_at_end,
-                    ),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "lastChatMessageCreatedAtStart",
-                        &last_chat_message_created_at_start,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("ownerIds", &owner_ids))
-                .query(&progenitor_client::QueryParam::new("pageNumber", &page_number))
-                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .headers(header_map)
-                .build()?;
+                );
+            if let Some(value) = &channel_ids {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("channelIds", value));
+            }
+            if let Some(value) = &channel_types {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("channelTypes", value));
+            }
+            if let Some(value) = &last_chat_message_created_at_end {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "lastChatMessageCreatedAtEnd",
+                            value,
+                        ),
+                    );
+            }
+            if let Some(value) = &last_chat_message_created_at_start {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "lastChatMessageCreatedAtStart",
+                            value,
+                        ),
+                    );
+            }
+            if let Some(value) = &owner_ids {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("ownerIds", value));
+            }
+            if let Some(value) = &page_number {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("pageNumber", value));
+            }
+            if let Some(value) = &page_size {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("pageSize", value));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_chats",
             };
@@ -1365,14 +1344,6 @@ pub mod builder {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/chats", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1382,7 +1353,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_chat",
@@ -1472,26 +1442,23 @@ pub mod builder {
             let page_number = page_number.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/chats/details", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("pageNumber", &page_number))
-                .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .headers(header_map)
-                .build()?;
+                );
+            if let Some(value) = &page_number {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("pageNumber", value));
+            }
+            if let Some(value) = &page_size {
+                request = request
+                    .query(&progenitor_client::QueryParam::new("pageSize", value));
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "list_chat_details",
             };
@@ -1550,14 +1517,6 @@ pub mod builder {
             let url = format!(
                 "{}/api/v1/chats/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1566,7 +1525,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_chat",
@@ -1633,14 +1591,6 @@ pub mod builder {
             let url = format!(
                 "{}/api/v1/chats/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1649,7 +1599,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_chat",
@@ -1731,14 +1680,6 @@ pub mod builder {
             let url = format!(
                 "{}/api/v1/chats/{}", client.baseurl, encode_path(& id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1748,7 +1689,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_chat",
@@ -1833,30 +1773,21 @@ pub mod builder {
                 "{}/api/v1/chats/{}/details", client.baseurl, encode_path(& id
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "responderVersionId",
-                        &responder_version_id,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
+                );
+            if let Some(value) = &responder_version_id {
+                request = request
+                    .query(
+                        &progenitor_client::QueryParam::new("responderVersionId", value),
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = request.build()?;
             let info = OperationInfo {
                 operation_id: "get_chat_details",
             };

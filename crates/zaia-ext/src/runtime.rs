@@ -26,6 +26,10 @@ pub(crate) struct Runtime {
     pub sleeper: Arc<dyn Sleep>,
     /// One attempt, end to end (headers and body).
     pub attempt_timeout: Duration,
+    /// The timeout the reqwest client applies to a request that sets none (`None`: a caller's
+    /// client, whose default is not known). A request sets its own only when it differs: that
+    /// costs an allocation per request, in the request's extensions.
+    pub client_timeout: Option<Duration>,
     /// A whole call: every attempt and every wait (overridable per call).
     pub operation_timeout: Duration,
     pub max_response_size: u64,
@@ -87,9 +91,12 @@ impl Runtime {
         let mut acquired = 0;
         loop {
             let remaining = deadline.saturating_sub(spent);
-            *request.timeout_mut() = Some(self.attempt_timeout.min(remaining));
+            let timeout = self.attempt_timeout.min(remaining);
+            if self.client_timeout != Some(timeout) || request.timeout().is_some() {
+                *request.timeout_mut() = Some(timeout);
+            }
             // a copy for the next attempt; bodies here are always bytes, so this succeeds
-            let next = if may_retry && retry < self.retry.max_retries { request.try_clone() } else { None };
+            let next = if may_retry && retry < self.retry.max_retries { copy_for_retry(&request) } else { None };
             span.record("attempt", retry + 1);
             let started = Instant::now();
             let outcome = match http.execute(request).await {
@@ -140,9 +147,11 @@ impl Runtime {
                         _ => None,
                     };
                     let mut request_id = None;
+                    // looked up only for a subscriber that records it (every call passes here)
+                    let recorded = !span.is_disabled() || tracing::enabled!(tracing::Level::INFO);
                     if let Some((status, headers)) = answered {
                         span.record("status", status.as_u16());
-                        request_id = crate::error::request_id_str(headers);
+                        request_id = if recorded { crate::error::request_id_str(headers) } else { None };
                         if let Some(id) = request_id {
                             span.record("request_id", id);
                         }
@@ -194,6 +203,24 @@ impl Runtime {
             _ => None,
         }
     }
+}
+
+/// A copy of `request` to send again; bodies here are always bytes, so there is one.
+///
+/// `reqwest::Request::try_clone` gives every copy an extension map (it sets the copy's timeout,
+/// even to none): an allocation and a hash table for each request that may be retried. A
+/// request with no body and no timeout of its own (the usual GET: its timeout is the client's)
+/// is copied field by field instead. The extensions are reqwest's own (private to it), and the
+/// timeout is all it keeps there for a request built by a `RequestBuilder`, as the generated
+/// code builds them.
+fn copy_for_retry(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() || request.timeout().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    Some(copy)
 }
 
 /// The response the generated code decodes: the bytes read, or a body that fails with what

@@ -342,13 +342,21 @@ impl ClientBuilder {
         let key = self.api_key.as_ref().ok_or(ConfigError::MissingApiKey)?.header_value()?;
         let base_url = check_base_url(&self.base_url)?;
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent(self.user_agent.clone()))?;
-        let http = match self.http {
-            Some(http) => http,
-            None => crate::tls::configure(
-                reqwest::Client::builder().connect_timeout(self.connect_timeout).redirect(crate::redirect::policy(KEY_HEADER)),
-            )?
-            .build()
-            .map_err(ConfigError::Http)?,
+        // the attempt timeout as the client's own default: an attempt with the whole of it (most
+        // of them) then sets nothing on its request (`Runtime::client_timeout`)
+        let (http, client_timeout) = match self.http {
+            Some(http) => (http, None),
+            None => (
+                crate::tls::configure(
+                    reqwest::Client::builder()
+                        .connect_timeout(self.connect_timeout)
+                        .timeout(self.timeout)
+                        .redirect(crate::redirect::policy(KEY_HEADER)),
+                )?
+                .build()
+                .map_err(ConfigError::Http)?,
+                Some(self.timeout),
+            ),
         };
         let runtime = Runtime {
             key,
@@ -357,6 +365,7 @@ impl ClientBuilder {
             budget: RetryBudget::new(self.retry_budget),
             sleeper: self.sleeper,
             attempt_timeout: self.timeout,
+            client_timeout,
             operation_timeout: self.operation_timeout,
             max_response_size: self.max_response_size,
         };

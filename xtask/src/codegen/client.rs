@@ -36,6 +36,12 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
         Err(e) => fail!("client: progenitor rejected the merged spec: {e}"),
     })?;
     let client = mark_deprecated_operations(client, spec)?;
+    let mut file: syn::File = match syn::parse2(client) {
+        Ok(f) => f,
+        Err(e) => fail!("client: generated code does not parse: {e}"),
+    };
+    super::request_building::rewrite(&mut file);
+    let client = quote! { #file };
 
     let key = match config.client_inner_type {
         Some(_) => Some(api_key_header(spec)?),

@@ -22,6 +22,7 @@
 //! assert_eq!(invalid.to_string(), "content: must be at most 4000 characters, got 4001");
 //! ```
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -138,8 +139,17 @@ fn check_limits(limits: &Limits, body: &Value) -> Result<(), Invalid> {
 }
 
 fn check_query(url: &reqwest::Url, fields: &'static [Field]) -> Result<(), Invalid> {
-    let mut counts = vec![0u64; fields.len()];
-    for (name, value) in url.query_pairs() {
+    // counted on the stack: an operation has a handful of query parameters (every request
+    // passes here, so no allocation for the common case)
+    let mut on_stack = [0u64; 16];
+    let mut on_heap = Vec::new();
+    let counts: &mut [u64] = if fields.len() <= on_stack.len() {
+        &mut on_stack[..fields.len()]
+    } else {
+        on_heap.resize(fields.len(), 0);
+        &mut on_heap
+    };
+    for (name, value) in query_pairs(url.query().unwrap_or("")) {
         if let Some((i, field)) = fields.iter().enumerate().find(|(_, f)| f.name == name) {
             counts[i] += 1;
             check_text(field, &value)?;
@@ -154,6 +164,20 @@ fn check_query(url: &reqwest::Url, fields: &'static [Field]) -> Result<(), Inval
         }
     }
     Ok(())
+}
+
+/// The query's name/value pairs, decoded as `application/x-www-form-urlencoded`; a pair with
+/// nothing to decode (no `%`, no `+`) is borrowed as it is, which is most of them.
+fn query_pairs(query: &str) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+    query.split('&').filter(|pair| !pair.is_empty()).map(|pair| {
+        if pair.contains(['%', '+']) {
+            let (name, value) = url::form_urlencoded::parse(pair.as_bytes()).next().unwrap_or_default();
+            (name, value)
+        } else {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (Cow::Borrowed(name), Cow::Borrowed(value))
+        }
+    })
 }
 
 fn check_headers(headers: &reqwest::header::HeaderMap, fields: &'static [Field]) -> Result<(), Invalid> {
@@ -392,6 +416,44 @@ fn range_start_before_end(body: &Value) -> Result<(), Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_pairs_decode_as_the_url_crate_does() {
+        for query in ["", "a=1", "a=1&b=two", "a", "a=&=b", "&&a=1&", "q=caf%C3%A9+au+lait", "k%20ey=v+1&x=%zz", "a=1=2"] {
+            let ours: Vec<(String, String)> = query_pairs(query).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            let theirs: Vec<(String, String)> =
+                url::form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            assert_eq!(ours, theirs, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn an_operation_with_more_query_fields_than_fit_on_the_stack_is_checked_too() {
+        let leak = |f: Vec<Field>| -> &'static [Field] { Box::leak(f.into_boxed_slice()) };
+        let names: Vec<&'static str> = (0..40).map(|i| &*Box::leak(format!("p{i}").into_boxed_str())).collect();
+        let field = |name: &'static str| Field {
+            name,
+            steps: &[],
+            required: name == "p39",
+            nullable: false,
+            min_length: None,
+            max_length: None,
+            minimum: Some(Bound { value: 1.0, exclusive: false }),
+            maximum: Some(Bound { value: 100.0, exclusive: false }),
+            min_items: None,
+            max_items: None,
+            pattern: None,
+            allowed: &[],
+            uri: false,
+        };
+        let fields = leak(names.iter().map(|&name| field(name)).collect());
+        let url: reqwest::Url = "https://x/y?p3=5&p39=7".parse().unwrap();
+        assert_eq!(check_query(&url, fields), Ok(()));
+        let url: reqwest::Url = "https://x/y?p3=5".parse().unwrap();
+        assert_eq!(check_query(&url, fields).unwrap_err().field, "p39");
+        let url: reqwest::Url = "https://x/y?p39=7&p20=500".parse().unwrap();
+        assert_eq!(check_query(&url, fields).unwrap_err().to_string(), "p20: must be 1..=100, got 500");
+    }
 
     #[test]
     fn the_tunnel_keeps_the_field_and_tells_other_messages_apart() {

@@ -349,3 +349,25 @@ async fn callback_urls_are_checked_as_sent() {
     }
     assert_eq!(server.connections(), 0);
 }
+
+/// The attempt timeout is the SDK's, whichever reqwest client sends: a caller's own client has
+/// no timeout the SDK knows of, so every attempt carries its own (with the SDK's client, an
+/// attempt given the whole timeout leaves it to the client's default).
+#[tokio::test]
+async fn the_attempt_timeout_holds_with_the_callers_own_reqwest_client() {
+    for own in [false, true] {
+        let server = raw_server(|_, _| Reply::Hang).await;
+        let sleeper = Recorder::default();
+        let mut builder = raw_client(&server, &sleeper)
+            .timeout(Duration::from_millis(150))
+            .operation_timeout(Duration::from_millis(1_000))
+            .retry_policy(RetryPolicy::default().max_retries(2).delays(Duration::from_millis(1), Duration::from_millis(1)));
+        if own {
+            builder = builder.http_client(reqwest::Client::builder().build().unwrap());
+        }
+        let err = builder.build().unwrap().list_chats().await.unwrap_err();
+        assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+        // each attempt timed out on its own: all three were made before the call's deadline
+        assert_eq!(server.connections(), 3, "own client: {own}");
+    }
+}

@@ -194,3 +194,37 @@ fn from_env_reads_the_documented_variables() {
     .unwrap_err();
     assert!(insecure.to_string().contains("plain http is allowed only for loopback hosts"), "{insecure}");
 }
+
+/// What a list call puts on the wire: only the parameters that were set, in the spec's order,
+/// and only the headers the SDK means to send (no `api-version`: progenitor adds one the vendor
+/// does not document; the generator takes it out).
+#[tokio::test]
+async fn a_list_call_sends_the_set_parameters_in_spec_order_and_no_undocumented_header() {
+    use zaia_ext::models::ChannelType;
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(method("GET"))
+        .and(path("/api/v1/chats"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    client.list_chats().page_size(50).await.unwrap();
+    let owner = uuid::Uuid::from_u128(7);
+    client.list_chats().page_size(50).owner_ids(vec![owner]).channel_types(vec![ChannelType::Whatsapp, ChannelType::Api]).await.unwrap();
+    client.list_chats().await.unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    let queries: Vec<Option<&str>> = requests.iter().map(|r| r.url.query()).collect();
+    assert_eq!(
+        queries,
+        [Some("pageSize=50"), Some(&*format!("channelTypes=whatsapp&channelTypes=api&ownerIds={owner}&pageSize=50")), None]
+    );
+    for request in &requests {
+        let mut names: Vec<&str> = request.headers.keys().map(|name| name.as_str()).collect();
+        names.sort();
+        assert!(!names.contains(&"api-version"), "{names:?}");
+        for sent in ["accept", "authorization", "user-agent"] {
+            assert!(names.contains(&sent), "{sent} missing from {names:?}");
+        }
+    }
+}
