@@ -1,10 +1,13 @@
 //! Response bodies, read inside the retry loop with a size limit.
 //!
 //! The generated client reads bodies after the executor returns, too late to retry a body cut
-//! mid-way or to refuse one that never ends. So the runtime reads each body here, bounded, and
-//! hands the generated code a response over the bytes already read. A body that could not be
-//! read (too large, cut) is handed on as a body whose first read fails with a [`BodyFailure`];
-//! [`crate::Error`] finds it in the error chain and says what happened.
+//! mid-way or to refuse one that never ends. So the runtime reads each body of a request it
+//! may retry here, bounded. A whole body goes on with its response as a
+//! [`zaia_client::ReadAhead`] extension: the generated code decodes it from there, and gives
+//! the response its body back wherever it hands one to a caller. A body that could not be read
+//! (too large, cut), or an error body that is not the API's, goes on in a rebuilt response
+//! whose body fails with a [`BodyFailure`]; [`crate::Error`] finds it in the error chain and
+//! says what happened.
 
 use std::fmt;
 use std::pin::Pin;
@@ -35,7 +38,7 @@ pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 32 * 1024 * 1024;
 /// ```
 pub const ERROR_BODY_LIMIT: usize = 16 * 1024;
 
-/// A response's status line and headers.
+/// A response's status line and headers, for a response rebuilt around a failing body.
 pub(crate) struct Head {
     pub status: StatusCode,
     pub version: Version,
@@ -43,30 +46,37 @@ pub(crate) struct Head {
     pub url: reqwest::Url,
 }
 
-/// What reading one response gave.
+impl Head {
+    /// `response`'s head, its headers moved out.
+    pub(crate) fn take(response: &mut reqwest::Response) -> Head {
+        Head {
+            status: response.status(),
+            version: response.version(),
+            headers: std::mem::take(response.headers_mut()),
+            url: response.url().clone(),
+        }
+    }
+}
+
+/// What reading one response's body gave.
 pub(crate) enum Read {
     /// The whole body (for an error status: at most [`ERROR_BODY_LIMIT`] bytes of it).
-    Complete(Head, Bytes),
+    Complete(Bytes),
     /// The body is larger than the limit; reading stopped there.
-    TooLarge(Head, u64),
+    TooLarge(u64),
     /// The connection failed while the body was being read.
-    Cut(Head, reqwest::Error),
+    Cut(reqwest::Error),
 }
 
 /// Reads `response`'s body: whole, up to `limit` bytes, for a success; the first
 /// [`ERROR_BODY_LIMIT`] bytes otherwise. Memory stays within the limit whatever the server
 /// sends: a declared length over the limit is refused before reading, and reading stops at it.
-pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
-    let head = Head {
-        status: response.status(),
-        version: response.version(),
-        headers: std::mem::take(response.headers_mut()),
-        url: response.url().clone(),
-    };
-    let success = head.status.is_success();
+/// The response keeps its status and headers.
+pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> Read {
+    let success = response.status().is_success();
     let keep = if success { limit } else { ERROR_BODY_LIMIT as u64 };
     if success && response.content_length().is_some_and(|n| n > limit) {
-        return Read::TooLarge(head, limit);
+        return Read::TooLarge(limit);
     }
     // one chunk (the usual case for a small body) is kept as it came, without a copy
     let mut first: Option<Bytes> = None;
@@ -77,7 +87,7 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
             Ok(Some(mut chunk)) => {
                 if total + chunk.len() as u64 > keep {
                     if success {
-                        return Read::TooLarge(head, limit);
+                        return Read::TooLarge(limit);
                     }
                     chunk.truncate((keep - total) as usize);
                 }
@@ -97,11 +107,10 @@ pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Read {
                 }
             }
             Ok(None) => break,
-            Err(e) => return Read::Cut(head, e),
+            Err(e) => return Read::Cut(e),
         }
     }
-    let body = if more.is_empty() { first.unwrap_or_default() } else { more.into() };
-    Read::Complete(head, body)
+    Read::Complete(if more.is_empty() { first.unwrap_or_default() } else { more.into() })
 }
 
 /// A response for the generated code to decode: `head` with `body`.

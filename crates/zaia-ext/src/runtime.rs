@@ -69,7 +69,8 @@ impl Executor for Runtime {
 enum Outcome {
     /// A success handed on unread (see where it is made).
     Untouched(reqwest::Response),
-    Read(Read),
+    /// A response whose body was read here (or reading it failed).
+    Read(reqwest::Response, Read),
     Failed(reqwest::Error),
 }
 
@@ -111,7 +112,10 @@ impl Runtime {
                 {
                     Outcome::Untouched(response)
                 }
-                Ok(response) => Outcome::Read(body::read(response, self.max_response_size).await),
+                Ok(mut response) => {
+                    let read = body::read(&mut response, self.max_response_size).await;
+                    Outcome::Read(response, read)
+                }
                 Err(e) => Outcome::Failed(e),
             };
             spent += started.elapsed();
@@ -142,8 +146,9 @@ impl Runtime {
                 _ => {
                     span.record("elapsed_ms", spent.as_millis() as u64);
                     let answered = match &outcome {
-                        Outcome::Read(Read::Complete(head, _)) => Some((head.status, &head.headers)),
-                        Outcome::Untouched(response) => Some((response.status(), response.headers())),
+                        Outcome::Read(response, Read::Complete(_)) | Outcome::Untouched(response) => {
+                            Some((response.status(), response.headers()))
+                        }
                         _ => None,
                     };
                     let mut request_id = None;
@@ -163,8 +168,8 @@ impl Runtime {
                     // OpenTelemetry's HTTP client names where one exists
                     let failure = match &outcome {
                         Outcome::Failed(e) => Some(if e.is_timeout() { "timeout" } else { "transport" }),
-                        Outcome::Read(Read::Complete(..)) | Outcome::Untouched(_) => None,
-                        Outcome::Read(_) => Some("body"),
+                        Outcome::Read(_, Read::Complete(_)) | Outcome::Untouched(_) => None,
+                        Outcome::Read(..) => Some("body"),
                     };
                     tracing::info!(
                         http.request.method = %method,
@@ -188,11 +193,11 @@ impl Runtime {
     /// not retry.
     fn wait_before_retry(&self, outcome: &Outcome, retry: u32) -> Option<(Duration, u32)> {
         match outcome {
-            Outcome::Read(Read::Complete(head, _)) if is_retryable_status(head.status) => {
-                tracing::debug!(status = head.status.as_u16(), "retryable status");
-                self.retry.delay_for(retry, retry_after(&head.headers)).map(|wait| (wait, RETRY_COST))
+            Outcome::Read(response, Read::Complete(_)) if is_retryable_status(response.status()) => {
+                tracing::debug!(status = response.status().as_u16(), "retryable status");
+                self.retry.delay_for(retry, retry_after(response.headers())).map(|wait| (wait, RETRY_COST))
             }
-            Outcome::Read(Read::Cut(_, e)) => {
+            Outcome::Read(_, Read::Cut(e)) => {
                 tracing::debug!(error = %e, "body cut");
                 Some((self.retry.delay(retry), 0))
             }
@@ -223,16 +228,19 @@ fn copy_for_retry(request: &reqwest::Request) -> Option<reqwest::Request> {
     Some(copy)
 }
 
-/// The response the generated code decodes: the bytes read, or a body that fails with what
-/// went wrong (see [`crate::body`]).
+/// The response the generated code decodes: as it came, with the bytes read here as its
+/// [`zaia_client::ReadAhead`] (no response rebuilt around them on the way of every call), or
+/// rebuilt around a body that fails with what went wrong (see [`crate::body`]).
 fn finish(outcome: Outcome) -> reqwest::Result<reqwest::Response> {
     match outcome {
         Outcome::Untouched(response) => Ok(response),
         Outcome::Failed(e) => Err(e),
-        Outcome::Read(Read::Complete(head, bytes)) => {
-            if head.status.is_success() || serde_json::from_slice::<KnownException>(&bytes).is_ok() {
-                return Ok(body::response(head, bytes.into()));
+        Outcome::Read(mut response, Read::Complete(bytes)) => {
+            if response.status().is_success() || serde_json::from_slice::<KnownException>(&bytes).is_ok() {
+                response.extensions_mut().insert(zaia_client::ReadAhead(bytes));
+                return Ok(response);
             }
+            let head = body::Head::take(&mut response);
             let failure = BodyFailure::NotAnApiError {
                 status: head.status,
                 headers: head.headers.clone(),
@@ -240,11 +248,13 @@ fn finish(outcome: Outcome) -> reqwest::Result<reqwest::Response> {
             };
             Ok(body::response(head, body::failing(failure)))
         }
-        Outcome::Read(Read::TooLarge(head, limit)) => {
+        Outcome::Read(mut response, Read::TooLarge(limit)) => {
+            let head = body::Head::take(&mut response);
             let failure = BodyFailure::TooLarge { status: head.status, limit };
             Ok(body::response(head, body::failing(failure)))
         }
-        Outcome::Read(Read::Cut(head, error)) => {
+        Outcome::Read(mut response, Read::Cut(error)) => {
+            let head = body::Head::take(&mut response);
             let failure = BodyFailure::Cut { status: head.status, error };
             Ok(body::response(head, body::failing(failure)))
         }

@@ -41,6 +41,7 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
         Err(e) => fail!("client: generated code does not parse: {e}"),
     };
     super::request_building::rewrite(&mut file);
+    super::response_decoding::rewrite(&mut file);
     let client = quote! { #file };
 
     let key = match config.client_inner_type {

@@ -13,6 +13,7 @@ pub mod open_enum;
 pub mod pagination;
 pub mod patch_fields;
 pub mod request_building;
+pub mod response_decoding;
 #[cfg(test)]
 pub mod surface;
 pub mod syn_helpers;

@@ -371,3 +371,42 @@ async fn the_attempt_timeout_holds_with_the_callers_own_reqwest_client() {
         assert_eq!(server.connections(), 3, "own client: {own}");
     }
 }
+
+/// A retryable request's body is read inside the retry loop and handed to the generated code as
+/// the response's `ReadAhead`; wherever the generated code hands a response to the caller (a
+/// status it does not document), the body is back in place, byte for byte, with the head.
+#[tokio::test]
+async fn a_body_read_ahead_reaches_the_caller_whole_on_every_path() {
+    let api_error = serde_json::to_string(&known_exception("ConflictException")).unwrap();
+    for (status, body) in [("202 Accepted", r#"{"queued":true}"#.to_string()), ("409 Conflict", api_error)] {
+        for retrying in [true, false] {
+            let sent = body.clone();
+            let server =
+                raw_server(move |_, _| Reply::http(status, &[("x-request-id", "req-9"), ("content-type", "application/json")], &sent))
+                    .await;
+            let sleeper = Recorder::default();
+            let policy = if retrying { RetryPolicy::default() } else { RetryPolicy::none() };
+            let client = raw_client(&server, &sleeper).retry_policy(policy).build().unwrap();
+            let id = Uuid::from_u128(1);
+
+            // the low-level client hands the unexpected response over: its body is whole
+            let Err(progenitor_client::Error::UnexpectedResponse(response)) = client.generated().get_chat().id(id).send().await else {
+                panic!("{status}: not an unexpected response")
+            };
+            assert_eq!(response.status().as_str(), &status[..3]);
+            assert_eq!(response.headers()["x-request-id"], "req-9");
+            assert_eq!(response.url().path(), format!("/api/v1/chats/{id}"));
+            assert_eq!(response.text().await.unwrap(), body, "{status}, retrying: {retrying}");
+
+            // and the SDK's error says what the body said
+            let err = client.get_chat(id).await.unwrap_err();
+            assert_eq!(err.status().unwrap().as_str(), &status[..3]);
+            assert_eq!(err.request_id(), Some("req-9"));
+            match &err {
+                Error::Http { body: kept, .. } => assert_eq!(kept, &body),
+                Error::Api { exception, .. } => assert_eq!(exception.name, "ConflictException"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+}

@@ -225,36 +225,12 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                _ => Err(Error::UnexpectedResponse(response)),
+                200u16 => super::decode_json(response).await,
+                400u16 => Err(Error::ErrorResponse(super::decode_json(response).await?)),
+                403u16 => Err(Error::ErrorResponse(super::decode_json(response).await?)),
+                404u16 => Err(Error::ErrorResponse(super::decode_json(response).await?)),
+                500u16 => Err(Error::ErrorResponse(super::decode_json(response).await?)),
+                _ => Err(Error::UnexpectedResponse(super::restore_body(response))),
             }
         }
     }
@@ -262,4 +238,65 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+/// A response body an executor read before handing the response on (the response's
+/// own body is then spent): the generated code takes it from the response's
+/// extensions.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub struct ReadAhead(pub ::bytes::Bytes);
+/// `ResponseValue::from_response` without copying the headers (the response is
+/// consumed: they are moved), without a buffer list for a body that comes in one
+/// chunk, and with a body read ahead taken as it is.
+async fn decode_json<T: ::serde::de::DeserializeOwned, E>(
+    mut response: ::reqwest::Response,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let read_ahead = response.extensions_mut().remove::<ReadAhead>();
+    let headers = ::std::mem::take(response.headers_mut());
+    let full = match read_ahead {
+        Some(ReadAhead(bytes)) => bytes,
+        None => {
+            let mut first = None;
+            let mut more: Vec<u8> = Vec::new();
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(Error::ResponseBodyError)?
+            {
+                match &first {
+                    None => first = Some(chunk),
+                    Some(kept) => {
+                        if more.is_empty() {
+                            more.extend_from_slice(kept);
+                        }
+                        more.extend_from_slice(&chunk);
+                    }
+                }
+            }
+            if more.is_empty() { first.unwrap_or_default() } else { more.into() }
+        }
+    };
+    match ::serde_json::from_slice(&full) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(e) => Err(Error::InvalidResponsePayload(full, e)),
+    }
+}
+/// The response with its body: a body read ahead is put back.
+fn restore_body(mut response: ::reqwest::Response) -> ::reqwest::Response {
+    use ::reqwest::ResponseBuilderExt as _;
+    let Some(ReadAhead(bytes)) = response.extensions_mut().remove::<ReadAhead>() else {
+        return response;
+    };
+    let mut builder = ::http::Response::builder()
+        .status(response.status())
+        .version(response.version())
+        .url(response.url().clone());
+    if let Some(headers) = builder.headers_mut() {
+        *headers = ::std::mem::take(response.headers_mut());
+    }
+    match builder.body(::reqwest::Body::from(bytes)) {
+        Ok(restored) => restored.into(),
+        Err(_) => response,
+    }
 }
