@@ -124,9 +124,9 @@ fn drop_api_version(stmts: &mut Vec<syn::Stmt>) {
     stmts.retain(|stmt| !is_declaration(stmt));
     for stmt in stmts.iter_mut() {
         if let Some(chain) = request_chain(stmt) {
-            let mut calls = unchain(chain);
+            let Chain { root, mut calls } = unchain(chain);
             calls.retain(|call| !(call.method == "headers" && call.args.to_token_stream().to_string() == "header_map"));
-            *chain = rechain(calls);
+            *chain = on(root, calls);
         }
     }
 }
@@ -163,16 +163,6 @@ fn unchain(expr: &syn::Expr) -> Chain {
     }
     calls.reverse();
     Chain { root: current, calls }
-}
-
-impl Chain {
-    fn retain(&mut self, keep: impl FnMut(&syn::ExprMethodCall) -> bool) {
-        self.calls.retain(keep);
-    }
-}
-
-fn rechain(chain: Chain) -> syn::Expr {
-    on(chain.root, chain.calls)
 }
 
 /// `calls` applied to `receiver`, in order.
