@@ -21,9 +21,9 @@
 //!
 //! Built from the vendor spec version named in this crate's version (`+spec.1.0.0`).
 //!
-//! TLS is rustls on the `ring` provider, which rustls wants installed once per process before a
-//! client is built (`zaia-ext` does it; on its own, call
-//! `rustls::crypto::ring::default_provider().install_default()`).
+//! This crate turns on none of reqwest's TLS features: `zaia-ext` configures TLS (rustls on
+//! *ring* by default). On its own, https needs a TLS feature of reqwest in the program (reqwest's
+//! defaults have one), or a `reqwest::Client` with TLS handed to `Client::new_with_client`.
 
 #![warn(missing_docs)]
 
