@@ -298,6 +298,26 @@ mod tests {
         assert!(out.contains("header_map.append(\"x-trace\"") && out.contains(".headers(header_map)"), "{out}");
     }
 
+    /// progenitor's other shapes: a body whose method can fail (`form_urlencoded(&body)?`) before
+    /// the queries, and headers after `header_map` (its websocket upgrade).
+    #[test]
+    fn a_fallible_body_before_the_queries_and_headers_after_them_stay_in_order() {
+        let source = LIST
+            .replace("client.client.get(url)", "client.client.post(url)")
+            .replace(
+                ".query(&progenitor_client::QueryParam::new(\"kinds\", &kinds))",
+                ".form_urlencoded(&body)?\n.query(&progenitor_client::QueryParam::new(\"kinds\", &kinds))",
+            )
+            .replace(".headers(header_map)", ".headers(header_map).header(::reqwest::header::CONNECTION, \"Upgrade\")");
+        let out = rewritten(&source);
+        let body = out.find(".form_urlencoded(&body)?;").expect(&out);
+        let kinds = out.find("ifletSome(value)=&kinds").expect(&out);
+        let owner = out.find("QueryParam::new(\"owner\",&owner)").expect(&out);
+        let upgrade = out.find("letmutrequest=request.header(::reqwest::header::CONNECTION,\"Upgrade\").build()?;").expect(&out);
+        assert!(body < kinds && kinds < owner && owner < upgrade, "{out}");
+        assert!(!out.contains("header_map"), "{out}");
+    }
+
     #[test]
     fn an_operation_without_optional_query_parameters_keeps_its_chain() {
         let source = LIST
