@@ -14,6 +14,7 @@ mod bench;
 mod codegen;
 mod compat;
 mod config;
+mod corpus;
 mod diff;
 mod document;
 mod error;
@@ -67,6 +68,16 @@ enum Command {
         #[arg(long)]
         fixture: Option<String>,
     },
+    /// Republish each real vendor API in tests/corpus as Zaia fragments, generate it beside
+    /// Zaia's own in a scratch workspace (target/corpus/<api>), and compile it.
+    Corpus {
+        /// Only this API (its folder under tests/corpus).
+        #[arg(long)]
+        api: Option<String>,
+        /// Generate only; do not compile the scratch workspace.
+        #[arg(long)]
+        no_compile: bool,
+    },
     /// Time the generator on the fragments and on a 120-operation synthetic spec.
     Bench {
         /// Runs per figure (the median is reported).
@@ -85,6 +96,7 @@ fn main() -> ExitCode {
         Command::Diff { against } => spec_diff(&root, &against),
         Command::Release => record_release(&root),
         Command::Semver { fixture } => compat::semver::run(&root, fixture.as_deref()),
+        Command::Corpus { api, no_compile } => corpus::run(&root, &corpus::Options { api, compile: !no_compile }),
         Command::Bench { iterations } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
     };
     match result {

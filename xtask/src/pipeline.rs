@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::codegen;
 use crate::config::Config;
 use crate::error::Result;
-use crate::stages::{hoist, load, merge, normalise, validate};
+use crate::stages::{generator_forms, hoist, load, merge, normalise, validate};
 
 /// One file the run produces, relative to the workspace root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,9 +37,11 @@ pub fn specs(fragments: &[load::Fragment], config: &Config) -> Result<Specs> {
     let merged = merge::merge(fragments)?;
     validate::check_refs(&merged)?;
     validate::check_parameter_styles(&merged)?;
+    let (merged, mut notes) = generator_forms::rewrite(merged);
     let doc = normalise::normalise(merged, config)?;
     let per_operation = doc.clone();
-    let (doc, notes) = hoist::hoist_with_notes(doc, config)?;
+    let (doc, hoist_notes) = hoist::hoist_with_notes(doc, config)?;
+    notes.extend(hoist_notes);
     let doc = normalise::relax_guessed_fields(doc, config)?;
     validate::check_refs(&doc)?;
     Ok(Specs { merged: doc, per_operation, notes })

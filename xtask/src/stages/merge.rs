@@ -29,14 +29,8 @@ pub fn merge(fragments: &[Fragment]) -> Result<Value> {
     for fragment in fragments {
         let doc = &fragment.doc;
         let name = fragment.name.as_str();
-        if doc["openapi"] != merged["openapi"] {
-            fail!(
-                "{name}: /openapi is {} but {} says {}; all fragments must use one OpenAPI version",
-                doc["openapi"],
-                first.name,
-                merged["openapi"]
-            );
-        }
+        // 3.0.x and 3.1.x fragments mix: `load` has rewritten each to the 3.0 forms, and
+        // `normalise` labels the merged document once
         if let Some(info) = doc.get("info")
             && info != &merged["info"]
         {
@@ -162,6 +156,15 @@ mod tests {
         let b = fragment("openapi/b.json", doc(json!({"/things": {"get": op("something else")}})));
         let err = merge(&[a, b]).unwrap_err();
         assert_eq!(err.0, "openapi/b.json: /paths/~1things/get: `GET /things` is also defined, with other content, in openapi/a.json");
+    }
+
+    #[test]
+    fn fragments_labelled_3_0_and_3_1_merge() {
+        let a = fragment("a.json", doc(json!({"/a": {"get": op("a")}})));
+        let mut b = doc(json!({"/b": {"get": op("b")}}));
+        b["openapi"] = json!("3.0.1");
+        let merged = merge(&[a, fragment("b.json", b)]).unwrap();
+        assert_eq!(merged["paths"].as_object().unwrap().len(), 2);
     }
 
     #[test]

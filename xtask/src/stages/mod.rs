@@ -2,11 +2,12 @@
 //! document (`serde_json::Value`, key order preserved) so it can be tested on a small inline
 //! fixture.
 //!
-//! load (with openapi31) → merge → validate → normalise → hoist → (codegen)
+//! load (with openapi31) → merge → validate → generator_forms → normalise → hoist → (codegen)
 //!
 //! The document they pass along is modelled in `crate::document`; no stage knows releases,
 //! commands or the workspace.
 
+pub mod generator_forms;
 pub mod hoist;
 pub mod load;
 pub mod merge;

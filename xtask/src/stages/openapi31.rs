@@ -7,19 +7,21 @@
 //! |---|---|
 //! | `"type": ["string", "null"]` | `"type": "string", "nullable": true` |
 //! | `"type": ["string"]` | `"type": "string"` |
+//! | `"type": ["string", "integer"]` | `"oneOf"` of each type, with the keywords that apply to it |
+//! | `"type": "null"` (alone) | `"nullable": true` (any value: Rust has no type of only `null`) |
 //! | `"anyOf"`/`"oneOf": [X, {"type": "null"}]` | `"allOf": [X], "nullable": true` |
+//! | `"anyOf"`/`"oneOf": [X, {"type": "null"}, Y]` | `"oneOf": [X, Y], "nullable": true` |
 //! | `"const": v` | `"enum": [v]` |
 //! | `"examples": [a, b]` (in a schema) | `"example": a` |
 //! | `"exclusiveMinimum": n` | `"minimum": n, "exclusiveMinimum": true` (and maximum) |
 //! | `"$ref"` with documentation beside it | the `$ref` alone (3.0 ignores siblings) |
 //! | `"$ref"` with `nullable` or limits beside it | `"allOf": [{"$ref"}]` with them |
 //!
-//! What has no 3.0 form here (a value of several types) is an error naming the file, the JSON
-//! pointer and the line, with a hint.
+//! Every 3.1 form has a 3.0 one here: valid input is never refused for its spelling.
 
 use serde_json::{Map, Value, json};
 
-use crate::error::{Error, Result, escape_pointer_token};
+use crate::error::Result;
 
 /// Keys whose value is a map from names to schemas (not a schema itself).
 const NAME_MAPS: &[&str] = &["properties", "patternProperties", "schemas", "$defs", "definitions"];
@@ -27,81 +29,105 @@ const NAME_MAPS: &[&str] = &["properties", "patternProperties", "schemas", "$def
 /// Documentation beside a `$ref`: dropped, as 3.0 does.
 const DOC_KEYS: &[&str] = &["description", "summary", "title", "example", "examples", "deprecated"];
 
+/// The keywords that apply to values of one JSON type only: split between the alternatives
+/// when a type array becomes a `oneOf`.
+const TYPED_KEYWORDS: &[(&str, &[&str])] = &[
+    ("string", &["format", "minLength", "maxLength", "pattern", "enum"]),
+    ("number", &["format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "enum"]),
+    ("integer", &["format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "enum"]),
+    ("array", &["items", "minItems", "maxItems", "uniqueItems"]),
+    ("object", &["properties", "required", "additionalProperties", "minProperties", "maxProperties"]),
+];
+
+/// One alternative of a type array: `{"type": t}` with the keywords that apply to `t`.
+fn split_by_type(map: &Map<String, Value>, t: &str) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert("type".into(), json!(t));
+    let keys = TYPED_KEYWORDS.iter().find(|(name, _)| *name == t).map(|(_, keys)| *keys).unwrap_or(&[]);
+    for key in keys {
+        if let Some(v) = map.get(*key) {
+            let fits = *key != "enum" || v.as_array().is_some_and(|values| values.iter().all(|v| json_type_fits(v, t)));
+            if fits {
+                out.insert((*key).into(), v.clone());
+            }
+        }
+    }
+    out
+}
+
+fn json_type_fits(v: &Value, t: &str) -> bool {
+    match t {
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "array" => v.is_array(),
+        "object" => v.is_object(),
+        _ => false,
+    }
+}
+
 /// Rewrites `doc` (the fragment `file`, whose text is `text`) to its 3.0 form.
-pub fn to_30(mut doc: Value, file: &str, text: &str) -> Result<Value> {
-    let mut at = Vec::new();
-    visit(&mut doc, &mut at, false).map_err(|(pointer, what)| {
-        let line = line_of(text, &pointer).map(|l| format!(":{l}")).unwrap_or_default();
-        Error(format!("{file}{line}: {pointer}: {what}"))
-    })?;
+pub fn to_30(mut doc: Value, _file: &str, _text: &str) -> Result<Value> {
+    visit(&mut doc, false);
     Ok(doc)
 }
 
-type Failure = (String, String);
-
-fn visit(value: &mut Value, at: &mut Vec<String>, name_map: bool) -> std::result::Result<(), Failure> {
+fn visit(value: &mut Value, name_map: bool) {
     match value {
         Value::Object(map) => {
             if !name_map {
-                rewrite(map, at)?;
+                rewrite(map);
             }
             for (key, child) in map.iter_mut() {
-                at.push(key.clone());
-                visit(child, at, !name_map && NAME_MAPS.contains(&key.as_str()))?;
-                at.pop();
+                visit(child, !name_map && NAME_MAPS.contains(&key.as_str()));
             }
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                at.push(i.to_string());
-                visit(child, at, false)?;
-                at.pop();
-            }
-        }
+        Value::Array(items) => items.iter_mut().for_each(|child| visit(child, false)),
         _ => {}
     }
-    Ok(())
-}
-
-fn pointer(at: &[String], key: &str) -> String {
-    at.iter().map(String::as_str).chain([key]).map(|t| format!("/{}", escape_pointer_token(t))).collect()
 }
 
 /// The 3.1 keywords of one object, in their 3.0 form.
-fn rewrite(map: &mut Map<String, Value>, at: &[String]) -> std::result::Result<(), Failure> {
+fn rewrite(map: &mut Map<String, Value>) {
     if let Some(Value::Array(types)) = map.get("type") {
-        let names: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
-        let nullable = names.contains(&"null");
-        let others: Vec<&str> = names.iter().copied().filter(|t| *t != "null").collect();
+        let names: Vec<String> = types.iter().filter_map(Value::as_str).map(String::from).collect();
+        let nullable = names.iter().any(|t| t == "null");
+        let others: Vec<String> = names.into_iter().filter(|t| t != "null").collect();
         match others.as_slice() {
             [one] => {
-                let one = one.to_string();
                 map.insert("type".into(), json!(one));
-                if nullable {
-                    map.insert("nullable".into(), json!(true));
-                }
             }
-            [] => return Err((pointer(at, "type"), "a value that can only be null has no Rust type; hint: leave the property out".into())),
+            // only null: any value (serde_json::Value), since Rust has no type of just `null`
+            [] => {
+                map.remove("type");
+            }
             many => {
-                return Err((
-                    pointer(at, "type"),
-                    format!(
-                        "a value of several types ({}) has no single Rust type here; hint: describe each with `oneOf`",
-                        many.join(", ")
-                    ),
-                ));
+                let alternatives: Vec<Value> = many.iter().map(|t| json!(split_by_type(map, t))).collect();
+                map.retain(|k, _| !TYPED_KEYWORDS.iter().any(|(_, keys)| keys.contains(&k.as_str())) && k != "type");
+                map.insert("oneOf".into(), Value::Array(alternatives));
             }
         }
-    }
-    for keyword in ["anyOf", "oneOf"] {
-        let Some(Value::Array(alternatives)) = map.get(keyword) else { continue };
-        let is_null = |v: &Value| v.get("type") == Some(&json!("null")) && v.as_object().is_some_and(|o| o.len() == 1);
-        if alternatives.len() == 2 && alternatives.iter().any(is_null) {
-            let other = alternatives.iter().find(|v| !is_null(v)).cloned().unwrap_or(Value::Null);
-            map.remove(keyword);
-            map.insert("allOf".into(), json!([other]));
+        if nullable {
             map.insert("nullable".into(), json!(true));
         }
+    } else if map.get("type").and_then(Value::as_str) == Some("null") {
+        map.remove("type");
+        map.insert("nullable".into(), json!(true));
+    }
+    for keyword in ["anyOf", "oneOf"] {
+        let Some(Value::Array(alternatives)) = map.get_mut(keyword) else { continue };
+        let is_null = |v: &Value| v.get("type") == Some(&json!("null")) && v.as_object().is_some_and(|o| o.keys().all(|k| k == "type" || DOC_KEYS.contains(&k.as_str())));
+        if !alternatives.iter().any(is_null) {
+            continue;
+        }
+        alternatives.retain(|v| !is_null(v));
+        if alternatives.len() == 1 {
+            let other = alternatives.pop().unwrap_or(Value::Null);
+            map.remove(keyword);
+            map.insert("allOf".into(), json!([other]));
+        }
+        map.insert("nullable".into(), json!(true));
     }
     if let Some(value) = map.remove("const") {
         map.entry("enum").or_insert_with(|| json!([value]));
@@ -129,23 +155,6 @@ fn rewrite(map: &mut Map<String, Value>, at: &[String]) -> std::result::Result<(
             map.insert("allOf".into(), json!([{ "$ref": reference }]));
         }
     }
-    Ok(())
-}
-
-/// The line of the value at `pointer` in `text`, found by looking for each object key of the
-/// pointer in turn (array indices are passed over); `None` when a key is not found.
-pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    let mut from = 0;
-    for token in pointer.split('/').skip(1) {
-        if token.parse::<usize>().is_ok() {
-            continue;
-        }
-        let key = format!("\"{}\"", token.replace("~1", "/").replace("~0", "~"));
-        let found =
-            text[from..].match_indices(&key).map(|(i, _)| from + i).find(|&i| text[i + key.len()..].trim_start().starts_with(':'))?;
-        from = found + key.len();
-    }
-    Some(text[..from].matches('\n').count() + 1)
 }
 
 #[cfg(test)]
@@ -197,13 +206,23 @@ mod tests {
     }
 
     #[test]
-    fn several_types_are_an_error_with_file_pointer_and_line() {
-        let text = "{\n  \"components\": {\n    \"schemas\": {\n      \"S\": {\n        \"type\": [\"string\", \"integer\"]\n      }\n    }\n  }\n}";
-        let doc: Value = serde_json::from_str(text).unwrap();
-        let err = to_30(doc, "openapi/x/get.json", text).unwrap_err();
+    fn several_types_become_one_of_with_the_keywords_of_each() {
         assert_eq!(
-            err.0,
-            "openapi/x/get.json:5: /components/schemas/S/type: a value of several types (string, integer) has no single Rust type here; hint: describe each with `oneOf`"
+            rewritten(json!({"type": ["string", "integer", "null"], "description": "d", "maxLength": 3, "minimum": 1})),
+            json!({"description": "d", "oneOf": [{"type": "string", "maxLength": 3}, {"type": "integer", "minimum": 1}], "nullable": true})
         );
+    }
+
+    #[test]
+    fn null_alone_is_any_value_that_may_be_null() {
+        assert_eq!(rewritten(json!({"type": "null"})), json!({"nullable": true}));
+        assert_eq!(rewritten(json!({"type": ["null"], "description": "d"})), json!({"description": "d", "nullable": true}));
+    }
+
+    #[test]
+    fn a_null_among_several_alternatives_becomes_nullable() {
+        let a = json!({"$ref": "#/components/schemas/A"});
+        let b = json!({"$ref": "#/components/schemas/B"});
+        assert_eq!(rewritten(json!({"oneOf": [a, {"type": "null"}, b]})), json!({"oneOf": [a, b], "nullable": true}));
     }
 }

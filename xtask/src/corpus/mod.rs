@@ -1,0 +1,216 @@
+//! `cargo xtask corpus`: real vendor APIs (`tests/corpus/`), each operation republished as a
+//! Zaia fragment (`republish`), dropped beside Zaia's own fragments in a scratch copy of the
+//! workspace (`target/corpus/<api>/`), generated, and compiled.
+//!
+//! It answers "would the generator take this vendor's next resource written like that?" for
+//! APIs the fixtures were not written for. Per API it prints the operations, how many generated,
+//! whether the workspace compiled, and every `note:` of the run.
+//!
+//! When the whole API does not generate, each resource is tried alone (with Zaia's own
+//! fragments), so the report says which resources stop and on what. A panic inside the
+//! libraries is caught here, for the report only: the pipeline itself must never panic.
+
+pub mod republish;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::pipeline;
+use crate::stages::load;
+
+/// Where the corpus lives, relative to the workspace root.
+pub const CORPUS_DIR: &str = "tests/corpus";
+
+/// One API of the corpus: a folder of `tests/corpus` and the file in it to republish.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub name: String,
+    pub spec: PathBuf,
+}
+
+/// The newest spec of every API folder (files sort by date).
+pub fn apis(root: &Path) -> Vec<Api> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(root.join(CORPUS_DIR)) else { return out };
+    let mut dirs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        specs.sort();
+        if let Some(spec) = specs.pop() {
+            out.push(Api { name: dir.file_name().unwrap().to_string_lossy().into_owned(), spec });
+        }
+    }
+    out
+}
+
+/// What one API did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub operations: usize,
+    pub generated: usize,
+    pub compiled: Option<bool>,
+    pub notes: Vec<String>,
+    /// `resource: why` for what did not generate.
+    pub failures: Vec<String>,
+}
+
+pub struct Options {
+    pub api: Option<String>,
+    pub compile: bool,
+}
+
+pub fn run(root: &Path, options: &Options) -> Result<(), String> {
+    let apis: Vec<Api> = apis(root).into_iter().filter(|a| options.api.as_ref().is_none_or(|n| *n == a.name)).collect();
+    if apis.is_empty() {
+        return Err(format!("no API in {CORPUS_DIR}{}", options.api.as_ref().map(|a| format!(" named {a}")).unwrap_or_default()));
+    }
+    let mut rows = Vec::new();
+    let mut ok = true;
+    for api in &apis {
+        let outcome = run_api(root, api, options.compile)?;
+        for note in &outcome.notes {
+            println!("{}: note: {note}", api.name);
+        }
+        for failure in &outcome.failures {
+            println!("{}: FAILED: {failure}", api.name);
+        }
+        ok &= outcome.generated == outcome.operations && outcome.compiled != Some(false);
+        rows.push((api.name.clone(), outcome));
+    }
+    println!("\n| API | operations | generated | compiled | notes |\n|---|---|---|---|---|");
+    for (name, o) in &rows {
+        let compiled = match o.compiled {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "not tried",
+        };
+        println!("| {name} | {} | {} | {compiled} | {} |", o.operations, o.generated, o.notes.len());
+    }
+    if ok { Ok(()) } else { Err("corpus: not every operation generated and compiled".into()) }
+}
+
+fn run_api(root: &Path, api: &Api, compile: bool) -> Result<Outcome, String> {
+    let text = std::fs::read_to_string(&api.spec).map_err(|e| format!("{}: {e}", api.spec.display()))?;
+    let spec: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", api.spec.display()))?;
+    let republished = republish::republish(&spec);
+    let own = load::load_dir(root, Config::zaia().openapi_dir).map_err(|e| e.to_string())?;
+    let config = Config::zaia();
+    let as_fragments = |fragments: &[&republish::Fragment]| -> Result<Vec<load::Fragment>, String> {
+        let mut all = own.clone();
+        for f in fragments {
+            let name = format!("openapi/{}/{}", f.resource, f.file);
+            let text = serde_json::to_string_pretty(&f.doc).expect("JSON");
+            all.push(load::parse_fragment(&name, &text).map_err(|e| e.to_string())?);
+        }
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(all)
+    };
+    let mut outcome = Outcome { operations: republished.len(), ..Outcome::default() };
+    let everything: Vec<&republish::Fragment> = republished.iter().collect();
+    match generate(&as_fragments(&everything)?, &config) {
+        Ok(run) => {
+            outcome.generated = republished.len();
+            outcome.notes = run.notes.clone();
+            if compile {
+                outcome.compiled = Some(compile_scratch(root, api, &republished, &run)?);
+            }
+        }
+        Err(why) => {
+            outcome.failures.push(format!("whole API: {why}"));
+            let mut resources: Vec<&str> = republished.iter().map(|f| f.resource.as_str()).collect();
+            resources.dedup();
+            resources.sort();
+            resources.dedup();
+            for resource in resources {
+                let mine: Vec<&republish::Fragment> = republished.iter().filter(|f| f.resource == resource).collect();
+                match generate(&as_fragments(&mine)?, &config) {
+                    Ok(_) => outcome.generated += mine.len(),
+                    Err(why) => outcome.failures.push(format!("{resource} ({} operations): {why}", mine.len())),
+                }
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+/// The pipeline on `fragments`; a library panic becomes the error, for the report.
+fn generate(fragments: &[load::Fragment], config: &Config) -> Result<pipeline::Run, String> {
+    static WHERE: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file().rsplit("/src/").next().unwrap_or(""), l.line())).unwrap_or_default();
+        *WHERE.lock().unwrap_or_else(|e| e.into_inner()) = at;
+    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline::run_fragments(fragments, config)));
+    std::panic::set_hook(previous);
+    let at = std::mem::take(&mut *WHERE.lock().unwrap_or_else(|e| e.into_inner()));
+    match result {
+        Ok(Ok(run)) => Ok(run),
+        Ok(Err(e)) if at.is_empty() => Err(first_line(&e.to_string())),
+        Ok(Err(e)) => Err(format!("{} (at {at})", first_line(&e.to_string()))),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "a panic".into());
+            Err(format!("PANIC at {at}: {}", first_line(&message)))
+        }
+    }
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("");
+    if line.len() > 300 { format!("{}…", &line[..line.floor_char_boundary(300)]) } else { line.to_string() }
+}
+
+/// Copies the workspace to `target/corpus/<api>`, adds the fragments and the run's outputs,
+/// and builds it (all targets), with one target directory shared by every API.
+fn compile_scratch(root: &Path, api: &Api, fragments: &[republish::Fragment], run: &pipeline::Run) -> Result<bool, String> {
+    let scratch = root.join("target/corpus").join(&api.name);
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    }
+    copy_tree(root, &scratch, root)?;
+    for f in fragments {
+        let path = scratch.join("openapi").join(&f.resource).join(&f.file);
+        std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| e.to_string())?;
+        std::fs::write(&path, serde_json::to_string_pretty(&f.doc).expect("JSON") + "\n").map_err(|e| e.to_string())?;
+    }
+    crate::output::write_all(&scratch, &run.outputs).map_err(|e| e.to_string())?;
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", root.join("target/corpus-target"))
+        .args(["build", "--quiet", "-p", "zaia-models", "-p", "zaia-client", "-p", "zaia-ext", "-p", "zaia-mock"])
+        .status()
+        .map_err(|e| format!("cargo: {e}"))?;
+    Ok(status.success())
+}
+
+fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?.flatten() {
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        if [Path::new("target"), Path::new(".git"), Path::new(CORPUS_DIR)].contains(&rel) {
+            continue;
+        }
+        let dest = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_tree(&path, &dest, root)?;
+        } else {
+            std::fs::copy(&path, &dest).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}

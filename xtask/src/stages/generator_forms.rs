@@ -1,0 +1,354 @@
+//! Stage 3½: valid OpenAPI that typify or progenitor cannot take, rewritten into a form they
+//! can, before they ever see it. Vendors publish these forms (each rule names one measured on a
+//! real API); none of them is refused. A rule that keeps every fact (moving it into the docs)
+//! is silent; one that types something more loosely than the spec says leaves a `note:` naming
+//! the fragment, the JSON pointer and the reason.
+//!
+//! | form | what the generators do | rewritten to |
+//! |---|---|---|
+//! | `default` on a `$ref`/`allOf`/union, or of another JSON type than the schema's | typify: `unreachable!` | the default in the docs |
+//! | `format` on an object, array or boolean (`uri-map`) | typify: `todo!` | the format in the docs |
+//! | a `oneOf` of single values with titles (`const`) | typify: an untagged enum of newtypes | an `enum`, titles as `x-enum-varnames` |
+//! | `enum` beside `$ref`/`allOf`/a union | typify: `unreachable!` | the reference; the values in the docs |
+//! | `enum` of integers, numbers or booleans | typify: a closed enum a new value fails to decode | the base type; the values in the docs |
+//! | `null` among a string enum's values | typify: a variant that never matches | a nullable string enum |
+//! | a JSON media type without `schema` | progenitor: `todo!` | any JSON value |
+//! | `{name}` in a path that no parameter declares | progenitor: panic | a string path parameter |
+
+use serde_json::{Map, Value, json};
+
+use crate::document;
+
+/// Every rule, in order, over the merged document; the notes say what was narrowed.
+pub fn rewrite(mut doc: Value) -> (Value, Vec<String>) {
+    let mut notes = Vec::new();
+    each_schema(&mut doc, &mut |schema| {
+        single_value_unions_are_enums(schema);
+        enums_of_strings_only(schema);
+        defaults_typify_takes(schema);
+        formats_on_strings_and_numbers_only(schema);
+    });
+    media_types_have_schemas(&mut doc, &mut notes);
+    path_names_are_declared(&mut doc, &mut notes);
+    (doc, notes)
+}
+
+/// Calls `f` on every schema object of the document (components and operations, at any depth).
+pub fn each_schema(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+    fn schema(v: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+        let Some(map) = v.as_object_mut() else { return };
+        f(map);
+        for (key, child) in map.iter_mut() {
+            match key.as_str() {
+                "properties" | "patternProperties" => child.as_object_mut().into_iter().flat_map(|m| m.values_mut()).for_each(|c| schema(c, f)),
+                "items" | "additionalProperties" | "not" => schema(child, f),
+                "allOf" | "anyOf" | "oneOf" => child.as_array_mut().into_iter().flatten().for_each(|c| schema(c, f)),
+                _ => {}
+            }
+        }
+    }
+    fn holder(v: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
+        // a parameter, header or media type: its `schema`, and the media types of its `content`
+        if let Some(s) = v.get_mut("schema") {
+            schema(s, f);
+        }
+        for media in v.get_mut("content").and_then(Value::as_object_mut).into_iter().flat_map(|m| m.values_mut()) {
+            holder(media, f);
+        }
+        for header in v.get_mut("headers").and_then(Value::as_object_mut).into_iter().flat_map(|m| m.values_mut()) {
+            holder(header, f);
+        }
+    }
+    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
+        for (kind, entries) in components.iter_mut() {
+            for entry in entries.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                match kind.as_str() {
+                    "schemas" => schema(entry, f),
+                    "parameters" | "responses" | "requestBodies" | "headers" => holder(entry, f),
+                    _ => {}
+                }
+            }
+        }
+    }
+    document::for_each_operation_mut(doc, |_, _, op| {
+        for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
+            holder(p, f);
+        }
+        if let Some(body) = op.get_mut("requestBody") {
+            holder(body, f);
+        }
+        for response in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flat_map(|m| m.values_mut()) {
+            holder(response, f);
+        }
+    });
+}
+
+/// Adds `text` as a paragraph of the schema's description.
+fn document(schema: &mut Map<String, Value>, text: String) {
+    let description = match schema.get("description").and_then(Value::as_str) {
+        Some(d) if !d.trim().is_empty() => format!("{}\n\n{text}", d.trim_end()),
+        _ => text,
+    };
+    schema.insert("description".into(), Value::String(description));
+}
+
+/// Where vendors name the values of an enum (`oneOf` of `{"title": "TYPING_START", "const":
+/// "TYPING_START"}`; `const` is `enum: [v]` by now), the union is that enum, and the titles name
+/// its variants.
+pub fn single_value_unions_are_enums(schema: &mut Map<String, Value>) {
+    for keyword in ["oneOf", "anyOf"] {
+        let Some(Value::Array(alternatives)) = schema.get(keyword) else { continue };
+        let single = |a: &Value| -> Option<(Value, Option<String>, Option<String>)> {
+            let a = a.as_object()?;
+            if !a.keys().all(|k| ["enum", "title", "description", "type", "format"].contains(&k.as_str())) {
+                return None;
+            }
+            let [value] = a.get("enum")?.as_array()?.as_slice() else { return None };
+            let text = |k: &str| a.get(k).and_then(Value::as_str).map(String::from);
+            Some((value.clone(), text("title"), text("description")))
+        };
+        let Some(values): Option<Vec<_>> = alternatives.iter().map(single).collect() else { continue };
+        if values.is_empty() {
+            continue;
+        }
+        if !schema.contains_key("type") {
+            let t = match &values[0].0 {
+                Value::String(_) => "string",
+                Value::Bool(_) => "boolean",
+                v if v.is_i64() || v.is_u64() => "integer",
+                Value::Number(_) => "number",
+                _ => continue,
+            };
+            schema.insert("type".into(), json!(t));
+        }
+        if values.iter().all(|(_, title, _)| title.is_some()) {
+            schema.insert("x-enum-varnames".into(), values.iter().map(|(_, t, _)| json!(t)).collect());
+        }
+        if values.iter().any(|(_, _, d)| d.is_some()) {
+            schema.insert("x-enum-descriptions".into(), values.iter().map(|(_, _, d)| json!(d.clone().unwrap_or_default())).collect());
+        }
+        schema.insert("enum".into(), values.into_iter().map(|(v, _, _)| v).collect());
+        schema.remove(keyword);
+    }
+}
+
+/// An enum is a string enum (an open Rust enum) or no enum at all: the values of a number,
+/// integer or boolean enum, or of one beside a reference or a union, go into the docs and the
+/// schema keeps its base type, so a value the vendor adds later still decodes.
+pub fn enums_of_strings_only(schema: &mut Map<String, Value>) {
+    let Some(Value::Array(values)) = schema.get("enum") else { return };
+    let mut values = values.clone();
+    if values.iter().any(Value::is_null) {
+        values.retain(|v| !v.is_null());
+        schema.insert("nullable".into(), json!(true));
+        schema.insert("enum".into(), Value::Array(values.clone()));
+    }
+    let composed = ["$ref", "allOf", "anyOf", "oneOf"].iter().any(|k| schema.contains_key(*k));
+    let strings = values.iter().all(Value::is_string) && matches!(schema.get("type").and_then(Value::as_str), None | Some("string"));
+    if !composed && strings && !values.is_empty() {
+        if !schema.contains_key("type") {
+            schema.insert("type".into(), json!("string"));
+        }
+        return;
+    }
+    schema.remove("enum");
+    let names = schema.remove("x-enum-varnames");
+    schema.remove("x-enum-descriptions");
+    if values.is_empty() {
+        return;
+    }
+    let listed: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match names.as_ref().and_then(|n| n.get(i)).and_then(Value::as_str) {
+            Some(name) => format!("`{v}` ({name})"),
+            None => format!("`{v}`"),
+        })
+        .collect();
+    document(schema, format!("Known values: {}.", listed.join(", ")));
+}
+
+/// typify computes a default from the schema's own type: a default on a reference, a
+/// composition or a schema without a type (or of another JSON type than the schema's) makes it
+/// panic. A default is never sent (it documents what the server assumes), so it moves into the
+/// docs where typify cannot use it.
+pub fn defaults_typify_takes(schema: &mut Map<String, Value>) {
+    let Some(default) = schema.get("default") else { return };
+    let composed = ["$ref", "allOf", "anyOf", "oneOf", "enum"].iter().any(|k| schema.contains_key(*k));
+    let fits = match schema.get("type").and_then(Value::as_str) {
+        Some("string") => default.is_string(),
+        Some("integer") => default.is_i64() || default.is_u64(),
+        Some("number") => default.is_number(),
+        Some("boolean") => default.is_boolean(),
+        Some("array") => default.is_array(),
+        Some("object") => default.is_object(),
+        _ => false,
+    };
+    if composed || !fits {
+        let default = schema.remove("default").expect("checked above");
+        document(schema, format!("Default `{default}`."));
+    }
+}
+
+/// `format` refines strings and numbers; on an object, array or boolean (`"format": "uri-map"`)
+/// typify stops. It is kept in the docs.
+pub fn formats_on_strings_and_numbers_only(schema: &mut Map<String, Value>) {
+    let Some(format) = schema.get("format").and_then(Value::as_str).map(String::from) else { return };
+    let typed = matches!(schema.get("type").and_then(Value::as_str), Some("string" | "integer" | "number"));
+    if !typed {
+        schema.remove("format");
+        document(schema, format!("Format `{format}`."));
+    }
+}
+
+/// A JSON request or response body documented without a schema is any JSON value.
+pub fn media_types_have_schemas(doc: &mut Value, notes: &mut Vec<String>) {
+    document::for_each_operation_mut(doc, |path, method, op| {
+        let file = document::source_of(op).to_string();
+        let mut at: Vec<(Vec<String>, &mut Value)> = Vec::new();
+        let Some(op) = op.as_object_mut() else { return };
+        for (key, value) in op.iter_mut() {
+            match key.as_str() {
+                "requestBody" => at.push((vec!["requestBody".into()], value)),
+                "responses" => {
+                    for (status, response) in value.as_object_mut().into_iter().flat_map(|m| m.iter_mut()) {
+                        at.push((vec!["responses".into(), status.clone()], response));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (where_, holder) in at {
+            for (media_type, media) in holder.get_mut("content").and_then(Value::as_object_mut).into_iter().flat_map(|m| m.iter_mut()) {
+                if is_json(media_type) && media.get("schema").is_none() && media.is_object() {
+                    media["schema"] = json!({});
+                    let tokens = ["paths", path, method].into_iter().map(String::from).chain(where_.iter().cloned());
+                    let pointer = crate::error::pointer(tokens.chain(["content".to_string(), media_type.clone()]));
+                    notes.push(format!("{file}: {pointer}: no schema: the body is any JSON value (serde_json::Value)"));
+                }
+            }
+        }
+    });
+}
+
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Every `{name}` of a path template is a parameter: one the operation leaves out is added as a
+/// required string, since progenitor cannot build the URL without it.
+pub fn path_names_are_declared(doc: &mut Value, notes: &mut Vec<String>) {
+    document::for_each_operation_mut(doc, |path, method, op| {
+        let names: Vec<String> =
+            path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string())).collect();
+        let file = document::source_of(op).to_string();
+        let parameters = op.as_object_mut().map(|o| o.entry("parameters").or_insert_with(|| json!([])));
+        let Some(Value::Array(parameters)) = parameters else { return };
+        for name in names {
+            let declared = parameters.iter().any(|p| p["in"] == "path" && p["name"] == name.as_str());
+            if !declared {
+                parameters.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+                let pointer = crate::error::pointer(["paths", path, method, "parameters"]);
+                notes.push(format!("{file}: {pointer}: `{{{name}}}` in the path is not declared: a string path parameter"));
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn defaults_typify_cannot_compute_move_to_the_docs() {
+        let mut s = schema(json!({"allOf": [{"$ref": "#/components/schemas/Level"}], "default": 0}));
+        defaults_typify_takes(&mut s);
+        assert_eq!(Value::Object(s), json!({"allOf": [{"$ref": "#/components/schemas/Level"}], "description": "Default `0`."}));
+        let mut s = schema(json!({"type": "integer", "default": "3", "description": "n"}));
+        defaults_typify_takes(&mut s);
+        assert_eq!(Value::Object(s), json!({"type": "integer", "description": "n\n\nDefault `\"3\"`."}));
+        let kept = json!({"type": "boolean", "default": false});
+        let mut s = schema(kept.clone());
+        defaults_typify_takes(&mut s);
+        assert_eq!(Value::Object(s), kept);
+    }
+
+    #[test]
+    fn a_union_of_titled_single_values_is_an_enum_named_by_its_titles() {
+        let mut s = schema(json!({"type": "string", "oneOf": [{"title": "TYPING_START", "enum": ["TYPING_START"], "description": "typing"},
+            {"title": "PIN", "enum": ["PIN"]}]}));
+        single_value_unions_are_enums(&mut s);
+        enums_of_strings_only(&mut s);
+        assert_eq!(Value::Object(s), json!({"type": "string", "x-enum-varnames": ["TYPING_START", "PIN"],
+            "x-enum-descriptions": ["typing", ""], "enum": ["TYPING_START", "PIN"]}));
+    }
+
+    #[test]
+    fn integer_enums_and_enums_beside_references_keep_their_base_type() {
+        let mut s = schema(json!({"type": "integer", "oneOf": [{"title": "ACTION_ROW", "enum": [1]}, {"title": "BUTTON", "enum": [2]}]}));
+        single_value_unions_are_enums(&mut s);
+        enums_of_strings_only(&mut s);
+        assert_eq!(Value::Object(s), json!({"type": "integer", "description": "Known values: `1` (ACTION_ROW), `2` (BUTTON)."}));
+        let mut s = schema(json!({"type": "integer", "enum": [1], "allOf": [{"$ref": "#/components/schemas/T"}]}));
+        enums_of_strings_only(&mut s);
+        assert_eq!(Value::Object(s), json!({"type": "integer", "allOf": [{"$ref": "#/components/schemas/T"}], "description": "Known values: `1`."}));
+        let mut s = schema(json!({"type": "string", "enum": [], "allOf": [{"$ref": "#/components/schemas/T"}]}));
+        enums_of_strings_only(&mut s);
+        assert_eq!(Value::Object(s), json!({"type": "string", "allOf": [{"$ref": "#/components/schemas/T"}]}));
+    }
+
+    #[test]
+    fn null_among_string_values_is_nullable() {
+        let mut s = schema(json!({"enum": ["a", null]}));
+        enums_of_strings_only(&mut s);
+        assert_eq!(Value::Object(s), json!({"enum": ["a"], "nullable": true, "type": "string"}));
+    }
+
+    #[test]
+    fn a_format_on_an_object_moves_to_the_docs() {
+        let mut s = schema(json!({"type": "object", "format": "uri-map"}));
+        formats_on_strings_and_numbers_only(&mut s);
+        assert_eq!(Value::Object(s), json!({"type": "object", "description": "Format `uri-map`."}));
+        let kept = json!({"type": "string", "format": "snowflake"});
+        let mut s = schema(kept.clone());
+        formats_on_strings_and_numbers_only(&mut s);
+        assert_eq!(Value::Object(s), kept);
+    }
+
+    #[test]
+    fn rules_reach_schemas_at_any_depth_and_in_operations() {
+        let doc = json!({
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema":
+                {"type": "array", "items": {"type": "object", "properties": {"x": {"type": "object", "format": "uri-map"}}}}}}}}}}},
+            "components": {"schemas": {"S": {"oneOf": [{"type": "object", "format": "f"}]}}}
+        });
+        let (doc, notes) = rewrite(doc);
+        assert!(notes.is_empty());
+        let x = &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]["properties"]["x"];
+        assert!(x.get("format").is_none());
+        assert!(doc["components"]["schemas"]["S"]["oneOf"][0].get("format").is_none());
+    }
+
+    #[test]
+    fn a_json_body_without_schema_is_any_value_with_a_note() {
+        let doc = json!({"paths": {"/a": {"get": {"x-fragment": "openapi/a/get.json", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"example": {}}, "text/plain": {}}}}}}}});
+        let (doc, notes) = rewrite(doc);
+        assert_eq!(doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"], json!({}));
+        assert!(doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["text/plain"].get("schema").is_none());
+        assert_eq!(notes, ["openapi/a/get.json: /paths/~1a/get/responses/200/content/application~1json: no schema: the body is any JSON value (serde_json::Value)"]);
+    }
+
+    #[test]
+    fn an_undeclared_path_name_becomes_a_string_parameter() {
+        let doc = json!({"paths": {"/a/{id}": {"get": {"responses": {}}}}});
+        let (doc, notes) = rewrite(doc);
+        assert_eq!(doc["paths"]["/a/{id}"]["get"]["parameters"], json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]));
+        assert_eq!(notes.len(), 1);
+    }
+}
