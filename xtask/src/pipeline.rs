@@ -43,6 +43,7 @@ pub fn specs(fragments: &[load::Fragment], config: &Config) -> Result<Specs> {
     let (doc, hoist_notes) = hoist::hoist_with_notes(doc, config)?;
     notes.extend(hoist_notes);
     let doc = normalise::relax_guessed_fields(doc, config)?;
+    let doc = generator_forms::finish(doc);
     validate::check_refs(&doc)?;
     Ok(Specs { merged: doc, per_operation, notes })
 }

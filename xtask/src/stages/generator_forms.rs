@@ -25,12 +25,18 @@ pub fn rewrite(mut doc: Value) -> (Value, Vec<String>) {
     each_schema(&mut doc, &mut |schema| {
         single_value_unions_are_enums(schema);
         enums_of_strings_only(schema);
-        defaults_typify_takes(schema);
         formats_on_strings_and_numbers_only(schema);
     });
     media_types_have_schemas(&mut doc, &mut notes);
     path_names_are_declared(&mut doc, &mut notes);
     (doc, notes)
+}
+
+/// The rules that need the final shape of each schema (after `normalise` has turned
+/// `anyOf [T[], T]` filters into arrays, and `hoist` has made references): run last.
+pub fn finish(mut doc: Value) -> Value {
+    each_schema(&mut doc, &mut defaults_typify_takes);
+    doc
 }
 
 /// Calls `f` on every schema object of the document (components and operations, at any depth).
@@ -174,7 +180,7 @@ pub fn enums_of_strings_only(schema: &mut Map<String, Value>) {
 /// docs where typify cannot use it.
 pub fn defaults_typify_takes(schema: &mut Map<String, Value>) {
     let Some(default) = schema.get("default") else { return };
-    let composed = ["$ref", "allOf", "anyOf", "oneOf", "enum"].iter().any(|k| schema.contains_key(*k));
+    let composed = ["$ref", "allOf", "anyOf", "oneOf"].iter().any(|k| schema.contains_key(*k));
     let fits = match schema.get("type").and_then(Value::as_str) {
         Some("string") => default.is_string(),
         Some("integer") => default.is_i64() || default.is_u64(),
@@ -328,6 +334,7 @@ mod tests {
             "components": {"schemas": {"S": {"oneOf": [{"type": "object", "format": "f"}]}}}
         });
         let (doc, notes) = rewrite(doc);
+        let doc = finish(doc);
         assert!(notes.is_empty());
         let x = &doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]["properties"]["x"];
         assert!(x.get("format").is_none());
