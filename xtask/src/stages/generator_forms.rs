@@ -22,6 +22,7 @@ use crate::document;
 /// Every rule, in order, over the merged document; the notes say what was narrowed.
 pub fn rewrite(mut doc: Value) -> (Value, Vec<String>) {
     let mut notes = Vec::new();
+    inline_shared_parts(&mut doc);
     each_schema(&mut doc, &mut |schema| {
         single_value_unions_are_enums(schema);
         enums_of_strings_only(schema);
@@ -37,6 +38,149 @@ pub fn rewrite(mut doc: Value) -> (Value, Vec<String>) {
 pub fn finish(mut doc: Value) -> Value {
     each_schema(&mut doc, &mut defaults_typify_takes);
     doc
+}
+
+/// An operation's parameters, request body and responses given by reference to
+/// `components/{parameters,requestBodies,responses}` are copied in place: every later stage
+/// (and progenitor's one-type-per-status rule) sees each operation whole.
+pub fn inline_shared_parts(doc: &mut Value) {
+    let components = doc.get("components").cloned().unwrap_or(Value::Null);
+    let resolve = |v: &mut Value| {
+        for _ in 0..8 {
+            let Some(target) = v.get("$ref").and_then(Value::as_str) else { return };
+            let Some(pointer) = target.strip_prefix("#/components") else { return };
+            let Some(found) = components.pointer(pointer) else { return };
+            *v = found.clone();
+        }
+    };
+    document::for_each_operation_mut(doc, |_, _, op| {
+        for p in op.get_mut("parameters").and_then(Value::as_array_mut).into_iter().flatten() {
+            resolve(p);
+        }
+        if let Some(body) = op.get_mut("requestBody") {
+            resolve(body);
+        }
+        for response in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flat_map(|m| m.values_mut()) {
+            resolve(response);
+        }
+    });
+}
+
+/// What progenitor makes of one response: a typed JSON body, other content (bytes), or none.
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Json(Value),
+    Raw,
+    Empty,
+}
+
+fn kind_of(response: &Value) -> Kind {
+    let Some(content) = response.get("content").and_then(Value::as_object).filter(|c| !c.is_empty()) else { return Kind::Empty };
+    match content.iter().find(|(m, _)| *m == "application/json" || m.starts_with("application/json;")) {
+        Some((_, media)) => Kind::Json(media.get("schema").cloned().unwrap_or(json!({}))),
+        None => Kind::Raw,
+    }
+}
+
+fn without_docs(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter().filter(|(k, _)| !["description", "title", "example", "examples"].contains(&k.as_str())).map(|(k, v)| (k.clone(), without_docs(v))).collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_docs).collect()),
+        other => other.clone(),
+    }
+}
+
+/// progenitor gives an operation one success type and one error type (it asserts so). For the
+/// generators only (the merged spec keeps what the vendor says), each operation's answers are
+/// made one kind:
+/// - successes with different JSON bodies: one `{Op}Response` union of them (the first that
+///   fits is taken, in status order);
+/// - a success without a body beside ones with a body (`200` + `204`): the body type is
+///   optional, and an empty body decodes as `None`;
+/// - a success with other content (an image, CSV) beside any other kind: every success is
+///   bytes (noted);
+/// - an error status without a body, or with other content, beside JSON error bodies: left to
+///   the undocumented-status path (the error still has its status; noted).
+pub fn one_response_kind(doc: &mut Value, notes: &mut Vec<String>) {
+    let mut new_components: Vec<(String, Value)> = Vec::new();
+    let taken: std::collections::BTreeSet<String> =
+        doc.pointer("/components/schemas").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+    document::for_each_operation_mut(doc, |path, method, op| {
+        let file = document::source_of(op).to_string();
+        let id = op.get("operationId").and_then(Value::as_str).unwrap_or("").to_string();
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return };
+        let at = |status: &str| crate::error::pointer(["paths", path, method, "responses", status]);
+        let success: Vec<String> = responses.keys().filter(|s| s.starts_with('2')).cloned().collect();
+        let kinds: Vec<Kind> = success.iter().map(|s| kind_of(&responses[s])).collect();
+        let mut distinct: Vec<Value> = Vec::new();
+        for kind in &kinds {
+            if let Kind::Json(schema) = kind
+                && !distinct.iter().any(|d| without_docs(d) == without_docs(schema))
+            {
+                distinct.push(schema.clone());
+            }
+        }
+        let has_raw = kinds.contains(&Kind::Raw);
+        let has_empty = kinds.contains(&Kind::Empty);
+        if has_raw && kinds.len() > 1 && kinds.iter().any(|k| *k != Kind::Raw) {
+            for status in &success {
+                responses[status]["content"] = json!({"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}});
+            }
+            notes.push(format!("{file}: {}: answers of several kinds ({}): every success is bytes", at(&success[0]), success.join(", ")));
+        } else if !distinct.is_empty() && (distinct.len() > 1 || has_empty) {
+            let mut schema = if distinct.len() > 1 {
+                let mut name = format!("{}Response", crate::stages::normalise::pascal(&id));
+                while taken.contains(&name) || new_components.iter().any(|(n, _)| *n == name) {
+                    name.push('_');
+                }
+                new_components.push((name.clone(), json!({"oneOf": distinct})));
+                json!({"$ref": format!("#/components/schemas/{name}")})
+            } else {
+                distinct[0].clone()
+            };
+            if has_empty {
+                schema = json!({"allOf": [schema], "nullable": true});
+            }
+            for status in &success {
+                let response = &mut responses[status];
+                let media = response.as_object_mut().map(|r| r.entry("content").or_insert_with(|| json!({})));
+                if let Some(Value::Object(media)) = media {
+                    media.insert("application/json".into(), json!({"schema": schema.clone()}));
+                }
+            }
+        }
+        let errors: Vec<String> = responses.keys().filter(|s| !s.starts_with('2') && *s != "default").cloned().collect();
+        let error_kinds: Vec<Kind> = errors.iter().map(|s| kind_of(&responses[s])).collect();
+        let json_errors = error_kinds.iter().any(|k| matches!(k, Kind::Json(_)));
+        let dropped: Vec<String> = errors
+            .iter()
+            .zip(&error_kinds)
+            .filter(|(_, k)| match k {
+                Kind::Json(_) => false,
+                Kind::Raw => json_errors,
+                Kind::Empty => json_errors || error_kinds.contains(&Kind::Raw),
+            })
+            .map(|(s, _)| s.clone())
+            .collect();
+        for status in &dropped {
+            responses.remove(status);
+            notes.push(format!(
+                "{file}: {}: an error without a JSON body beside ones with: reported as an undocumented status (its status and body kept)",
+                at(status)
+            ));
+        }
+    });
+    if !new_components.is_empty() {
+        let schemas = doc.as_object_mut().map(|d| d.entry("components").or_insert_with(|| json!({})));
+        if let Some(Value::Object(components)) = schemas {
+            let schemas = components.entry("schemas").or_insert_with(|| json!({}));
+            for (name, schema) in new_components {
+                schemas[name] = schema;
+            }
+        }
+    }
 }
 
 /// Calls `f` on every schema object of the document (components and operations, at any depth).
@@ -313,6 +457,39 @@ mod tests {
         let mut s = schema(json!({"enum": ["a", null]}));
         enums_of_strings_only(&mut s);
         assert_eq!(Value::Object(s), json!({"enum": ["a"], "nullable": true, "type": "string"}));
+    }
+
+    #[test]
+    fn answers_of_several_kinds_become_one_per_operation() {
+        let json_body = |s: Value| json!({"description": "", "content": {"application/json": {"schema": s}}});
+        let a = json!({"$ref": "#/components/schemas/A"});
+        let b = json!({"$ref": "#/components/schemas/B"});
+        let mut doc = json!({"paths": {
+            "/x": {"get": {"operationId": "get_x", "responses": {"200": json_body(a.clone()), "201": json_body(b.clone()), "204": {"description": ""},
+                "404": {"description": ""}, "400": json_body(a.clone())}}},
+            "/y": {"get": {"operationId": "get_y", "responses": {"200": json_body(a.clone()),
+                "202": {"description": "", "content": {"text/csv": {"schema": {"type": "string"}}}}}}}},
+            "components": {"schemas": {"A": {}, "B": {}}}});
+        let mut notes = Vec::new();
+        one_response_kind(&mut doc, &mut notes);
+        let x = &doc["paths"]["/x"]["get"]["responses"];
+        let optional_union = json!({"allOf": [{"$ref": "#/components/schemas/GetXResponse"}], "nullable": true});
+        for status in ["200", "201", "204"] {
+            assert_eq!(x[status]["content"]["application/json"]["schema"], optional_union, "{status}");
+        }
+        assert_eq!(doc["components"]["schemas"]["GetXResponse"], json!({"oneOf": [a, b]}));
+        assert!(x.get("404").is_none());
+        let y = &doc["paths"]["/y"]["get"]["responses"];
+        assert!(y["200"]["content"].get("application/octet-stream").is_some() && y["202"]["content"].get("application/octet-stream").is_some());
+        assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
+    #[test]
+    fn shared_parts_are_inlined() {
+        let mut doc = json!({"paths": {"/x": {"get": {"responses": {"429": {"$ref": "#/components/responses/Limited"}}}}},
+            "components": {"responses": {"Limited": {"description": "slow down"}}}});
+        inline_shared_parts(&mut doc);
+        assert_eq!(doc["paths"]["/x"]["get"]["responses"]["429"], json!({"description": "slow down"}));
     }
 
     #[test]

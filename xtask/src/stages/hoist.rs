@@ -178,9 +178,14 @@ impl Hoister<'_> {
             self.hoist_at(schema, &name, &format!("request:{id}"))?;
         }
 
-        match self.config.error_bodies {
-            ErrorBodies::One(name) => self.check_one_error_schema(&id, op, name)?,
-            ErrorBodies::UnionPerOperation => self.unite_error_bodies(&id, op)?,
+        // one error shape is the API's error type (`KnownException`); an operation whose
+        // error bodies differ gets a union of them, as with `UnionPerOperation`
+        let one_error_schema = match self.config.error_bodies {
+            ErrorBodies::One(name) if self.error_shapes(op) <= 1 => Some(name),
+            _ => None,
+        };
+        if one_error_schema.is_none() {
+            self.unite_error_bodies(&id, op)?;
         }
         let returns_entity = ["get_", "list_", "create_", "update_"].iter().any(|v| id.starts_with(v));
         let entity = format!("{resource_name}{}", action.map(|a| a.to_upper_camel_case()).unwrap_or_default());
@@ -200,7 +205,7 @@ impl Hoister<'_> {
                 }
                 let name = self.name(&location, default);
                 self.hoist_at(schema, &name, &location)?;
-            } else if let ErrorBodies::One(error_schema) = self.config.error_bodies {
+            } else if let Some(error_schema) = one_error_schema {
                 let location = format!("error:{id}.{status}");
                 self.hoist_at(schema, error_schema, &location)?;
             }
@@ -230,9 +235,21 @@ impl Hoister<'_> {
             let Some(schema) = response.pointer_mut(JSON_SCHEMA) else { continue };
             let shape = without_docs_deep(schema);
             if !shapes.iter().any(|(s, _)| without_docs_deep(s) == shape) {
-                let name = format!("{op_name}Error{status}");
-                let mut copy = schema.clone();
-                self.hoist_at(&mut copy, &name, &format!("error:{id}.{status}"))?;
+                // a reference is its own name; an inline shape is hoisted under one
+                let referenced = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
+                let name = match referenced {
+                    Some(name) => name.to_string(),
+                    None => {
+                        let name = format!("{op_name}Error{status}");
+                        let mut copy = schema.clone();
+                        self.hoist_at(&mut copy, &name, &format!("error:{id}.{status}"))?;
+                        if copy.get("$ref").is_none() {
+                            // not an object or enum (an array, a string): the union holds it as it is
+                            self.insert(&name, copy, &format!("error:{id}.{status}"))?;
+                        }
+                        name
+                    }
+                };
                 shapes.push((schema.clone(), name));
             }
         }
@@ -240,7 +257,14 @@ impl Hoister<'_> {
             [] => return Ok(()),
             [(_, only)] => only.clone(),
             many => {
-                let name = format!("{op_name}Error");
+                // a union of the vendor's own components is the same union wherever it is used
+                // (one type, not one per operation); one with an inline shape is the operation's
+                let all_shared = many.iter().all(|(schema, _)| schema.get("$ref").is_some());
+                let name = if all_shared {
+                    many.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join("Or")
+                } else {
+                    format!("{op_name}Error")
+                };
                 let refs: Vec<Value> = many.iter().map(|(_, n)| json!({"$ref": format!("#/components/schemas/{n}")})).collect();
                 // untagged: the first shape that fits is taken, in status order
                 self.insert(&name, json!({"oneOf": refs}), &format!("error:{id}"))?;
@@ -257,29 +281,20 @@ impl Hoister<'_> {
         Ok(())
     }
 
-    /// progenitor gives an operation one error type, so all its error bodies must be one schema.
-    fn check_one_error_schema(&self, id: &str, op: &Value, error_schema: &str) -> Result<()> {
-        let mut first: Option<(&str, &Value)> = None;
+    /// How many different JSON error bodies the operation documents (documentation aside).
+    fn error_shapes(&self, op: &Value) -> usize {
+        let mut shapes: Vec<Value> = Vec::new();
         for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
             if is_success(status) {
                 continue;
             }
             let Some(schema) = response.pointer(JSON_SCHEMA) else { continue };
-            match first {
-                None => first = Some((status, schema)),
-                // descriptions and examples may differ: the type is the same
-                Some((other, first_schema)) if without_docs_deep(first_schema) != without_docs_deep(schema) => fail!(
-                    "{}: operation `{id}`: the error bodies of {other} and {status} have different schemas; \
-                     the SDK decodes every error body as one `{}` (first difference at {})",
-                    self.file,
-                    error_schema,
-                    first_difference(&without_docs_deep(first_schema), &without_docs_deep(schema), String::new())
-                        .unwrap_or_else(|| "/".into())
-                ),
-                Some(_) => {}
+            let shape = without_docs_deep(schema);
+            if !shapes.contains(&shape) {
+                shapes.push(shape);
             }
         }
-        Ok(())
+        shapes.len()
     }
 
     fn name(&self, location: &str, default: String) -> String {
@@ -663,17 +678,24 @@ mod tests {
     }
 
     #[test]
-    fn two_error_schemas_on_one_operation_are_an_error() {
+    fn an_operation_with_an_error_schema_per_status_gets_a_union_of_them() {
         let mut doc = fixture();
         let mut other = error_body("other");
         other["content"]["application/json"]["schema"]["properties"]["message"]["type"] = json!("integer");
         doc["paths"]["/api/v1/things"]["post"]["responses"]["404"] = other;
-        let err = hoist(doc, &config()).unwrap_err();
+        let doc = hoist(doc, &config()).unwrap();
+        let responses = &doc["paths"]["/api/v1/things"]["post"]["responses"];
+        let union = json!({"$ref": "#/components/schemas/CreateThingError"});
+        assert_eq!(responses["400"]["content"]["application/json"]["schema"], union);
+        assert_eq!(responses["404"]["content"]["application/json"]["schema"], union);
         assert_eq!(
-            err.0,
-            "t/post-create.json: operation `create_thing`: the error bodies of 400 and 404 have different schemas; \
-             the SDK decodes every error body as one `KnownException` (first difference at /properties/message/type)"
+            doc["components"]["schemas"]["CreateThingError"],
+            json!({"oneOf": [{"$ref": "#/components/schemas/CreateThingError400"}, {"$ref": "#/components/schemas/CreateThingError404"}]})
         );
+        // other operations keep the API's one error type
+        let list = &doc["paths"]["/api/v1/things"]["get"]["responses"];
+        assert!(list.as_object().unwrap().iter().filter(|(s, _)| !s.starts_with('2')).all(|(_, r)| r["content"]["application/json"]["schema"]
+            == json!({"$ref": "#/components/schemas/KnownException"})));
     }
 
     #[test]
