@@ -76,7 +76,9 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
         run.notes.extend(notes);
         run.outputs.push(Output { path: ext.pagination.into(), contents: codegen::pagination::generate(&lists, config)? });
         run.outputs.push(Output { path: ext.calls.into(), contents: codegen::calls::generate(&spec, &client, &lists, config)? });
-        run.outputs.push(Output { path: ext.limits.into(), contents: codegen::limits::generate(&spec, &per_operation)? });
+        let (limits, notes) = codegen::limits::generate(&spec, &per_operation)?;
+        run.notes.extend(notes);
+        run.outputs.push(Output { path: ext.limits.into(), contents: limits });
     }
     if let Some(path) = config.client_operations_out {
         run.outputs.push(Output { path: path.into(), contents: codegen::client::operations_table(&spec)? });

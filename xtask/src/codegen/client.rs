@@ -9,6 +9,7 @@ use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, 
 use quote::quote;
 use serde_json::Value;
 
+use super::syn_helpers::snake_ident;
 use super::{component_schemas, format_file, open_enum, to_openapi};
 use crate::config::Config;
 use crate::error::{Result, fail};
@@ -109,13 +110,13 @@ fn mark_deprecated_operations(client: proc_macro2::TokenStream, spec: &Value) ->
 
 /// A deprecated parameter's setter on its operation's builder (`builder::ListThings::sort`).
 fn mark_deprecated_parameters(items: &mut [syn::Item], spec: &Value) {
-    use heck::{ToSnakeCase, ToUpperCamelCase};
+    use heck::ToUpperCamelCase;
     let mut notes = std::collections::BTreeMap::new();
     for (_, _, op) in crate::document::operations(spec) {
         let builder = op["operationId"].as_str().unwrap_or_default().to_upper_camel_case();
         for param in op["parameters"].as_array().into_iter().flatten() {
             if let Some(note) = deprecation_note(param) {
-                notes.insert((builder.clone(), param["name"].as_str().unwrap_or_default().to_snake_case()), note);
+                notes.insert((builder.clone(), snake_ident(param["name"].as_str().unwrap_or_default())), note);
             }
         }
     }

@@ -3,8 +3,10 @@
 //! `validate` module checks before a request leaves.
 //!
 //! The limits are read from the merged spec, where they are documented; the generators never
-//! see them (see [`super::codegen_spec`]). A constraint the checker cannot express is an error
-//! naming the fragment and the JSON pointer, never a silent skip.
+//! see them (see [`super::codegen_spec`]). A valid constraint the checker cannot express (a
+//! vendor's own format, `multipleOf`, a limit inside a union) is left to the server and named
+//! in a `note:` (fragment, JSON pointer, reason), never skipped silently; a malformed one (a
+//! length that is not a number) is an error.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -95,7 +97,14 @@ const NOT_LIMITS: &[&str] = &[
 /// `spec` is the merged spec (operation ids, the body's component); `per_operation` the same
 /// before hoisting, where each operation has its own copies of its schemas: its limits are read
 /// there, so that a type two operations share does not loosen either one's checks.
+#[cfg(test)]
 pub fn collect(spec: &Value, per_operation: &Value) -> Result<Vec<OperationLimits>> {
+    Ok(collect_noting(spec, per_operation)?.0)
+}
+
+/// [`collect`], and the notes on what is left to the server (one per place in the spec).
+pub fn collect_noting(spec: &Value, per_operation: &Value) -> Result<(Vec<OperationLimits>, Vec<String>)> {
+    let unchecked = std::cell::RefCell::new(Vec::new());
     let mut all = Vec::new();
     for (path, method, merged_op) in operations(spec) {
         let id = merged_op["operationId"].as_str().unwrap_or_default().to_string();
@@ -104,7 +113,7 @@ pub fn collect(spec: &Value, per_operation: &Value) -> Result<Vec<OperationLimit
             Some(own_op) => (own_op, per_operation),
             None => (merged_op, spec),
         };
-        let walker = Walker { spec: own, file: source_of(op) };
+        let walker = Walker { spec: own, file: source_of(op), unchecked: &unchecked };
         let mut limits = OperationLimits { id, ..Default::default() };
         for (i, param) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let out = match param.get("in").and_then(Value::as_str) {
@@ -129,15 +138,25 @@ pub fn collect(spec: &Value, per_operation: &Value) -> Result<Vec<OperationLimit
         }
         all.push(limits);
     }
-    Ok(all)
+    // a component's limit is met once per operation that reaches it: noted once
+    let mut seen = std::collections::BTreeSet::new();
+    let notes = unchecked.into_inner().into_iter().filter(|(at, _)| seen.insert(at.clone())).map(|(_, note)| note).collect();
+    Ok((all, notes))
 }
 
 struct Walker<'a> {
     spec: &'a Value,
     file: &'a str,
+    /// `(pointer, note)` for each constraint left to the server
+    unchecked: &'a std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl Walker<'_> {
+    fn unchecked(&self, pointer: &str, what: String) {
+        let note = format!("{}: {pointer}: not checked before sending (the server checks it): {what}", self.file);
+        self.unchecked.borrow_mut().push((pointer.to_string(), note));
+    }
+
     fn error(&self, pointer: &str, what: String) -> Error {
         Error(format!("{}: {pointer}: {what}", self.file))
     }
@@ -226,7 +245,7 @@ impl Walker<'_> {
                 // value limits would need knowing which alternative applies
                 inside.retain(|f| FieldLimits { required: false, allowed: Vec::new(), ..f.clone() }.checks_something());
                 if !inside.is_empty() {
-                    return Err(self.error(&at, format!("limits inside `{keyword}` cannot be checked before sending (which alternative applies is not known); describe them outside the `{keyword}`")));
+                    self.unchecked(&at, format!("limits inside `{keyword}` (which alternative applies is not known)"));
                 }
             }
         }
@@ -270,10 +289,10 @@ impl Walker<'_> {
                 "exclusiveMaximum" => field.maximum = Some((number()?, true)),
                 "pattern" => {
                     let Some(pattern) = value.as_str() else { return Err(self.error(&at, format!("`pattern` must be a string, got {value}"))) };
-                    if let Err(e) = regex_lite::Regex::new(pattern) {
-                        return Err(self.error(&at, format!("the client cannot check pattern {pattern:?}: {e}")));
+                    match regex_lite::Regex::new(pattern) {
+                        Ok(_) => field.pattern = Some(pattern.to_string()),
+                        Err(e) => self.unchecked(&at, format!("pattern {pattern:?}: {e}")),
                     }
-                    field.pattern = Some(pattern.to_string());
                 }
                 "enum" => {
                     let values = value.as_array().ok_or_else(|| self.error(&at, "`enum` must be an array".into()))?;
@@ -283,17 +302,19 @@ impl Walker<'_> {
                             Value::Number(n) => field.allowed.push(n.to_string()),
                             Value::Bool(b) => field.allowed.push(b.to_string()),
                             Value::Null => field.nullable = true,
-                            other => return Err(self.error(&at, format!("the client cannot check enum value {other}"))),
+                            other => self.unchecked(&at, format!("enum value {other}")),
                         }
                     }
                 }
                 "format" => match value.as_str() {
                     Some("uri" | "url") => field.uri = true,
                     Some(f) if TYPED_FORMATS.contains(&f) => {}
-                    _ => return Err(self.error(&at, format!("the client cannot check format {value}; known: uri and {}", TYPED_FORMATS.join(", ")))),
+                    // a format of the vendor's own (`snowflake`, `timestamp`): the base type
+                    // only, the format documented
+                    _ => self.unchecked(&at, format!("format {value} (the value is its base type; known formats: uri and {})", TYPED_FORMATS.join(", "))),
                 },
                 k if NOT_LIMITS.contains(&k) || k.starts_with("x-") => {}
-                other => return Err(self.error(&at, format!("the client cannot check `{other}` before sending; add it to xtask/src/codegen/limits.rs and zaia-ext's validate module"))),
+                other => self.unchecked(&at, format!("`{other}` (xtask/src/codegen/limits.rs and zaia-ext's validate module do not know it)")),
             }
         }
         if exclusive_min {
@@ -317,8 +338,8 @@ fn push(out: &mut Vec<FieldLimits>, field: FieldLimits) {
 }
 
 /// The Rust file: `pub(crate) fn limits(operation) -> Option<&'static Limits>`.
-pub fn generate(spec: &Value, per_operation: &Value) -> Result<String> {
-    let all = collect(spec, per_operation)?;
+pub fn generate(spec: &Value, per_operation: &Value) -> Result<(String, Vec<String>)> {
+    let (all, notes) = collect_noting(spec, per_operation)?;
     let arms = all.iter().map(|op| {
         let id = &op.id;
         let query = op.query.iter().map(field_tokens);
@@ -343,7 +364,7 @@ pub fn generate(spec: &Value, per_operation: &Value) -> Result<String> {
             }
         }
     };
-    format_file(tokens, "limits")
+    Ok((format_file(tokens, "limits")?, notes))
 }
 
 fn field_tokens(field: &FieldLimits) -> TokenStream {
@@ -457,28 +478,29 @@ mod tests {
     }
 
     #[test]
-    fn what_the_client_cannot_check_is_an_error_naming_file_and_pointer() {
+    fn what_the_client_cannot_check_is_left_to_the_server_and_noted_with_file_and_pointer() {
         let cases = [
             (
                 json!({"type": "object", "properties": {"p": {"type": "string", "pattern": "(?<=a)b"}}}),
-                "/components/schemas/CreateX/properties/p/pattern: the client cannot check pattern",
+                "/components/schemas/CreateX/properties/p/pattern: not checked before sending (the server checks it): pattern",
             ),
             (
                 json!({"type": "object", "properties": {"n": {"type": "number", "multipleOf": 5}}}),
-                "/components/schemas/CreateX/properties/n/multipleOf: the client cannot check `multipleOf`",
+                "/components/schemas/CreateX/properties/n/multipleOf: not checked before sending (the server checks it): `multipleOf`",
             ),
             (
                 json!({"type": "object", "properties": {"e": {"type": "string", "format": "email"}}}),
-                "/components/schemas/CreateX/properties/e/format: the client cannot check format \"email\"",
+                "/components/schemas/CreateX/properties/e/format: not checked before sending (the server checks it): format \"email\"",
             ),
             (
                 json!({"anyOf": [{"type": "string", "maxLength": 3}, {"type": "integer"}]}),
-                "/components/schemas/CreateX/anyOf/0: limits inside `anyOf`",
+                "/components/schemas/CreateX/anyOf/0: not checked before sending (the server checks it): limits inside `anyOf`",
             ),
         ];
         for (body, expected) in cases {
-            let err = collect(&spec(body, json!([])), &json!({})).unwrap_err();
-            assert!(err.0.starts_with(&format!("openapi/x/post.json: {expected}")), "{}", err.0);
+            let (_, notes) = collect_noting(&spec(body, json!([])), &json!({})).unwrap();
+            assert_eq!(notes.len(), 1, "{notes:?}");
+            assert!(notes[0].starts_with(&format!("openapi/x/post.json: {expected}")), "{}", notes[0]);
         }
     }
 
