@@ -21,23 +21,107 @@ pub fn string_enum_values(schema: &Value) -> Option<Vec<String>> {
     values.iter().map(|v| v.as_str().map(String::from)).collect()
 }
 
+/// A Rust variant name for every value, all distinct and none `Unknown`: the vendor's names
+/// (`x-enum-varnames`, from titles) where they give distinct names, else the value in upper
+/// camel case, with what is not a letter spelled out where it would otherwise be lost (`-1`
+/// → `Minus1`, `!=` → `NotEq`, `1.0` → `V1_0`, `""` → `Empty`); a name taken twice gets the
+/// value's position as a suffix.
+pub fn variant_names(values: &[String], titles: Option<&[String]>) -> Vec<String> {
+    if let Some(titles) = titles.filter(|t| t.len() == values.len()) {
+        let names: Vec<String> = titles.iter().map(|t| word_name(t)).collect();
+        if distinct(&names) {
+            return names;
+        }
+    }
+    let mut names: Vec<String> = values.iter().map(|v| word_name(v)).collect();
+    let first: Vec<String> = names.clone();
+    for i in 0..names.len() {
+        if first[..i].contains(&first[i]) || (names[i] == "Unknown") {
+            let mut n = i + 1;
+            while names.contains(&format!("{}{n}", first[i])) {
+                n += 1;
+            }
+            names[i] = if first[i] == "Unknown" && !first[..i].contains(&first[i]) { "UnknownValue".into() } else { format!("{}{n}", first[i]) };
+        }
+    }
+    names
+}
+
+fn distinct(names: &[String]) -> bool {
+    let set: std::collections::BTreeSet<&String> = names.iter().collect();
+    set.len() == names.len() && !names.iter().any(|n| n == "Unknown")
+}
+
+/// One value as an identifier in upper camel case.
+fn word_name(value: &str) -> String {
+    fn spelled(c: char) -> String {
+        match c {
+            '=' => "Eq".into(),
+            '!' => "Not".into(),
+            '<' => "Lt".into(),
+            '>' => "Gt".into(),
+            '~' => "Tilde".into(),
+            '^' => "Caret".into(),
+            '$' => "Dollar".into(),
+            '+' => "Plus".into(),
+            '-' => "Minus".into(),
+            '*' => "Star".into(),
+            '/' => "Slash".into(),
+            '.' => "Dot".into(),
+            '%' => "Percent".into(),
+            '&' => "Amp".into(),
+            '|' => "Pipe".into(),
+            '@' => "At".into(),
+            '#' => "Hash".into(),
+            '?' => "Question".into(),
+            ':' => "Colon".into(),
+            ',' => "Comma".into(),
+            ' ' => "Space".into(),
+            '_' => "Underscore".into(),
+            c => format!("U{:X}", c as u32),
+        }
+    }
+    if value.is_empty() {
+        return "Empty".into();
+    }
+    if !value.chars().any(char::is_alphanumeric) {
+        return value.chars().map(spelled).collect();
+    }
+    // symbols before the first letter or digit say something (`-user` is not `user`)
+    let lead: String = value.chars().take_while(|c| !c.is_alphanumeric()).map(spelled).collect();
+    let rest: String = value.chars().skip_while(|c| !c.is_alphanumeric()).collect();
+    // a dot between digits is kept as `_` (`1.0` is not `10`)
+    let chars: Vec<char> = rest.chars().collect();
+    let mut kept = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        let between_digits = i > 0 && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if matches!(c, '.' | ',') && between_digits {
+            kept.push_str("_");
+        } else {
+            kept.push(*c);
+        }
+    }
+    let camel = kept.split('_').map(|part| part.to_upper_camel_case()).filter(|p| !p.is_empty()).collect::<Vec<_>>();
+    let joined = camel.iter().enumerate().fold(String::new(), |mut out, (i, part)| {
+        // parts that meet digit to digit keep the `_` between them
+        if i > 0 && out.ends_with(|c: char| c.is_ascii_digit()) && part.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push('_');
+        }
+        out.push_str(part);
+        out
+    });
+    let name = format!("{lead}{joined}");
+    if name.starts_with(|c: char| c.is_ascii_digit()) { format!("V{name}") } else { name }
+}
+
 pub fn generate(name: &str, schema: &Value) -> Result<TokenStream> {
     let Some(values) = string_enum_values(schema) else { fail!("schema `{name}` is not a string enum") };
     let ident = format_ident!("{name}");
-    let mut variants = Vec::new();
-    for value in &values {
-        let variant = value.to_upper_camel_case();
-        if variant.is_empty() || !variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            fail!("/components/schemas/{name}: enum value `{value}` gives no Rust variant name");
-        }
-        if variant == "Unknown" {
-            fail!("/components/schemas/{name}: enum value `{value}` clashes with the catch-all variant `Unknown`");
-        }
-        if variants.iter().any(|(v, _): &(String, &String)| *v == variant) {
-            fail!("/components/schemas/{name}: enum values map to the same variant `{variant}`");
-        }
-        variants.push((variant, value));
-    }
+    let titles: Option<Vec<String>> = schema
+        .get("x-enum-varnames")
+        .and_then(Value::as_array)
+        .and_then(|names| names.iter().map(|n| n.as_str().map(String::from)).collect());
+    let variants: Vec<(String, &String)> = variant_names(&values, titles.as_deref()).into_iter().zip(&values).collect();
     let description = schema.get("description").and_then(Value::as_str).unwrap_or("").to_string();
     let doc = if description.is_empty() { format!("`{name}`") } else { description };
     let idents: Vec<_> = variants.iter().map(|(v, _)| format_ident!("{v}")).collect();
@@ -138,11 +222,32 @@ mod tests {
         assert!(code.contains("Unknown (:: std :: string :: String)"), "{code}");
     }
 
+    fn names(values: &[&str]) -> Vec<String> {
+        variant_names(&values.iter().map(|v| v.to_string()).collect::<Vec<_>>(), None)
+    }
+
     #[test]
-    fn clashing_values_are_reported() {
-        let err = generate("E", &json!({"type": "string", "enum": ["a-b", "a_b"]})).unwrap_err();
-        assert_eq!(err.0, "/components/schemas/E: enum values map to the same variant `AB`");
-        let err = generate("E", &json!({"type": "string", "enum": ["unknown"]})).unwrap_err();
-        assert!(err.0.contains("clashes with the catch-all variant"));
+    fn values_that_are_not_identifiers_still_name_distinct_variants() {
+        assert_eq!(names(&["1.0", "2.14", "10"]), ["V1_0", "V2_14", "V10"]);
+        assert_eq!(names(&["", "-1", "+", "+1"]), ["Empty", "Minus1", "Plus", "Plus1"]);
+        assert_eq!(names(&["=", "!=", "<", "<=", ">", ">=", "~", "!~", "^", "$"]), ["Eq", "NotEq", "Lt", "LtEq", "Gt", "GtEq", "Tilde", "NotTilde", "Caret", "Dollar"]);
+        assert_eq!(names(&["user", "-user"]), ["User", "MinusUser"]);
+        assert_eq!(names(&["a-b", "a_b", "A B", "unknown"]), ["AB", "AB2", "AB3", "UnknownValue"]);
+        assert_eq!(names(&["1g", "30m"]), ["V1g", "V30m"]);
+    }
+
+    #[test]
+    fn the_vendors_names_win_where_they_are_distinct() {
+        let values: Vec<String> = ["user", "-user"].map(String::from).to_vec();
+        let titles: Vec<String> = ["USER", "NO_USER"].map(String::from).to_vec();
+        assert_eq!(variant_names(&values, Some(&titles)), ["User", "NoUser"]);
+        let same: Vec<String> = ["A", "A"].map(String::from).to_vec();
+        assert_eq!(variant_names(&values, Some(&same)), ["User", "MinusUser"]);
+    }
+
+    #[test]
+    fn generated_code_has_every_variant() {
+        let code = generate("E", &json!({"type": "string", "enum": ["a-b", "a_b"]})).unwrap().to_string();
+        assert!(code.contains("\"a-b\" => Self :: AB ,") && code.contains("\"a_b\" => Self :: AB2 ,"), "{code}");
     }
 }

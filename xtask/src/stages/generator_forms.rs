@@ -37,7 +37,65 @@ pub fn rewrite(mut doc: Value) -> (Value, Vec<String>) {
 /// `anyOf [T[], T]` filters into arrays, and `hoist` has made references): run last.
 pub fn finish(mut doc: Value) -> Value {
     each_schema(&mut doc, &mut defaults_typify_takes);
+    component_names_are_rust_types(&mut doc);
     doc
+}
+
+/// Every component schema is named as typify would name its type (`SDKMessageRequest` →
+/// `SdkMessageRequest`, `conversations.v1.user` → `ConversationsV1User`, `2fa` → `V2fa`), and
+/// every reference follows: then the models' types, the client's replacements and every table
+/// that names a type agree. Two names that meet get a number.
+pub fn component_names_are_rust_types(doc: &mut Value) {
+    use heck::ToUpperCamelCase;
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else { return };
+    let mut renames: Vec<(String, String)> = Vec::new();
+    let mut taken: std::collections::BTreeSet<String> = schemas.keys().filter(|k| k.to_upper_camel_case() == **k && !k.starts_with(|c: char| c.is_ascii_digit())).cloned().collect();
+    for name in schemas.keys() {
+        let mut rust = name.replace(|c: char| !c.is_alphanumeric(), "_").to_upper_camel_case();
+        if rust.is_empty() || rust.starts_with(|c: char| c.is_ascii_digit()) {
+            rust = format!("V{rust}");
+        }
+        if rust == *name {
+            continue;
+        }
+        let mut candidate = rust.clone();
+        let mut n = 2;
+        while taken.contains(&candidate) {
+            candidate = format!("{rust}{n}");
+            n += 1;
+        }
+        taken.insert(candidate.clone());
+        renames.push((name.clone(), candidate));
+    }
+    if renames.is_empty() {
+        return;
+    }
+    let map: std::collections::BTreeMap<String, String> = renames
+        .iter()
+        .map(|(old, new)| (format!("#/components/schemas/{}", crate::error::escape_pointer_token(old)), format!("#/components/schemas/{new}")))
+        .collect();
+    fn follow(v: &mut Value, map: &std::collections::BTreeMap<String, String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get_mut("$ref")
+                    && let Some(new) = map.get(r.as_str())
+                {
+                    *r = new.clone();
+                }
+                m.values_mut().for_each(|c| follow(c, map));
+            }
+            Value::Array(a) => a.iter_mut().for_each(|c| follow(c, map)),
+            _ => {}
+        }
+    }
+    follow(doc, &map);
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        let old = std::mem::take(schemas);
+        for (name, schema) in old {
+            let name = renames.iter().find(|(o, _)| *o == name).map(|(_, n)| n.clone()).unwrap_or(name);
+            schemas.insert(name, schema);
+        }
+    }
 }
 
 /// An operation's parameters, request body and responses given by reference to
@@ -482,6 +540,17 @@ mod tests {
         let y = &doc["paths"]["/y"]["get"]["responses"];
         assert!(y["200"]["content"].get("application/octet-stream").is_some() && y["202"]["content"].get("application/octet-stream").is_some());
         assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
+    #[test]
+    fn component_names_become_rust_type_names_and_references_follow() {
+        let mut doc = json!({"components": {"schemas": {
+            "conversations.v1.user": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/SDKMessage"}}},
+            "SDKMessage": {"type": "string"}, "SdkMessage": {"type": "integer"}, "Chat": {}}}});
+        component_names_are_rust_types(&mut doc);
+        let names: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["ConversationsV1User", "SdkMessage2", "SdkMessage", "Chat"]);
+        assert_eq!(doc["components"]["schemas"]["ConversationsV1User"]["properties"]["x"]["$ref"], "#/components/schemas/SdkMessage2");
     }
 
     #[test]
