@@ -236,18 +236,22 @@ fn a_dangling_ref_fails_naming_file_and_pointer() {
 }
 
 #[test]
-fn two_error_schemas_on_one_operation_fail() {
+fn an_error_schema_per_status_is_a_union_and_other_operations_keep_known_exception() {
     let scratch = Scratch::new();
     scratch.edit("chats/get-one.json", |doc| {
         doc["paths"]["/api/v1/chats/{id}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"] =
             json!({"type": "object", "properties": {"error": {"type": "string"}}});
     });
-    let err = scratch.generate_fails();
-    assert_eq!(
-        err,
-        "openapi/chats/get-one.json: operation `get_chat`: the error bodies of 401 and 404 have different schemas; \
-         the SDK decodes every error body as one `KnownException` (first difference at /properties/code)"
-    );
+    let fragments = load::load_dir(scratch.dir.path(), "openapi").unwrap();
+    let run = pipeline::run_fragments(&fragments, &Config::zaia()).unwrap();
+    let spec: Value = serde_json::from_str(&run.outputs.iter().find(|o| o.path.ends_with("zaia.json")).unwrap().contents).unwrap();
+    let responses = &spec["paths"]["/api/v1/chats/{id}"]["get"]["responses"];
+    assert_eq!(responses["404"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/GetChatError"}));
+    assert_eq!(spec["components"]["schemas"]["GetChatError"]["oneOf"].as_array().unwrap().len(), 2);
+    let other = &spec["paths"]["/api/v1/chats"]["post"]["responses"]["401"]["content"]["application/json"]["schema"];
+    assert_eq!(other, &json!({"$ref": "#/components/schemas/KnownException"}));
+    let client = &run.outputs.iter().find(|o| o.path.ends_with("zaia-client/src/generated.rs")).unwrap().contents;
+    assert!(client.contains("Error<::zaia_models::GetChatError>"), "get_chat's error type is the union");
 }
 
 #[test]

@@ -162,7 +162,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
         let list = lists.iter().find(|l| l.id == id);
         let hidden = list.map(page_parameters).unwrap_or_default();
         let setter_of = |wire: &str| -> Result<Param> {
-            let setter = snake_ident(&wire);
+            let setter = snake_ident(wire);
             match builder.setters.get(&setter) {
                 Some(ty) => Ok(Param { setter: format_ident!("{setter}"), ty: caller_type(ty), deprecated: None }),
                 None => fail!("calls: {id}: parameter `{wire}` has no setter `{setter}` on `{name}`"),
@@ -394,12 +394,12 @@ fn list_parts(list: &PagedList, config: &Config) -> (TokenStream, TokenStream, T
     let models: TokenStream = config.models_crate.parse().expect("checked by the client stage");
     let item = format_ident!("{}", list.item);
     let size_setter = match &list.shape {
-        Shape::PageNumber => format_ident!("{}", snake_ident(&config.page_params.size)),
+        Shape::PageNumber => format_ident!("{}", snake_ident(config.page_params.size)),
         _ => format_ident!("{}", snake_ident(&list.size_name)),
     };
     let set_size = match &list.shape {
         Shape::Limit { object: Some((object, type_name)) } => {
-            let setter = format_ident!("{}", snake_ident(&object));
+            let setter = format_ident!("{}", snake_ident(object));
             let type_name = format_ident!("{type_name}");
             let limit = config.page_params.limit;
             quote! { builder.#setter(crate::pagination::pages::member_object::<#models::#type_name>(#limit, size)) }

@@ -96,7 +96,7 @@ fn word_name(value: &str) -> String {
     for (i, c) in chars.iter().enumerate() {
         let between_digits = i > 0 && chars[i - 1].is_ascii_digit() && chars.get(i + 1).is_some_and(char::is_ascii_digit);
         if matches!(c, '.' | ',') && between_digits {
-            kept.push_str("_");
+            kept.push('_');
         } else {
             kept.push(*c);
         }

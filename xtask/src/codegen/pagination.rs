@@ -130,7 +130,7 @@ fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s
 
 /// The Rust name typify gives a property.
 fn rust_field(wire: &str) -> String {
-    let name = snake_ident(&wire);
+    let name = snake_ident(wire);
     match name.as_str() {
         "type" | "ref" | "self" | "match" | "move" | "use" | "fn" | "mod" | "impl" | "in" | "loop" | "box" | "where" | "async" => {
             format!("{name}_")
@@ -280,7 +280,7 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
         let call = format_ident!("{}", list.id);
         let builder = format_ident!("{}", list.id.to_upper_camel_case());
         let item = format_ident!("{}", list.item);
-        let args: Vec<_> = list.arguments.iter().map(|(name, ty)| (format_ident!("{}", snake_ident(&name)), ty)).collect();
+        let args: Vec<_> = list.arguments.iter().map(|(name, ty)| (format_ident!("{}", snake_ident(name)), ty)).collect();
         let params = args.iter().map(|(name, ty)| quote! { #name: #ty });
         let setters = args.iter().map(|(name, _)| quote! { .#name(#name.clone()) });
         let what = describe(list);
@@ -356,7 +356,7 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
     let paging = match &list.shape {
         Shape::Offset => {
             let offset = format_ident!("{}", snake_ident(OFFSET_PARAM));
-            let limit = format_ident!("{}", snake_ident(&config.page_params.limit));
+            let limit = format_ident!("{}", snake_ident(config.page_params.limit));
             quote! { .#offset((page - 1) * size).#limit(size) }
         }
         Shape::Cursor { .. } => {
@@ -364,16 +364,16 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
             quote! { .#size(size) }
         }
         Shape::PageNumber => {
-            let number = format_ident!("{}", snake_ident(&config.page_params.number));
-            let size = format_ident!("{}", snake_ident(&config.page_params.size));
+            let number = format_ident!("{}", snake_ident(config.page_params.number));
+            let size = format_ident!("{}", snake_ident(config.page_params.size));
             quote! { .#number(page).#size(size) }
         }
         Shape::Limit { object: None } => {
-            let limit = format_ident!("{}", snake_ident(&config.page_params.limit));
+            let limit = format_ident!("{}", snake_ident(config.page_params.limit));
             quote! { .#limit(size) }
         }
         Shape::Limit { object: Some((object, type_name)) } => {
-            let setter = format_ident!("{}", snake_ident(&object));
+            let setter = format_ident!("{}", snake_ident(object));
             let type_name = format_ident!("{type_name}");
             let limit = config.page_params.limit;
             quote! { .#setter(crate::pagination::pages::member_object::<#models::#type_name>(#limit, size)) }
@@ -387,7 +387,7 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
         None => quote! { crate::pagination::pages::items(crate::call::send(call.send(), timeout).await) },
     };
     let fetch = if let Shape::Cursor { param, next } = &list.shape {
-        let setter = format_ident!("{}", snake_ident(&param));
+        let setter = format_ident!("{}", snake_ident(param));
         let cursor_type = list.cursor_type.as_ref().expect("cursor lists have a cursor type");
         let items_field = format_ident!("{}", list.items_field.as_deref().unwrap_or("items"));
         let (items, next) = match (&list.items_field, next) {

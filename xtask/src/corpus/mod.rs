@@ -171,7 +171,10 @@ fn generate(fragments: &[load::Fragment], config: &Config) -> Result<pipeline::R
 
 fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or("");
-    if line.len() > 300 { format!("{}…", &line[..line.floor_char_boundary(300)]) } else { line.to_string() }
+    match line.char_indices().nth(300) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
 }
 
 /// Copies the workspace to `target/corpus/<api>`, adds the fragments and the run's outputs,
