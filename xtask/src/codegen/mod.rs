@@ -56,7 +56,32 @@ pub fn codegen_spec(spec: &Value) -> Value {
     document_statuses(&mut spec);
     document_types(&mut spec);
     json_only(&mut spec);
+    one_request_media_type(&mut spec);
     spec
+}
+
+/// The extension on an operation whose request body progenitor is given as bytes: the media
+/// type it really is (`multipart/form-data`, `image/png`, ...). `request_building` sends that
+/// content type (and a multipart body typed as `Multipart`).
+pub const BODY_MEDIA_TYPE: &str = "x-zaia-body-media-type";
+
+/// progenitor sends JSON, form-urlencoded, plain text and bytes. A request body of another
+/// media type (multipart forms, images, XML) goes to it as bytes, with the real media type
+/// recorded in [`BODY_MEDIA_TYPE`]; of several media types one is kept, in that order.
+fn one_request_media_type(spec: &mut Value) {
+    crate::document::for_each_operation_mut(spec, |_, _, op| {
+        let Some(media) = op.pointer_mut("/requestBody/content").and_then(Value::as_object_mut) else { return };
+        let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let known = ["application/json", "application/x-www-form-urlencoded", "text/plain", "application/octet-stream"];
+        if let Some(keep) = known.iter().find_map(|k| media.keys().find(|m| essence(m) == *k).cloned()) {
+            media.retain(|m, _| *m == keep);
+            return;
+        }
+        let Some(original) = media.keys().next().cloned() else { return };
+        media.clear();
+        media.insert("application/octet-stream".into(), serde_json::json!({"schema": {"type": "string", "format": "binary"}}));
+        op[BODY_MEDIA_TYPE] = Value::String(original);
+    });
 }
 
 /// Beside `application/json`, other media types of a request or response body are left out:
