@@ -72,7 +72,8 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
     let spec_text = crate::document::spec_text(&spec);
     let mut run = Run { notes, ..Run::default() };
     if let Some(ext) = config.ext_out {
-        let (lists, notes) = codegen::pagination::collect(&spec, config);
+        // the lists as the client's types have them (a list that may answer 204 has no pages)
+        let (lists, notes) = codegen::pagination::collect(&for_codegen, config);
         run.notes.extend(notes);
         run.outputs.push(Output { path: ext.pagination.into(), contents: codegen::pagination::generate(&lists, config)? });
         run.outputs.push(Output { path: ext.calls.into(), contents: codegen::calls::generate(&spec, &client, &lists, config)? });

@@ -101,6 +101,19 @@ pub enum Error {
         /// How long the server asked the client to wait (`Retry-After`), if it did.
         retry_after: Option<Duration>,
     },
+    /// The server answered with an error status and a body in a schema the operation documents
+    /// for it, other than `KnownException` (an API that documents an error body per status):
+    /// [`body`](Error::body) returns it as its own type.
+    Documented {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The decoded body; [`Error::body`] downcasts it.
+        body: Box<dyn DocumentedBody>,
+        /// The server's request id, if it sent one.
+        request_id: Option<String>,
+        /// How long the server asked the client to wait (`Retry-After`), if it did.
+        retry_after: Option<Duration>,
+    },
     /// A success body larger than the client's limit (`ClientBuilder::max_response_size`);
     /// reading stopped at the limit.
     ResponseTooLarge {
@@ -139,7 +152,41 @@ impl From<ConfigError> for Error {
     }
 }
 
+/// An error body of a documented schema: any decoded model type (the generated code implements
+/// [`crate::ErrorBody`] for each one an operation names).
+pub trait DocumentedBody: std::any::Any + fmt::Debug + Send + Sync {
+    /// Itself, for [`Error::body`]'s downcast.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<T: std::any::Any + fmt::Debug + Send + Sync> DocumentedBody for T {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 impl Error {
+    /// The error for a documented error body of its own schema (see [`Error::Documented`]).
+    pub fn documented<T: DocumentedBody>(body: T, status: StatusCode, headers: &HeaderMap) -> Error {
+        Error::Documented { status, body: Box::new(body), request_id: request_id(headers), retry_after: crate::retry::retry_after(headers) }
+    }
+
+    /// The error body as the type its operation documents for it (`KnownException` for an
+    /// `Api` error, the operation's own error type for a `Documented` one); `None` for another
+    /// type or an error without a decoded body.
+    ///
+    /// ```
+    /// # use zaia_ext::models::KnownException;
+    /// assert!(zaia_ext::Error::invalid("x", "y").body::<KnownException>().is_none());
+    /// ```
+    pub fn body<T: std::any::Any>(&self) -> Option<&T> {
+        match self {
+            Error::Api { exception, .. } => (exception.as_ref() as &dyn std::any::Any).downcast_ref(),
+            Error::Documented { body, .. } => body.as_any().downcast_ref(),
+            _ => None,
+        }
+    }
+
     /// A non-success response: `Api` when its body is a `KnownException`, `Http` otherwise.
     ///
     /// ```no_run
@@ -193,7 +240,10 @@ impl Error {
     /// ```
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } | Error::Http { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Http { status, .. }
+            | Error::Documented { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport(e) | Error::Timeout(e) => match BodyFailure::find(e) {
                 Some(BodyFailure::Cut { status, .. }) => Some(*status),
                 _ => e.status(),
@@ -274,7 +324,9 @@ impl Error {
             Error::Transport(e) => {
                 matches!(BodyFailure::find(e), Some(BodyFailure::Cut { .. })) || e.is_decode() || crate::retry::is_retryable_error(e)
             }
-            Error::Api { status, .. } | Error::Http { status, .. } => crate::retry::is_retryable_status(*status),
+            Error::Api { status, .. } | Error::Http { status, .. } | Error::Documented { status, .. } => {
+                crate::retry::is_retryable_status(*status)
+            }
             Error::ResponseTooLarge { .. } | Error::Decode { .. } | Error::InvalidRequest { .. } | Error::Config(_) => false,
         }
     }
@@ -288,7 +340,7 @@ impl Error {
     /// ```
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Error::Api { retry_after, .. } | Error::Http { retry_after, .. } => *retry_after,
+            Error::Api { retry_after, .. } | Error::Http { retry_after, .. } | Error::Documented { retry_after, .. } => *retry_after,
             _ => None,
         }
     }
@@ -321,7 +373,9 @@ impl Error {
     /// ```
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api { request_id, .. } | Error::Http { request_id, .. } => request_id.as_deref(),
+            Error::Api { request_id, .. } | Error::Http { request_id, .. } | Error::Documented { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -360,6 +414,10 @@ impl fmt::Display for Error {
             }
             Error::Http { status, body, request_id, .. } => {
                 write!(f, "{status}: {}", one_line(&truncate(body, 200)))?;
+                with_id(f, request_id)
+            }
+            Error::Documented { status, body, request_id, .. } => {
+                write!(f, "{status}: {}", one_line(&truncate(&format!("{body:?}"), 200)))?;
                 with_id(f, request_id)
             }
             Error::ResponseTooLarge { status, limit } => {

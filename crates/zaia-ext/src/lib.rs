@@ -103,7 +103,7 @@ pub use progenitor_client::ResponseValue;
 pub use body::{DEFAULT_MAX_RESPONSE_SIZE, ERROR_BODY_LIMIT};
 pub use call::{ErrorBody, SendExt};
 pub use config::{API_KEY_VAR, ApiKey, BASE_URL_VAR, ConfigError, DEFAULT_BASE_URL, USER_AGENT};
-pub use error::{ClientError, Error, Lang, request_id};
+pub use error::{ClientError, DocumentedBody, Error, Lang, request_id};
 pub use pagination::{Pages, Paginate};
 pub use redirect::MAX_REDIRECTS;
 pub use retry::RetryPolicy;

@@ -32,6 +32,8 @@ pub struct Builder {
     pub setters: BTreeMap<String, TokenStream>,
     /// `T` of `send`'s `Result<ResponseValue<T>, Error<E>>`
     pub output: Option<TokenStream>,
+    /// `E` of the same
+    pub error: Option<TokenStream>,
 }
 
 /// The builders of a generated client, by struct name (`GetChat`).
@@ -56,6 +58,7 @@ pub fn builders(client_code: &str) -> Result<BTreeMap<String, Builder>> {
                 let fn_name = method.sig.ident.to_string();
                 if fn_name == "send" {
                     builder.output = send_output(&method.sig.output);
+                    builder.error = send_error(&method.sig.output);
                 } else if let Some(target) = try_into_target(method) {
                     builder.setters.insert(fn_name, target);
                 }
@@ -98,6 +101,22 @@ fn send_output(output: &syn::ReturnType) -> Option<TokenStream> {
     };
     let value = first_arg(ty)?;
     let inner = first_arg(&value)?;
+    Some(absolute(inner))
+}
+
+/// `E` of `Result<ResponseValue<T>, Error<E>>`.
+fn send_error(output: &syn::ReturnType) -> Option<TokenStream> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let nth_arg = |ty: &syn::Type, n: usize| -> Option<syn::Type> {
+        let syn::Type::Path(p) = ty else { return None };
+        let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
+        match args.args.iter().nth(n)? {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        }
+    };
+    let error = nth_arg(ty, 1)?;
+    let inner = nth_arg(&error, 0)?;
     Some(absolute(inner))
 }
 
@@ -335,6 +354,21 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
             }
         });
     }
+    // every error type an operation documents, other than the API's one error type (which
+    // `call.rs` maps to `Error::Api`): its body reaches the caller as `Error::Documented`
+    let mut error_types: BTreeMap<String, TokenStream> = BTreeMap::new();
+    for builder in builders.values() {
+        let Some(error) = &builder.error else { continue };
+        let text = error.to_string().replace(' ', "");
+        let is_api_error = match config.error_bodies {
+            crate::config::ErrorBodies::One(name) => text.rsplit("::").next() == Some(name),
+            crate::config::ErrorBodies::UnionPerOperation => false,
+        };
+        if !is_api_error && text != "()" {
+            error_types.insert(text, error.clone());
+        }
+    }
+    let error_types = error_types.values();
     let tokens = quote! {
         use std::future::IntoFuture;
         use std::time::Duration;
@@ -352,6 +386,14 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
         }
 
         #(#calls)*
+
+        #(
+            impl crate::call::ErrorBody for #error_types {
+                fn into_error(self, status: reqwest::StatusCode, headers: &reqwest::header::HeaderMap) -> Error {
+                    Error::documented(self, status, headers)
+                }
+            }
+        )*
 
         /// The blocking calls: the same methods, arguments and setters; `.send()` waits.
         #[cfg(feature = "blocking")]

@@ -38,8 +38,9 @@ enum Setter {
 /// Adds `#[non_exhaustive]`, `new` and the `with_*` setters to every top-level named struct.
 pub fn rewrite(file: &mut syn::File) {
     let mut impls = Vec::new();
+    let mut opened = Vec::new();
     for item in &mut file.items {
-        open_union(item);
+        opened.extend(open_union(item));
         let syn::Item::Struct(item) = item else { continue };
         let syn::Fields::Named(fields) = &item.fields else { continue };
         if !item.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
@@ -49,6 +50,31 @@ pub fn rewrite(file: &mut syn::File) {
     }
     for tokens in impls {
         file.items.push(syn::parse2(tokens).expect("constructor impl parses"));
+    }
+    display_unknown_shapes(file, &opened);
+}
+
+/// typify writes `Display` for a union of scalars (`i64` or a string) by matching every
+/// alternative: the `Unknown` shape an open union adds prints as the JSON it was.
+fn display_unknown_shapes(file: &mut syn::File, opened: &[String]) {
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        let Some((trait_path, _)) = &block.trait_ else { continue };
+        if trait_path.segments.last().is_none_or(|s| s.ident != "Display") {
+            continue;
+        }
+        let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
+        if !self_ty.path.segments.last().is_some_and(|s| opened.contains(&s.ident.to_string())) {
+            continue;
+        }
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(method) = member else { continue };
+            for stmt in &mut method.block.stmts {
+                if let syn::Stmt::Expr(syn::Expr::Match(m), _) = stmt {
+                    m.arms.push(syn::parse_quote! { Self::Unknown(x) => x.fmt(f), });
+                }
+            }
+        }
     }
 }
 
@@ -144,8 +170,8 @@ fn serde_default(field: &syn::Field) -> Option<Option<syn::ExprPath>> {
 /// A union (`oneOf`/`anyOf`, untagged or tagged by typify) is open like the string enums: a
 /// shape this SDK does not know decodes to `Unknown(serde_json::Value)`, kept as it was sent,
 /// and `#[non_exhaustive]` lets a regeneration add alternatives without a breaking change.
-fn open_union(item: &mut syn::Item) {
-    let syn::Item::Enum(item) = item else { return };
+fn open_union(item: &mut syn::Item) -> Option<String> {
+    let syn::Item::Enum(item) = item else { return None };
     let is_serde_union = item.attrs.iter().any(|a| {
         a.path().is_ident("serde") && {
             let text = quote::quote!(#a).to_string();
@@ -154,7 +180,7 @@ fn open_union(item: &mut syn::Item) {
     });
     let has_data = item.variants.iter().any(|v| !matches!(v.fields, syn::Fields::Unit));
     if !is_serde_union || !has_data || item.variants.iter().any(|v| v.ident == "Unknown") {
-        return;
+        return None;
     }
     if !item.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) {
         item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
@@ -164,6 +190,7 @@ fn open_union(item: &mut syn::Item) {
         #[serde(untagged)]
         Unknown(::serde_json::Value)
     });
+    Some(item.ident.to_string())
 }
 
 #[cfg(test)]
@@ -211,6 +238,21 @@ mod tests {
         assert!(code.contains("pub fn with_type(mut self, value: u8) -> Self"), "{code}");
         assert!(code.contains("pub fn with_kind(mut self, value: u8) -> Self"), "{code}");
         assert!(code.contains("/// Sets `created_at` (wire name `createdAt`)."), "{code}");
+    }
+
+    #[test]
+    fn an_open_union_of_scalars_displays_its_unknown_shape() {
+        let code = rewritten(syn::parse_quote! {
+            #[serde(untagged)]
+            pub enum Nonce { Int64(i64), Nonce(String) }
+            impl ::std::fmt::Display for Nonce {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self { Self::Int64(x) => x.fmt(f), Self::Nonce(x) => x.fmt(f) }
+                }
+            }
+        });
+        assert!(code.contains("Unknown(::serde_json::Value)"), "{code}");
+        assert!(code.contains("Self::Unknown(x) => x.fmt(f)"), "{code}");
     }
 
     #[test]

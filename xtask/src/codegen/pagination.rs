@@ -107,8 +107,10 @@ fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s
     let item_of = |array: &'s Value| -> &'s str {
         array.pointer("/items/$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")).unwrap_or("")
     };
+    // a list that may be `null` (`Option<Vec<T>>`) is not one the streams page
+    let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
     if schema.get("type").is_some_and(|t| t == "array") {
-        return Some((item_of(schema), None));
+        return (!nullable(schema)).then(|| (item_of(schema), None));
     }
     let envelope = match schema.get("$ref").and_then(Value::as_str) {
         Some(r) => spec.pointer(r.trim_start_matches('#'))?,
@@ -125,6 +127,9 @@ fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s
         ([only], _) | (_, [only]) => *only,
         _ => return Some(("", Some(("", envelope)))),
     };
+    if nullable(array) {
+        return None;
+    }
     Some((item_of(array), Some((field.as_str(), envelope))))
 }
 

@@ -25,8 +25,30 @@ const RESTORE: &str = "restore_body";
 pub fn rewrite(file: &mut syn::File) {
     let mut rewriter = Rewriter { depth: 0, rewritten: 0 };
     rewriter.visit_file_mut(file);
+    StatusOrder.visit_file_mut(file);
     if rewriter.rewritten > 0 {
         file.items.extend(helpers());
+    }
+}
+
+/// progenitor matches a status range (`4XX` → `400..=499`) before the statuses inside it
+/// (`429`), which can then never match (rustc: unreachable pattern): a status's own arm goes
+/// first, then the ranges, then the rest.
+struct StatusOrder;
+
+impl VisitMut for StatusOrder {
+    fn visit_expr_match_mut(&mut self, m: &mut syn::ExprMatch) {
+        syn::visit_mut::visit_expr_match_mut(self, m);
+        let rank = |arm: &syn::Arm| match &arm.pat {
+            syn::Pat::Lit(_) => Some(0),
+            syn::Pat::Range(_) => Some(1),
+            syn::Pat::Wild(_) => Some(2),
+            _ => None,
+        };
+        let is_status_match = m.arms.iter().all(|a| rank(a).is_some()) && m.arms.iter().any(|a| matches!(a.pat, syn::Pat::Range(_)));
+        if is_status_match {
+            m.arms.sort_by_key(|a| rank(a).unwrap_or(2));
+        }
     }
 }
 
@@ -143,6 +165,21 @@ fn helpers() -> Vec<syn::Item> {
             }
         },
     ]
+}
+
+#[cfg(test)]
+mod status_order_tests {
+    use super::*;
+
+    #[test]
+    fn a_status_goes_before_the_range_that_holds_it() {
+        let mut file: syn::File = syn::parse_quote! {
+            fn f(s: u16) -> u8 { match s { 200u16 => 0, 400u16..=499u16 => 1, 429u16 => 2, _ => 3 } }
+        };
+        StatusOrder.visit_file_mut(&mut file);
+        let code = quote::quote!(#file).to_string().replace(' ', "");
+        assert!(code.contains("200u16=>0,429u16=>2,400u16..=499u16=>1,_=>3"), "{code}");
+    }
 }
 
 #[cfg(test)]

@@ -189,10 +189,9 @@ pub fn one_response_kind(doc: &mut Value, notes: &mut Vec<String>) {
             notes.push(format!("{file}: {}: answers of several kinds ({}): every success is bytes", at(&success[0]), success.join(", ")));
         } else if !distinct.is_empty() && (distinct.len() > 1 || has_empty) {
             let mut schema = if distinct.len() > 1 {
-                let mut name = format!("{}Response", crate::stages::normalise::pascal(&id));
-                while taken.contains(&name) || new_components.iter().any(|(n, _)| *n == name) {
-                    name.push('_');
-                }
+                let base = format!("{}Response", crate::stages::normalise::pascal(&id));
+                let free = |n: &String| !taken.contains(n) && !new_components.iter().any(|(m, _)| m == n);
+                let name = std::iter::once(base.clone()).chain((2..).map(|i| format!("{base}{i}"))).find(free).expect("an unused name");
                 new_components.push((name.clone(), json!({"oneOf": distinct})));
                 json!({"$ref": format!("#/components/schemas/{name}")})
             } else {
