@@ -32,8 +32,10 @@
 mod generated;
 mod dispatch;
 mod hooks;
+mod multipart;
 mod operations;
 
 pub use generated::*;
 pub use hooks::{ExecFuture, Executor, Hooks};
+pub use multipart::{Multipart, Part};
 pub use operations::{OPERATIONS, Operation};

@@ -134,7 +134,9 @@ fn absolute(mut ty: syn::Type) -> TokenStream {
                 "f64", "std", "core", "alloc", "Self",
             ]
             .contains(&first.as_str());
-            if relative && !primitive {
+            if first == "crate" {
+                path.path.segments[0].ident = syn::Ident::new("zaia_client", proc_macro2::Span::call_site());
+            } else if relative && !primitive {
                 path.path = syn::parse_quote!(zaia_client::#path);
             }
         }

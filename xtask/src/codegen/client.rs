@@ -42,6 +42,7 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
         Err(e) => fail!("client: generated code does not parse: {e}"),
     };
     super::request_building::rewrite(&mut file);
+    super::request_bodies::rewrite(&mut file, &super::request_bodies::media_types(spec));
     super::response_decoding::rewrite(&mut file);
     let client = quote! { #file };
 

@@ -12,6 +12,7 @@ pub mod models;
 pub mod open_enum;
 pub mod pagination;
 pub mod patch_fields;
+pub mod request_bodies;
 pub mod request_building;
 pub mod response_decoding;
 #[cfg(test)]
