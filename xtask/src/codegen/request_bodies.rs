@@ -31,11 +31,9 @@ pub fn rewrite(file: &mut syn::File, media_types: &BTreeMap<String, String>) {
         let Some((_, items)) = &mut module.content else { continue };
         for item in items {
             match item {
-                syn::Item::Struct(s) => {
-                    if is_multipart(media_types.get(&s.ident.to_string())) {
-                        for field in s.fields.iter_mut().filter(|f| f.ident.as_ref().is_some_and(|i| i == "body")) {
-                            field.ty = syn::parse_quote!(Result<crate::Multipart, String>);
-                        }
+                syn::Item::Struct(s) if is_multipart(media_types.get(&s.ident.to_string())) => {
+                    for field in s.fields.iter_mut().filter(|f| f.ident.as_ref().is_some_and(|i| i == "body")) {
+                        field.ty = syn::parse_quote!(Result<crate::Multipart, String>);
                     }
                 }
                 syn::Item::Impl(block) => {
