@@ -38,6 +38,9 @@ pub struct Config {
     pub openapi_dir: &'static str,
     /// Where the merged, normalised spec is written, relative to the workspace root.
     pub merged_spec: &'static str,
+    /// Where the run's notes (what was typed more loosely than the spec says, left to the
+    /// server, or left out, and why) are written, so a review sees a new one appear.
+    pub notes_out: &'static str,
     /// Where the generated models and client go, relative to the workspace root.
     pub models_out: &'static str,
     pub client_out: &'static str,
@@ -106,6 +109,7 @@ impl Config {
         Config {
             openapi_dir: "openapi",
             merged_spec: "openapi/zaia.json",
+            notes_out: "openapi/NOTES.md",
             models_out: "crates/zaia-models/src/generated.rs",
             client_out: "crates/zaia-client/src/generated.rs",
             ext_out: Some(ExtOut {
@@ -166,6 +170,7 @@ impl Config {
         Config {
             openapi_dir: "tests/odyssey/openapi",
             merged_spec: "tests/odyssey/openapi.json",
+            notes_out: "tests/odyssey/NOTES.md",
             models_out: "tests/odyssey/src/models/generated.rs",
             client_out: "tests/odyssey/src/client/generated.rs",
             ext_out: None,
@@ -195,7 +200,7 @@ impl Config {
     /// Every file a run of this API writes, relative to the workspace root.
     #[cfg(test)]
     pub fn output_paths(&self) -> Vec<&'static str> {
-        let mut paths = vec![self.merged_spec, self.models_out, self.client_out];
+        let mut paths = vec![self.merged_spec, self.notes_out, self.models_out, self.client_out];
         paths.extend(self.ext_out.iter().flat_map(|ext| [ext.pagination, ext.limits, ext.calls]));
         paths.extend(self.client_operations_out);
         paths.extend(self.mock_spec_out);

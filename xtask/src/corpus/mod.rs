@@ -53,6 +53,35 @@ pub fn apis(root: &Path) -> Vec<Api> {
     out
 }
 
+/// Each corpus API's notes report (`tests/corpus/<api>/NOTES.md`), from a run of the pipeline
+/// on Zaia's fragments and the API's republished ones: `generate` writes them and `check` keeps
+/// them current, so a change to the generator that degrades a real API shows in review.
+pub fn reports(root: &Path) -> Result<Vec<pipeline::Output>, String> {
+    let mut out = Vec::new();
+    for api in apis(root) {
+        let (fragments, _) = fragments_of(root, &api)?;
+        let run = pipeline::run_fragments(&fragments, &Config::zaia()).map_err(|e| format!("corpus {}: {e}", api.name))?;
+        let path = Path::new(CORPUS_DIR).join(&api.name).join("NOTES.md");
+        out.push(pipeline::Output { path, contents: pipeline::notes_report(&run.notes, &format!("openapi + {CORPUS_DIR}/{}", api.name)) });
+    }
+    Ok(out)
+}
+
+/// Zaia's fragments and the API's, republished; the republished ones also as written.
+fn fragments_of(root: &Path, api: &Api) -> Result<(Vec<load::Fragment>, Vec<republish::Fragment>), String> {
+    let text = std::fs::read_to_string(&api.spec).map_err(|e| format!("{}: {e}", api.spec.display()))?;
+    let spec: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", api.spec.display()))?;
+    let republished = republish::republish(&spec);
+    let mut all = load::load_dir(root, Config::zaia().openapi_dir).map_err(|e| e.to_string())?;
+    for f in &republished {
+        let name = format!("openapi/{}/{}", f.resource, f.file);
+        let text = serde_json::to_string_pretty(&f.doc).expect("JSON");
+        all.push(load::parse_fragment(&name, &text).map_err(|e| e.to_string())?);
+    }
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((all, republished))
+}
+
 /// What one API did.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -66,7 +95,20 @@ pub struct Outcome {
 
 pub struct Options {
     pub api: Option<String>,
-    pub compile: bool,
+    pub compile: Compile,
+}
+
+/// How the scratch workspace is compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Compile {
+    /// Generate only.
+    None,
+    /// `cargo check` of the SDK's crates, in the workspace's own target directory (reusing
+    /// every dependency already built there): what CI runs.
+    Check,
+    /// `cargo clippy --workspace --all-targets -D warnings`: the whole scratch workspace, tests
+    /// included, as CI checks the real one.
+    Clippy,
 }
 
 pub fn run(root: &Path, options: &Options) -> Result<(), String> {
@@ -99,43 +141,33 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
     if ok { Ok(()) } else { Err("corpus: not every operation generated and compiled".into()) }
 }
 
-fn run_api(root: &Path, api: &Api, compile: bool) -> Result<Outcome, String> {
-    let text = std::fs::read_to_string(&api.spec).map_err(|e| format!("{}: {e}", api.spec.display()))?;
-    let spec: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", api.spec.display()))?;
-    let republished = republish::republish(&spec);
-    let own = load::load_dir(root, Config::zaia().openapi_dir).map_err(|e| e.to_string())?;
+fn run_api(root: &Path, api: &Api, compile: Compile) -> Result<Outcome, String> {
+    let (all, republished) = fragments_of(root, api)?;
     let config = Config::zaia();
-    let as_fragments = |fragments: &[&republish::Fragment]| -> Result<Vec<load::Fragment>, String> {
-        let mut all = own.clone();
-        for f in fragments {
-            let name = format!("openapi/{}/{}", f.resource, f.file);
-            let text = serde_json::to_string_pretty(&f.doc).expect("JSON");
-            all.push(load::parse_fragment(&name, &text).map_err(|e| e.to_string())?);
-        }
-        all.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(all)
-    };
     let mut outcome = Outcome { operations: republished.len(), ..Outcome::default() };
-    let everything: Vec<&republish::Fragment> = republished.iter().collect();
-    match generate(&as_fragments(&everything)?, &config) {
+    match generate(&all, &config) {
         Ok(run) => {
             outcome.generated = republished.len();
             outcome.notes = run.notes.clone();
-            if compile {
-                outcome.compiled = Some(compile_scratch(root, api, &republished, &run)?);
+            if compile != Compile::None {
+                outcome.compiled = Some(compile_scratch(root, api, &republished, &run, compile)?);
             }
         }
         Err(why) => {
+            // which resources stop, and on what: each alone beside Zaia's fragments
             outcome.failures.push(format!("whole API: {why}"));
+            let own = load::load_dir(root, config.openapi_dir).map_err(|e| e.to_string())?;
             let mut resources: Vec<&str> = republished.iter().map(|f| f.resource.as_str()).collect();
-            resources.dedup();
             resources.sort();
             resources.dedup();
             for resource in resources {
-                let mine: Vec<&republish::Fragment> = republished.iter().filter(|f| f.resource == resource).collect();
-                match generate(&as_fragments(&mine)?, &config) {
-                    Ok(_) => outcome.generated += mine.len(),
-                    Err(why) => outcome.failures.push(format!("{resource} ({} operations): {why}", mine.len())),
+                let prefix = format!("openapi/{resource}/");
+                let mine: Vec<load::Fragment> =
+                    own.iter().cloned().chain(all.iter().filter(|f| f.name.starts_with(&prefix)).cloned()).collect();
+                let count = republished.iter().filter(|f| f.resource == resource).count();
+                match generate(&mine, &config) {
+                    Ok(_) => outcome.generated += count,
+                    Err(why) => outcome.failures.push(format!("{resource} ({count} operations): {why}")),
                 }
             }
         }
@@ -179,7 +211,7 @@ fn first_line(s: &str) -> String {
 
 /// Copies the workspace to `target/corpus/<api>`, adds the fragments and the run's outputs,
 /// and builds it (all targets), with one target directory shared by every API.
-fn compile_scratch(root: &Path, api: &Api, fragments: &[republish::Fragment], run: &pipeline::Run) -> Result<bool, String> {
+fn compile_scratch(root: &Path, api: &Api, fragments: &[republish::Fragment], run: &pipeline::Run, compile: Compile) -> Result<bool, String> {
     let scratch = root.join("target/corpus").join(&api.name);
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
@@ -191,10 +223,16 @@ fn compile_scratch(root: &Path, api: &Api, fragments: &[republish::Fragment], ru
         std::fs::write(&path, serde_json::to_string_pretty(&f.doc).expect("JSON") + "\n").map_err(|e| e.to_string())?;
     }
     crate::output::write_all(&scratch, &run.outputs).map_err(|e| e.to_string())?;
+    let args: &[&str] = match compile {
+        Compile::Clippy => &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        _ => &["check", "--quiet", "-p", "zaia-models", "-p", "zaia-client", "-p", "zaia-ext", "-p", "zaia-mock"],
+    };
+    // the workspace's own target directory: dependencies built for the real workspace are
+    // reused (the scratch crates, at other paths, get their own fingerprints)
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", root.join("target/corpus-target"))
-        .args(["build", "--quiet", "-p", "zaia-models", "-p", "zaia-client", "-p", "zaia-ext", "-p", "zaia-mock"])
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .args(args)
         .status()
         .map_err(|e| format!("cargo: {e}"))?;
     Ok(status.success())
