@@ -91,7 +91,13 @@ impl Multipart {
     }
 
     /// Adds a file from bytes.
-    pub fn bytes(self, name: impl Into<String>, file_name: impl Into<String>, content_type: impl Into<String>, data: impl Into<Bytes>) -> Multipart {
+    pub fn bytes(
+        self,
+        name: impl Into<String>,
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        data: impl Into<Bytes>,
+    ) -> Multipart {
         self.part(Part::bytes(name, file_name, content_type, data))
     }
 

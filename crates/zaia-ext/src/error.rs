@@ -373,9 +373,7 @@ impl Error {
     /// ```
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api { request_id, .. } | Error::Http { request_id, .. } | Error::Documented { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::Api { request_id, .. } | Error::Http { request_id, .. } | Error::Documented { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

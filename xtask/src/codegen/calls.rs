@@ -19,8 +19,8 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::format_file;
-use super::syn_helpers::snake_ident;
 use super::pagination::{PagedList, Shape};
+use super::syn_helpers::snake_ident;
 use crate::config::Config;
 use crate::document::operations;
 use crate::error::{Result, fail};

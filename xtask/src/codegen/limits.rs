@@ -288,7 +288,9 @@ impl Walker<'_> {
                 "exclusiveMinimum" => field.minimum = Some((number()?, true)),
                 "exclusiveMaximum" => field.maximum = Some((number()?, true)),
                 "pattern" => {
-                    let Some(pattern) = value.as_str() else { return Err(self.error(&at, format!("`pattern` must be a string, got {value}"))) };
+                    let Some(pattern) = value.as_str() else {
+                        return Err(self.error(&at, format!("`pattern` must be a string, got {value}")));
+                    };
                     match regex_lite::Regex::new(pattern) {
                         Ok(_) => field.pattern = Some(pattern.to_string()),
                         Err(e) => self.unchecked(&at, format!("pattern {pattern:?}: {e}")),
@@ -311,10 +313,15 @@ impl Walker<'_> {
                     Some(f) if TYPED_FORMATS.contains(&f) => {}
                     // a format of the vendor's own (`snowflake`, `timestamp`): the base type
                     // only, the format documented
-                    _ => self.unchecked(&at, format!("format {value} (the value is its base type; known formats: uri and {})", TYPED_FORMATS.join(", "))),
+                    _ => self.unchecked(
+                        &at,
+                        format!("format {value} (the value is its base type; known formats: uri and {})", TYPED_FORMATS.join(", ")),
+                    ),
                 },
                 k if NOT_LIMITS.contains(&k) || k.starts_with("x-") => {}
-                other => self.unchecked(&at, format!("`{other}` (xtask/src/codegen/limits.rs and zaia-ext's validate module do not know it)")),
+                other => {
+                    self.unchecked(&at, format!("`{other}` (xtask/src/codegen/limits.rs and zaia-ext's validate module do not know it)"))
+                }
             }
         }
         if exclusive_min {

@@ -41,7 +41,8 @@ pub fn variant_names(values: &[String], titles: Option<&[String]>) -> Vec<String
             while names.contains(&format!("{}{n}", first[i])) {
                 n += 1;
             }
-            names[i] = if first[i] == "Unknown" && !first[..i].contains(&first[i]) { "UnknownValue".into() } else { format!("{}{n}", first[i]) };
+            names[i] =
+                if first[i] == "Unknown" && !first[..i].contains(&first[i]) { "UnknownValue".into() } else { format!("{}{n}", first[i]) };
         }
     }
     names
@@ -230,7 +231,10 @@ mod tests {
     fn values_that_are_not_identifiers_still_name_distinct_variants() {
         assert_eq!(names(&["1.0", "2.14", "10"]), ["V1_0", "V2_14", "V10"]);
         assert_eq!(names(&["", "-1", "+", "+1"]), ["Empty", "Minus1", "Plus", "Plus1"]);
-        assert_eq!(names(&["=", "!=", "<", "<=", ">", ">=", "~", "!~", "^", "$"]), ["Eq", "NotEq", "Lt", "LtEq", "Gt", "GtEq", "Tilde", "NotTilde", "Caret", "Dollar"]);
+        assert_eq!(
+            names(&["=", "!=", "<", "<=", ">", ">=", "~", "!~", "^", "$"]),
+            ["Eq", "NotEq", "Lt", "LtEq", "Gt", "GtEq", "Tilde", "NotTilde", "Caret", "Dollar"]
+        );
         assert_eq!(names(&["user", "-user"]), ["User", "MinusUser"]);
         assert_eq!(names(&["a-b", "a_b", "A B", "unknown"]), ["AB", "AB2", "AB3", "UnknownValue"]);
         assert_eq!(names(&["1g", "30m"]), ["V1g", "V30m"]);

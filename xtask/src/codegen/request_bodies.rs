@@ -85,7 +85,9 @@ fn rewrite_send(method: &mut syn::ImplItemFn, media: &str) {
                 {
                     let media = self.media;
                     *expr = if self.multipart {
-                        syn::parse_quote!(::reqwest::header::HeaderValue::from_str(&multipart.0).map_err(|e| Error::InvalidRequest(e.to_string()))?)
+                        syn::parse_quote!(
+                            ::reqwest::header::HeaderValue::from_str(&multipart.0).map_err(|e| Error::InvalidRequest(e.to_string()))?
+                        )
                     } else {
                         syn::parse_quote!(::reqwest::header::HeaderValue::from_static(#media))
                     };

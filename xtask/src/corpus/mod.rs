@@ -211,7 +211,13 @@ fn first_line(s: &str) -> String {
 
 /// Copies the workspace to `target/corpus/<api>`, adds the fragments and the run's outputs,
 /// and builds it (all targets), with one target directory shared by every API.
-fn compile_scratch(root: &Path, api: &Api, fragments: &[republish::Fragment], run: &pipeline::Run, compile: Compile) -> Result<bool, String> {
+fn compile_scratch(
+    root: &Path,
+    api: &Api,
+    fragments: &[republish::Fragment],
+    run: &pipeline::Run,
+    compile: Compile,
+) -> Result<bool, String> {
     let scratch = root.join("target/corpus").join(&api.name);
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;

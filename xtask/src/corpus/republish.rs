@@ -75,11 +75,7 @@ fn is_version(segment: &str) -> bool {
 
 /// The first literal segment after `/api/v1/`, kebab-cased: the resource folder.
 fn resource_of(zaia_path: &str) -> String {
-    let segment = zaia_path
-        .trim_start_matches("/api/v1/")
-        .split('/')
-        .find(|s| !s.is_empty() && !s.starts_with('{'))
-        .unwrap_or("root");
+    let segment = zaia_path.trim_start_matches("/api/v1/").split('/').find(|s| !s.is_empty() && !s.starts_with('{')).unwrap_or("root");
     let kebab = segment.to_kebab_case();
     if kebab.is_empty() { "root".into() } else { kebab }
 }

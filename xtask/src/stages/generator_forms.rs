@@ -49,7 +49,8 @@ pub fn component_names_are_rust_types(doc: &mut Value) {
     use heck::ToUpperCamelCase;
     let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else { return };
     let mut renames: Vec<(String, String)> = Vec::new();
-    let mut taken: std::collections::BTreeSet<String> = schemas.keys().filter(|k| k.to_upper_camel_case() == **k && !k.starts_with(|c: char| c.is_ascii_digit())).cloned().collect();
+    let mut taken: std::collections::BTreeSet<String> =
+        schemas.keys().filter(|k| k.to_upper_camel_case() == **k && !k.starts_with(|c: char| c.is_ascii_digit())).cloned().collect();
     for name in schemas.keys() {
         let mut rust = name.replace(|c: char| !c.is_alphanumeric(), "_").to_upper_camel_case();
         if rust.is_empty() || rust.starts_with(|c: char| c.is_ascii_digit()) {
@@ -72,7 +73,9 @@ pub fn component_names_are_rust_types(doc: &mut Value) {
     }
     let map: std::collections::BTreeMap<String, String> = renames
         .iter()
-        .map(|(old, new)| (format!("#/components/schemas/{}", crate::error::escape_pointer_token(old)), format!("#/components/schemas/{new}")))
+        .map(|(old, new)| {
+            (format!("#/components/schemas/{}", crate::error::escape_pointer_token(old)), format!("#/components/schemas/{new}"))
+        })
         .collect();
     fn follow(v: &mut Value, map: &std::collections::BTreeMap<String, String>) {
         match v {
@@ -143,7 +146,10 @@ fn kind_of(response: &Value) -> Kind {
 fn without_docs(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
-            m.iter().filter(|(k, _)| !["description", "title", "example", "examples"].contains(&k.as_str())).map(|(k, v)| (k.clone(), without_docs(v))).collect(),
+            m.iter()
+                .filter(|(k, _)| !["description", "title", "example", "examples"].contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), without_docs(v)))
+                .collect(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(without_docs).collect()),
         other => other.clone(),
@@ -247,7 +253,9 @@ pub fn each_schema(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) 
         f(map);
         for (key, child) in map.iter_mut() {
             match key.as_str() {
-                "properties" | "patternProperties" => child.as_object_mut().into_iter().flat_map(|m| m.values_mut()).for_each(|c| schema(c, f)),
+                "properties" | "patternProperties" => {
+                    child.as_object_mut().into_iter().flat_map(|m| m.values_mut()).for_each(|c| schema(c, f))
+                }
                 "items" | "additionalProperties" | "not" => schema(child, f),
                 "allOf" | "anyOf" | "oneOf" => child.as_array_mut().into_iter().flatten().for_each(|c| schema(c, f)),
                 _ => {}
@@ -487,12 +495,16 @@ mod tests {
 
     #[test]
     fn a_union_of_titled_single_values_is_an_enum_named_by_its_titles() {
-        let mut s = schema(json!({"type": "string", "oneOf": [{"title": "TYPING_START", "enum": ["TYPING_START"], "description": "typing"},
+        let mut s =
+            schema(json!({"type": "string", "oneOf": [{"title": "TYPING_START", "enum": ["TYPING_START"], "description": "typing"},
             {"title": "PIN", "enum": ["PIN"]}]}));
         single_value_unions_are_enums(&mut s);
         enums_of_strings_only(&mut s);
-        assert_eq!(Value::Object(s), json!({"type": "string", "x-enum-varnames": ["TYPING_START", "PIN"],
-            "x-enum-descriptions": ["typing", ""], "enum": ["TYPING_START", "PIN"]}));
+        assert_eq!(
+            Value::Object(s),
+            json!({"type": "string", "x-enum-varnames": ["TYPING_START", "PIN"],
+            "x-enum-descriptions": ["typing", ""], "enum": ["TYPING_START", "PIN"]})
+        );
     }
 
     #[test]
@@ -503,7 +515,10 @@ mod tests {
         assert_eq!(Value::Object(s), json!({"type": "integer", "description": "Known values: `1` (ACTION_ROW), `2` (BUTTON)."}));
         let mut s = schema(json!({"type": "integer", "enum": [1], "allOf": [{"$ref": "#/components/schemas/T"}]}));
         enums_of_strings_only(&mut s);
-        assert_eq!(Value::Object(s), json!({"type": "integer", "allOf": [{"$ref": "#/components/schemas/T"}], "description": "Known values: `1`."}));
+        assert_eq!(
+            Value::Object(s),
+            json!({"type": "integer", "allOf": [{"$ref": "#/components/schemas/T"}], "description": "Known values: `1`."})
+        );
         let mut s = schema(json!({"type": "string", "enum": [], "allOf": [{"$ref": "#/components/schemas/T"}]}));
         enums_of_strings_only(&mut s);
         assert_eq!(Value::Object(s), json!({"type": "string", "allOf": [{"$ref": "#/components/schemas/T"}]}));
@@ -537,7 +552,9 @@ mod tests {
         assert_eq!(doc["components"]["schemas"]["GetXResponse"], json!({"oneOf": [a, b]}));
         assert!(x.get("404").is_none());
         let y = &doc["paths"]["/y"]["get"]["responses"];
-        assert!(y["200"]["content"].get("application/octet-stream").is_some() && y["202"]["content"].get("application/octet-stream").is_some());
+        assert!(
+            y["200"]["content"].get("application/octet-stream").is_some() && y["202"]["content"].get("application/octet-stream").is_some()
+        );
         assert_eq!(notes.len(), 2, "{notes:?}");
     }
 
@@ -593,14 +610,22 @@ mod tests {
         let (doc, notes) = rewrite(doc);
         assert_eq!(doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"], json!({}));
         assert!(doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["text/plain"].get("schema").is_none());
-        assert_eq!(notes, ["openapi/a/get.json: /paths/~1a/get/responses/200/content/application~1json: no schema: the body is any JSON value (serde_json::Value)"]);
+        assert_eq!(
+            notes,
+            [
+                "openapi/a/get.json: /paths/~1a/get/responses/200/content/application~1json: no schema: the body is any JSON value (serde_json::Value)"
+            ]
+        );
     }
 
     #[test]
     fn an_undeclared_path_name_becomes_a_string_parameter() {
         let doc = json!({"paths": {"/a/{id}": {"get": {"responses": {}}}}});
         let (doc, notes) = rewrite(doc);
-        assert_eq!(doc["paths"]["/a/{id}"]["get"]["parameters"], json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]));
+        assert_eq!(
+            doc["paths"]["/a/{id}"]["get"]["parameters"],
+            json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}])
+        );
         assert_eq!(notes.len(), 1);
     }
 }

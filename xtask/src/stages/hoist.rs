@@ -694,8 +694,13 @@ mod tests {
         );
         // other operations keep the API's one error type
         let list = &doc["paths"]["/api/v1/things"]["get"]["responses"];
-        assert!(list.as_object().unwrap().iter().filter(|(s, _)| !s.starts_with('2')).all(|(_, r)| r["content"]["application/json"]["schema"]
-            == json!({"$ref": "#/components/schemas/KnownException"})));
+        assert!(
+            list.as_object()
+                .unwrap()
+                .iter()
+                .filter(|(s, _)| !s.starts_with('2'))
+                .all(|(_, r)| r["content"]["application/json"]["schema"] == json!({"$ref": "#/components/schemas/KnownException"}))
+        );
     }
 
     #[test]

@@ -117,7 +117,10 @@ fn rewrite(map: &mut Map<String, Value>) {
     }
     for keyword in ["anyOf", "oneOf"] {
         let Some(Value::Array(alternatives)) = map.get_mut(keyword) else { continue };
-        let is_null = |v: &Value| v.get("type") == Some(&json!("null")) && v.as_object().is_some_and(|o| o.keys().all(|k| k == "type" || DOC_KEYS.contains(&k.as_str())));
+        let is_null = |v: &Value| {
+            v.get("type") == Some(&json!("null"))
+                && v.as_object().is_some_and(|o| o.keys().all(|k| k == "type" || DOC_KEYS.contains(&k.as_str())))
+        };
         if !alternatives.iter().any(is_null) {
             continue;
         }
