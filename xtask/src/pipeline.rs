@@ -83,7 +83,7 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
     let Specs { merged: spec, per_operation, notes } = specs(fragments, config)?;
     let mut for_codegen = codegen::codegen_spec(&spec);
     let mut notes = notes;
-    generator_forms::one_response_kind(&mut for_codegen, &mut notes);
+    generator_forms::for_generators(&mut for_codegen, &mut notes);
     let models = codegen::models::generate(&for_codegen)?;
     let client = codegen::client::generate(&for_codegen, config)?;
     let spec_text = crate::document::spec_text(&spec);

@@ -90,6 +90,7 @@ use std::sync::{Arc, Mutex};
 pub use admin::PREFIX as ADMIN_PREFIX;
 pub use errors::ApiError;
 pub use faults::{Fault, FaultKind};
+pub use resources::item_key;
 pub use seed::{Seed, epoch};
 pub use store::{Channel, Store};
 

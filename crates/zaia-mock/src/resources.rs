@@ -100,7 +100,9 @@ impl Resources {
             Role::Get | Role::Update | Role::Delete => {
                 let id = id.unwrap_or_default();
                 let items = self.collections.entry(collection.clone()).or_default();
-                let Some(index) = items.iter().position(|item| item.get("id").and_then(Value::as_str) == Some(id.as_str())) else {
+                let param = op.path.trim_end_matches('/').rsplit('/').next().unwrap_or("").trim_matches(['{', '}']).to_string();
+                let key_of = |item: &Value| item_key(&param, item);
+                let Some(index) = items.iter().position(|item| key_of(item).as_deref() == Some(id.as_str())) else {
                     return if self.known.contains(&collection) && op.documents(404) { Answer::NotFound } else { Answer::Synthesise };
                 };
                 match role {
@@ -124,6 +126,26 @@ impl Resources {
             Role::List => Answer::Synthesise,
             Role::Other => Answer::Synthesise,
         }
+    }
+}
+
+/// An item's key, as its item path's parameter (`{param}`) names it: the member of that name
+/// (`sound_id`), else one that ends in it (`event_exception_id` for `{exception_id}`), else `id`.
+///
+/// ```
+/// let item = serde_json::json!({"guild_id": "g", "event_exception_id": "e"});
+/// assert_eq!(zaia_mock::item_key("exception_id", &item).as_deref(), Some("e"));
+/// ```
+pub fn item_key(param: &str, item: &Value) -> Option<String> {
+    let members = item.as_object()?;
+    let found = members
+        .get(param)
+        .or_else(|| members.iter().find(|(name, _)| name.len() > param.len() && name.ends_with(param)).map(|(_, v)| v))
+        .or_else(|| members.get("id"));
+    match found? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 

@@ -44,6 +44,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn(validate))
         .layer(middleware::from_fn_with_state(state.clone(), inject_faults))
         .layer(middleware::from_fn_with_state(state.clone(), authorize))
+        .layer(middleware::from_fn_with_state(state.clone(), conform_errors))
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .with_state(state.clone());
     // the admin API: outside the vendor's paths, with none of the layers above
@@ -112,6 +113,36 @@ async fn record(State(state): Shared, request: Request, next: Next) -> Response 
     let answered: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     state.exchanges.lock().unwrap().push(exchange(parts.status.as_u16(), answered));
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// An error the operation documents in a schema of its own (an API whose errors are not
+/// `KnownException`s) is answered in that schema, made from the seed; one it documents without
+/// a body has none. What the spec does not document, and what already fits, is left alone.
+async fn conform_errors(State(state): Shared, request: Request, next: Next) -> Response {
+    let op = spec::spec().find(request.method().as_str(), request.uri().path()).map(|(op, _)| op);
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    let Some(documented) = op.filter(|_| status >= 400).and_then(|op| op.response(status)) else { return response };
+    if response.extensions().get::<crate::faults::Broken>().is_some() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Some(schema) = documented.pointer("/content/application~1json/schema") else {
+        parts.headers.remove(axum::http::header::CONTENT_TYPE);
+        parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    };
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let sent: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if spec::spec().validator(schema).is_valid(&sent) {
+        return Response::from_parts(parts, Body::from(bytes));
+    }
+    let seed = state.config.seed.map_or(0, |s| s.seed) ^ u64::from(status);
+    let body = serde_json::to_vec(&spec::synthesize(schema, seed)).unwrap_or_default();
+    // the same parts (headers, extensions such as the served-from-spec mark), a new body
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    Response::from_parts(parts, Body::from(body))
 }
 
 /// The first armed fault that applies to the request decides its answer.

@@ -24,6 +24,9 @@ use crate::stages::load;
 /// Where the corpus lives, relative to the workspace root.
 pub const CORPUS_DIR: &str = "tests/corpus";
 
+/// The target directory the scratch workspaces build in.
+pub const SCRATCH_TARGET: &str = "target/corpus-target";
+
 /// One API of the corpus: a folder of `tests/corpus` and the file in it to republish.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -103,12 +106,16 @@ pub struct Options {
 pub enum Compile {
     /// Generate only.
     None,
-    /// `cargo check` of the SDK's crates, in the workspace's own target directory (reusing
-    /// every dependency already built there): what CI runs.
+    /// `cargo check` of the SDK's crates: what CI runs.
     Check,
     /// `cargo clippy --workspace --all-targets -D warnings`: the whole scratch workspace, tests
     /// included, as CI checks the real one.
     Clippy,
+    /// `Check`, then the mock's contract test on the scratch spec: every operation served,
+    /// every request and answer validated against the spec.
+    Serve,
+    /// `Clippy`, then the contract test.
+    All,
 }
 
 pub fn run(root: &Path, options: &Options) -> Result<(), String> {
@@ -229,19 +236,35 @@ fn compile_scratch(
         std::fs::write(&path, serde_json::to_string_pretty(&f.doc).expect("JSON") + "\n").map_err(|e| e.to_string())?;
     }
     crate::output::write_all(&scratch, &run.outputs).map_err(|e| e.to_string())?;
-    let args: &[&str] = match compile {
-        Compile::Clippy => &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"],
-        _ => &["check", "--quiet", "-p", "zaia-models", "-p", "zaia-client", "-p", "zaia-ext", "-p", "zaia-mock"],
+    let check: &[&str] = &["check", "--quiet", "-p", "zaia-models", "-p", "zaia-client", "-p", "zaia-ext", "-p", "zaia-mock"];
+    let clippy: &[&str] = &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"];
+    let contract: &[&str] = &["test", "--quiet", "-p", "zaia-mock", "--test", "contract"];
+    let steps: Vec<&[&str]> = match compile {
+        Compile::None => vec![],
+        Compile::Check => vec![check],
+        Compile::Clippy => vec![clippy],
+        Compile::Serve => vec![check, contract],
+        Compile::All => vec![clippy, contract],
     };
-    // the workspace's own target directory: dependencies built for the real workspace are
-    // reused (the scratch crates, at other paths, get their own fingerprints)
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .args(args)
-        .status()
-        .map_err(|e| format!("cargo: {e}"))?;
-    Ok(status.success())
+    let mut ok = true;
+    for args in steps {
+        // a target directory of its own: cargo names a workspace's artifacts by paths relative
+        // to the workspace, so the scratch crates would share (and, by timestamps, be mistaken
+        // for) the real workspace's. Every API's scratch is written anew before it builds, so
+        // they can share one.
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", root.join(SCRATCH_TARGET))
+            .args(args)
+            .status()
+            .map_err(|e| format!("cargo: {e}"))?;
+        println!("{}: cargo {}: {}", api.name, args[0], if status.success() { "ok" } else { "FAILED" });
+        ok &= status.success();
+        if !ok {
+            break;
+        }
+    }
+    Ok(ok)
 }
 
 fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<(), String> {

@@ -25,12 +25,18 @@ pub fn rewrite(mut doc: Value) -> (Value, Vec<String>) {
     inline_shared_parts(&mut doc);
     each_schema(&mut doc, &mut |schema| {
         single_value_unions_are_enums(schema);
-        enums_of_strings_only(schema);
         formats_on_strings_and_numbers_only(schema);
     });
     media_types_have_schemas(&mut doc, &mut notes);
     path_names_are_declared(&mut doc, &mut notes);
     (doc, notes)
+}
+
+/// What only the generators need, on their copy of the spec (`codegen::codegen_spec`): the
+/// merged spec keeps the vendor's constraints for the mock to validate and synthesise with.
+pub fn for_generators(doc: &mut Value, notes: &mut Vec<String>) {
+    each_schema(doc, &mut enums_of_strings_only);
+    one_response_kind(doc, notes);
 }
 
 /// The rules that need the final shape of each schema (after `normalise` has turned
@@ -174,7 +180,16 @@ pub fn one_response_kind(doc: &mut Value, notes: &mut Vec<String>) {
     document::for_each_operation_mut(doc, |path, method, op| {
         let file = document::source_of(op).to_string();
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or("").to_string();
+        let error_type = op.get(crate::stages::hoist::ERROR_TYPE).and_then(Value::as_str).map(String::from);
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return };
+        // error bodies of several schemas: the operation's union of them
+        if let Some(union) = error_type {
+            for (_, response) in responses.iter_mut().filter(|(s, _)| !s.starts_with('2')) {
+                if let Some(schema) = response.pointer_mut("/content/application~1json/schema") {
+                    *schema = json!({"$ref": format!("#/components/schemas/{union}")});
+                }
+            }
+        }
         let at = |status: &str| crate::error::pointer(["paths", path, method, "responses", status]);
         let success: Vec<String> = responses.keys().filter(|s| s.starts_with('2')).cloned().collect();
         let kinds: Vec<Kind> = success.iter().map(|s| kind_of(&responses[s])).collect();

@@ -166,6 +166,10 @@ struct Hoister<'c> {
 
 const JSON_SCHEMA: &str = "/content/application~1json/schema";
 
+/// On an operation whose error bodies differ: the union of them, its one error type for the
+/// generators.
+pub const ERROR_TYPE: &str = "x-zaia-error-type";
+
 impl Hoister<'_> {
     fn operation(&mut self, path: &str, op: &mut Value) -> Result<()> {
         self.file = source_of(op).to_string();
@@ -271,12 +275,21 @@ impl Hoister<'_> {
                 name
             }
         };
+        // each status keeps its own shape in the spec (what the mock answers and validates);
+        // the generators, which give an operation one error type, are handed the union
+        // (`generator_forms::one_response_kind`)
         for (status, response) in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flatten() {
             if !is_success(status)
                 && let Some(schema) = response.pointer_mut(JSON_SCHEMA)
             {
-                *schema = json!({"$ref": format!("#/components/schemas/{target}")});
+                let shape = without_docs_deep(schema);
+                if let Some((_, name)) = shapes.iter().find(|(s, _)| without_docs_deep(s) == shape) {
+                    *schema = json!({"$ref": format!("#/components/schemas/{name}")});
+                }
             }
+        }
+        if shapes.len() > 1 {
+            op[ERROR_TYPE] = json!(target);
         }
         Ok(())
     }
@@ -685,9 +698,9 @@ mod tests {
         doc["paths"]["/api/v1/things"]["post"]["responses"]["404"] = other;
         let doc = hoist(doc, &config()).unwrap();
         let responses = &doc["paths"]["/api/v1/things"]["post"]["responses"];
-        let union = json!({"$ref": "#/components/schemas/CreateThingError"});
-        assert_eq!(responses["400"]["content"]["application/json"]["schema"], union);
-        assert_eq!(responses["404"]["content"]["application/json"]["schema"], union);
+        assert_eq!(responses["400"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/CreateThingError400"}));
+        assert_eq!(responses["404"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/CreateThingError404"}));
+        assert_eq!(doc["paths"]["/api/v1/things"]["post"][ERROR_TYPE], "CreateThingError");
         assert_eq!(
             doc["components"]["schemas"]["CreateThingError"],
             json!({"oneOf": [{"$ref": "#/components/schemas/CreateThingError400"}, {"$ref": "#/components/schemas/CreateThingError404"}]})
@@ -842,10 +855,13 @@ mod tests {
             json!({"oneOf": [{"$ref": "#/components/schemas/GetThingsError400"}, {"$ref": "#/components/schemas/GetThingsError403"}]}),
             "403 and 404 differ only in docs"
         );
-        for status in ["400", "403", "404"] {
-            let schema = &doc["paths"]["/api/things"]["get"]["responses"][status]["content"]["application/json"]["schema"];
-            assert_eq!(schema, &json!({"$ref": "#/components/schemas/GetThingsError"}));
+        // each status keeps its own shape; the operation names the union its error type
+        let op = &doc["paths"]["/api/things"]["get"];
+        for (status, shape) in [("400", "GetThingsError400"), ("403", "GetThingsError403"), ("404", "GetThingsError403")] {
+            let schema = &op["responses"][status]["content"]["application/json"]["schema"];
+            assert_eq!(schema, &json!({"$ref": format!("#/components/schemas/{shape}")}));
         }
+        assert_eq!(op[ERROR_TYPE], "GetThingsError");
     }
 
     #[test]

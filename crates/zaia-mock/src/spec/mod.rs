@@ -17,6 +17,8 @@
 //! assert_eq!((op.id.as_str(), status, answer["id"].as_str()), ("get_chat", 200, Some("abc")));
 //! ```
 
+mod pattern;
+
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -194,7 +196,23 @@ impl Operation {
     /// assert!(op.documents(401));
     /// ```
     pub fn documents(&self, status: u16) -> bool {
-        self.documented_statuses().contains(&status)
+        self.response(status).is_some()
+    }
+
+    /// The response the spec documents for `status`: its own entry, else its class's (`4XX`),
+    /// else `default` (for an error status), as OpenAPI matches them.
+    ///
+    /// ```
+    /// let (op, _) = zaia_mock::spec::spec().find("GET", "/api/v1/chats").unwrap();
+    /// assert!(op.response(401).is_some() && op.response(418).is_none());
+    /// ```
+    pub fn response(&self, status: u16) -> Option<&Value> {
+        let responses = self.op["responses"].as_object()?;
+        let class = format!("{}XX", status / 100);
+        responses
+            .get(&status.to_string())
+            .or_else(|| responses.iter().find(|(k, _)| k.eq_ignore_ascii_case(&class)).map(|(_, v)| v))
+            .or_else(|| if status >= 400 { responses.get("default") } else { None })
     }
 
     /// The success status and its body schema.
@@ -219,7 +237,7 @@ impl Operation {
     /// assert!(op.response_schema(200).is_some());
     /// ```
     pub fn response_schema(&self, status: u16) -> Option<&Value> {
-        self.op["responses"].get(status.to_string())?.pointer("/content/application~1json/schema")
+        self.response(status)?.pointer("/content/application~1json/schema")
     }
 
     fn parameters(&self) -> impl Iterator<Item = &Value> {
@@ -444,10 +462,12 @@ fn synthesize_at(spec: &Spec, schema: &Value, seed: u64, depth: usize) -> Value 
         return example.clone();
     }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        if depth > 6 {
-            return Value::Null; // a recursive type: stop (only reached through nullable links in practice)
-        }
         let target = spec.doc.pointer(reference.trim_start_matches('#')).unwrap_or(&Value::Null);
+        // deep in a recursive type only what must be there is made (see objects below); a
+        // type that requires itself ends here (only reached through nullable links in practice)
+        if depth > 16 {
+            return Value::Null;
+        }
         return synthesize_at(spec, target, seed, depth + 1);
     }
     if let Some(values) = schema.get("enum").and_then(Value::as_array).filter(|v| !v.is_empty()) {
@@ -481,11 +501,30 @@ fn synthesize_at(spec: &Spec, schema: &Value, seed: u64, depth: usize) -> Value 
                 schema["properties"].as_object().into_iter().flatten().filter(|(name, _)| depth < 4 || required.contains(&name.as_str()));
             Value::Object(members.map(|(name, s)| (name.clone(), synthesize_at(spec, s, mix(seed, hash(name)), depth + 1))).collect())
         }
-        Some("object") => json!({}),
+        Some("object") => {
+            // a map: as many entries as it must have
+            let min = schema.get("minProperties").and_then(Value::as_u64).unwrap_or(0);
+            let values = schema.get("additionalProperties").filter(|v| v.is_object()).cloned().unwrap_or(json!({}));
+            Value::Object((0..min).map(|i| (format!("key{i}"), synthesize_at(spec, &values, mix(seed, i), depth + 1))).collect())
+        }
         Some("array") => {
             let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
             let max = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
             let n = if depth < 4 { 2u64.clamp(min, max.max(min)) } else { min };
+            if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
+                // distinct items: other seeds until there are enough (an enum may have fewer)
+                let mut items: Vec<Value> = Vec::new();
+                for i in 0..n * 16 {
+                    let item = synthesize_at(spec, &schema["items"], mix(seed, i), depth + 1);
+                    if !items.contains(&item) {
+                        items.push(item);
+                    }
+                    if items.len() as u64 == n {
+                        break;
+                    }
+                }
+                return Value::Array(items);
+            }
             Value::Array((0..n).map(|i| synthesize_at(spec, &schema["items"], mix(seed, i), depth + 1)).collect())
         }
         Some("integer") | Some("number") => {
@@ -501,6 +540,9 @@ fn synthesize_at(spec: &Spec, schema: &Value, seed: u64, depth: usize) -> Value 
 }
 
 fn string(schema: &Value, seed: u64) -> String {
+    if let Some(text) = schema.get("pattern").and_then(Value::as_str).and_then(|p| pattern::sample(p, seed)) {
+        return text;
+    }
     match schema.get("format").and_then(Value::as_str) {
         Some("uuid") => uuid::Uuid::from_u64_pair(seed, mix(seed, 1)).to_string(),
         Some("date-time") => {
@@ -544,8 +586,11 @@ fn hash(name: &str) -> u64 {
 pub fn to_json_schema(v: &Value) -> Value {
     match v {
         Value::Object(map) => {
+            // an empty `enum` beside a reference (`"enum": [], "allOf": [{"$ref": ...}]`) allows
+            // nothing as written; vendors mean the reference's values
+            let empty_enum = |k: &String, v: &Value| k == "enum" && v.as_array().is_some_and(Vec::is_empty);
             let mut out: Map<String, Value> =
-                map.iter().filter(|(k, _)| *k != "nullable").map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
+                map.iter().filter(|(k, v)| *k != "nullable" && !empty_enum(k, v)).map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
             if map.get("nullable") == Some(&json!(true)) {
                 if let Some(Value::String(t)) = out.get("type").cloned() {
                     out.insert("type".into(), json!([t, "null"]));

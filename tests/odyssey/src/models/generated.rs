@@ -89,7 +89,7 @@ Wire name `text`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
-///Returned by `get_chat_messages` (400); returned by `get_chat_messages` (403); returned by `get_chat_messages` (404); returned by `get_chat_messages` (500).
+///`GetChatMessagesError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -116,7 +116,7 @@ impl ::std::convert::From<GetChatMessagesError500> for GetChatMessagesError {
         Self::Error500(value)
     }
 }
-///`GetChatMessagesError400`
+///Returned by `get_chat_messages` (400).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetChatMessagesError400 {
@@ -126,7 +126,7 @@ Wire name `error`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
 }
-///`GetChatMessagesError403`
+///Returned by `get_chat_messages` (403); returned by `get_chat_messages` (404).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetChatMessagesError403 {
@@ -143,7 +143,7 @@ Wire name `message`.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
-///`GetChatMessagesError500`
+///Returned by `get_chat_messages` (500).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetChatMessagesError500 {
