@@ -60,6 +60,8 @@ pub struct Config {
     /// The client crate's table of operations (with a hook point only: the hooks look
     /// operations up in it).
     pub client_operations_out: Option<&'static str>,
+    /// The round-trip test's table: every operation's success type, decoding the mock's answer.
+    pub roundtrip_out: Option<&'static str>,
     /// Literal path prefix stripped before reading resource names out of a path.
     pub path_prefix: &'static str,
     /// The header that carries the API key. It is removed from every operation and described
@@ -123,6 +125,7 @@ impl Config {
             models_crate: "::zaia_models",
             client_inner_type: Some("crate::Hooks"),
             client_operations_out: Some("crates/zaia-client/src/operations/generated.rs"),
+            roundtrip_out: Some("tests/roundtrip/generated.rs"),
             path_prefix: "/api/v1/",
             auth_header: "authorization",
             security_scheme: "apiKey",
@@ -180,6 +183,7 @@ impl Config {
             models_crate: "crate::models",
             client_inner_type: None,
             client_operations_out: None,
+            roundtrip_out: None,
             path_prefix: "/api/",
             auth_header: "x-api-key",
             security_scheme: "apiKey",
@@ -203,6 +207,7 @@ impl Config {
         let mut paths = vec![self.merged_spec, self.notes_out, self.models_out, self.client_out];
         paths.extend(self.ext_out.iter().flat_map(|ext| [ext.pagination, ext.limits, ext.calls]));
         paths.extend(self.client_operations_out);
+        paths.extend(self.roundtrip_out);
         paths.extend(self.mock_spec_out);
         paths.extend(self.mock_faults_out);
         paths

@@ -98,6 +98,10 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
         run.notes.extend(notes);
         run.outputs.push(Output { path: ext.limits.into(), contents: limits });
     }
+    if let Some(path) = config.roundtrip_out {
+        let builders = codegen::calls::builders(&client)?;
+        run.outputs.push(Output { path: path.into(), contents: codegen::roundtrip::generate(&spec, &builders)? });
+    }
     if let Some(path) = config.client_operations_out {
         run.outputs.push(Output { path: path.into(), contents: codegen::client::operations_table(&spec)? });
     }

@@ -15,6 +15,7 @@ pub mod patch_fields;
 pub mod request_bodies;
 pub mod request_building;
 pub mod response_decoding;
+pub mod roundtrip;
 #[cfg(test)]
 pub mod surface;
 pub mod syn_helpers;

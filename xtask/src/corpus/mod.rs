@@ -91,6 +91,10 @@ pub struct Outcome {
     pub operations: usize,
     pub generated: usize,
     pub compiled: Option<bool>,
+    /// The mock's contract test (every operation served and validated).
+    pub served: Option<bool>,
+    /// The round-trip test (every synthesised answer decodes in the SDK).
+    pub round_tripped: Option<bool>,
     pub notes: Vec<String>,
     /// `resource: why` for what did not generate.
     pub failures: Vec<String>,
@@ -111,10 +115,11 @@ pub enum Compile {
     /// `cargo clippy --workspace --all-targets -D warnings`: the whole scratch workspace, tests
     /// included, as CI checks the real one.
     Clippy,
-    /// `Check`, then the mock's contract test on the scratch spec: every operation served,
-    /// every request and answer validated against the spec.
+    /// `Check`, then the mock's contract test on the scratch spec (every operation served,
+    /// every request and answer validated against the spec) and the round trip (every
+    /// answer the mock makes decodes as the SDK's type).
     Serve,
-    /// `Clippy`, then the contract test.
+    /// `Clippy`, then the contract and round-trip tests.
     All,
 }
 
@@ -133,17 +138,25 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
         for failure in &outcome.failures {
             println!("{}: FAILED: {failure}", api.name);
         }
-        ok &= outcome.generated == outcome.operations && outcome.compiled != Some(false);
+        ok &= outcome.generated == outcome.operations && ![outcome.compiled, outcome.served, outcome.round_tripped].contains(&Some(false));
         rows.push((api.name.clone(), outcome));
     }
-    println!("\n| API | operations | generated | compiled | notes |\n|---|---|---|---|---|");
+    println!("\n| API | operations | generated | compiled | served | round-tripped | notes |\n|---|---|---|---|---|---|---|");
+    let said = |step: Option<bool>, of: usize| match step {
+        Some(true) => format!("{of}"),
+        Some(false) => "failed".to_string(),
+        None => "not run".to_string(),
+    };
     for (name, o) in &rows {
-        let compiled = match o.compiled {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "not tried",
-        };
-        println!("| {name} | {} | {} | {compiled} | {} |", o.operations, o.generated, o.notes.len());
+        println!(
+            "| {name} | {} | {} | {} | {} | {} | {} |",
+            o.operations,
+            o.generated,
+            said(o.compiled, o.generated),
+            said(o.served, o.generated),
+            said(o.round_tripped, o.generated),
+            o.notes.len()
+        );
     }
     if ok { Ok(()) } else { Err("corpus: not every operation generated and compiled".into()) }
 }
@@ -157,7 +170,11 @@ fn run_api(root: &Path, api: &Api, compile: Compile) -> Result<Outcome, String> 
             outcome.generated = republished.len();
             outcome.notes = run.notes.clone();
             if compile != Compile::None {
-                outcome.compiled = Some(compile_scratch(root, api, &republished, &run, compile)?);
+                let steps = compile_scratch(root, api, &republished, &run, compile)?;
+                let step = |name: &str| steps.iter().find(|(n, _)| n == name).map(|(_, ok)| *ok);
+                outcome.compiled = step("check").or(step("clippy"));
+                outcome.served = step("contract");
+                outcome.round_tripped = step("roundtrip");
             }
         }
         Err(why) => {
@@ -217,14 +234,15 @@ fn first_line(s: &str) -> String {
 }
 
 /// Copies the workspace to `target/corpus/<api>`, adds the fragments and the run's outputs,
-/// and builds it (all targets), with one target directory shared by every API.
+/// and runs the steps `compile` asks for in it: `(step, passed)` for each step run, in order
+/// (the first failure ends the run).
 fn compile_scratch(
     root: &Path,
     api: &Api,
     fragments: &[republish::Fragment],
     run: &pipeline::Run,
     compile: Compile,
-) -> Result<bool, String> {
+) -> Result<Vec<(String, bool)>, String> {
     let scratch = root.join("target/corpus").join(&api.name);
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
@@ -239,15 +257,16 @@ fn compile_scratch(
     let check: &[&str] = &["check", "--quiet", "-p", "zaia-models", "-p", "zaia-client", "-p", "zaia-ext", "-p", "zaia-mock"];
     let clippy: &[&str] = &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"];
     let contract: &[&str] = &["test", "--quiet", "-p", "zaia-mock", "--test", "contract"];
-    let steps: Vec<&[&str]> = match compile {
+    let roundtrip: &[&str] = &["test", "--quiet", "-p", "zaia-tests", "--test", "roundtrip"];
+    let steps: Vec<(&str, &[&str])> = match compile {
         Compile::None => vec![],
-        Compile::Check => vec![check],
-        Compile::Clippy => vec![clippy],
-        Compile::Serve => vec![check, contract],
-        Compile::All => vec![clippy, contract],
+        Compile::Check => vec![("check", check)],
+        Compile::Clippy => vec![("clippy", clippy)],
+        Compile::Serve => vec![("check", check), ("contract", contract), ("roundtrip", roundtrip)],
+        Compile::All => vec![("clippy", clippy), ("contract", contract), ("roundtrip", roundtrip)],
     };
-    let mut ok = true;
-    for args in steps {
+    let mut done = Vec::new();
+    for (name, args) in steps {
         // a target directory of its own: cargo names a workspace's artifacts by paths relative
         // to the workspace, so the scratch crates would share (and, by timestamps, be mistaken
         // for) the real workspace's. Every API's scratch is written anew before it builds, so
@@ -258,13 +277,13 @@ fn compile_scratch(
             .args(args)
             .status()
             .map_err(|e| format!("cargo: {e}"))?;
-        println!("{}: cargo {}: {}", api.name, args[0], if status.success() { "ok" } else { "FAILED" });
-        ok &= status.success();
-        if !ok {
+        println!("{}: {name}: {}", api.name, if status.success() { "ok" } else { "FAILED" });
+        done.push((name.to_string(), status.success()));
+        if !status.success() {
             break;
         }
     }
-    Ok(ok)
+    Ok(done)
 }
 
 fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<(), String> {
