@@ -77,6 +77,10 @@ enum Command {
         /// How to compile each scratch workspace.
         #[arg(long, value_enum, default_value = "clippy")]
         compile: corpus::Compile,
+        /// Then, for an API with several dated specs, check the diff's verdict on each version
+        /// after the one before against cargo-semver-checks (slow: builds every version).
+        #[arg(long)]
+        history: bool,
     },
     /// Time the generator on the fragments and on a 120-operation synthetic spec.
     Bench {
@@ -96,7 +100,7 @@ fn main() -> ExitCode {
         Command::Diff { against } => spec_diff(&root, &against),
         Command::Release => record_release(&root),
         Command::Semver { fixture } => compat::semver::run(&root, fixture.as_deref()),
-        Command::Corpus { api, compile } => corpus::run(&root, &corpus::Options { api, compile }),
+        Command::Corpus { api, compile, history } => corpus::run(&root, &corpus::Options { api, compile, history }),
         Command::Bench { iterations } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
     };
     match result {

@@ -165,6 +165,65 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<(), String> {
     Ok(())
 }
 
+/// A vendor's real history (`cargo xtask corpus --history`): each version's merged spec after
+/// the one before, the diff's per-crate verdict against the Rust API of the crates generated
+/// from both, as for a fixture. A break of a limit only (which no Rust item shows) is printed,
+/// not judged. `versions` are `(label, merged spec)` in release order.
+pub fn history(root: &Path, api: &str, versions: &[(String, Value)]) -> Result<(), String> {
+    let tool = ensure_tool(root)?;
+    let work = root.join("target/semver-history");
+    for entry in std::fs::read_dir(&work).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("side-") {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    let mut sides: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut failures = Vec::new();
+    for pair in versions.windows(2) {
+        let [(old_label, old_spec), (new_label, new_spec)] = pair else { continue };
+        let name = format!("{api} {old_label} → {new_label}");
+        let changes = diff::diff(old_spec, new_spec);
+        let breaks = |scope: Scope| changes.iter().any(|c| c.scope == scope && c.severity == Severity::Breaking);
+        let said = DiffBreaks { models: breaks(Scope::Schemas), client: breaks(Scope::Operations), checks: false };
+        let (old, new) = (generate(old_spec)?, generate(new_spec)?);
+        let changed = Changed { models: !same_api(&old.models, &new.models), client: !same_api(&old.client, &new.client) };
+        let rust = if !changed.models && !changed.client {
+            RustVerdict { evidence: vec!["same generated code but for comments".into()], ..Default::default() }
+        } else {
+            let old_dir = side_dir(root, &work, &mut sides, &old)?;
+            // the old side's consumer, as `run` writes it for the base
+            let (m, c) = compile_consumer(&old_dir, &work.join("target"), &old)?;
+            if !m.is_empty() || !c.is_empty() {
+                return Err(format!("{name}: the consumer of the old side does not compile against it: {m:?} {c:?}"));
+            }
+            let new_dir = side_dir(root, &work, &mut sides, &new)?;
+            check_side_pair(&tool, &work, &old, changed, &old_dir, &new_dir, &name)?
+        };
+        let problems = disagreements(said, &rust, false);
+        let count = |severity: Severity| changes.iter().filter(|c| c.severity == severity).count();
+        let per_crate = |b: bool| if b { "breaking" } else { "not breaking" };
+        println!(
+            "{} {name}: {} changes ({} breaking, {} additive); diff: models {}, client {}; rust: models {}, client {}{}",
+            if problems.is_empty() { "agree   " } else { "DISAGREE" },
+            changes.len(),
+            count(Severity::Breaking),
+            count(Severity::Additive),
+            per_crate(said.models),
+            per_crate(said.client),
+            per_crate(rust.models_breaks),
+            per_crate(rust.client_breaks),
+            if breaks(Scope::Checks) { " (and a limit breaks, which no Rust item shows)" } else { "" }
+        );
+        for e in rust.evidence.iter().chain(&problems) {
+            println!("           {}", e.chars().take(400).collect::<String>());
+        }
+        if !problems.is_empty() {
+            failures.push(name);
+        }
+    }
+    if failures.is_empty() { Ok(()) } else { Err(format!("the diff and the Rust API disagree on: {}", failures.join(", "))) }
+}
+
 /// Each published crate's Rust API against the commit of the last release
 /// ([`crate::baseline::COMMIT_KEY`]): cargo-semver-checks with `--baseline-rev`, versions read
 /// from both manifests. This sees what the spec diff cannot: a generator change (as when the

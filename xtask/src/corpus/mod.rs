@@ -24,9 +24,6 @@ use crate::stages::load;
 /// Where the corpus lives, relative to the workspace root.
 pub const CORPUS_DIR: &str = "tests/corpus";
 
-/// The target directory the scratch workspaces build in.
-pub const SCRATCH_TARGET: &str = "target/corpus-target";
-
 /// One API of the corpus: a folder of `tests/corpus` and the file in it to republish.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -103,6 +100,9 @@ pub struct Outcome {
 pub struct Options {
     pub api: Option<String>,
     pub compile: Compile,
+    /// Also judge each API's release history (its dated specs, in order) with
+    /// `compat::semver::history`.
+    pub history: bool,
 }
 
 /// How the scratch workspace is compiled.
@@ -158,7 +158,40 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
             o.notes.len()
         );
     }
-    if ok { Ok(()) } else { Err("corpus: not every operation generated and compiled".into()) }
+    if !ok {
+        return Err("corpus: not every operation generated and compiled".into());
+    }
+    if options.history {
+        for api in &apis {
+            let versions = versions(root, api)?;
+            if versions.len() > 1 {
+                crate::compat::semver::history(root, &api.name, &versions)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every dated spec of an API (its folder's `*.json`, sorted), as the merged spec of Zaia's
+/// fragments and the API's republished ones: `(file stem, spec)`.
+fn versions(root: &Path, api: &Api) -> Result<Vec<(String, Value)>, String> {
+    let dir = api.spec.parent().expect("a file in a folder");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for file in files {
+        let version = Api { name: api.name.clone(), spec: file.clone() };
+        let (fragments, _) = fragments_of(root, &version)?;
+        let spec = pipeline::spec_from_fragments(&fragments, &Config::zaia()).map_err(|e| e.to_string())?;
+        out.push((file.file_stem().unwrap_or_default().to_string_lossy().into_owned(), spec));
+    }
+    Ok(out)
 }
 
 fn run_api(root: &Path, api: &Api, compile: Compile) -> Result<Outcome, String> {
@@ -254,6 +287,7 @@ fn compile_scratch(
         std::fs::write(&path, serde_json::to_string_pretty(&f.doc).expect("JSON") + "\n").map_err(|e| e.to_string())?;
     }
     crate::output::write_all(&scratch, &run.outputs).map_err(|e| e.to_string())?;
+    mark_versions(&scratch, &api.name)?;
     let check: &[&str] = &["check", "--quiet", "-p", "zaia-models", "-p", "zaia-client", "-p", "zaia-ext", "-p", "zaia-mock"];
     let clippy: &[&str] = &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"];
     let contract: &[&str] = &["test", "--quiet", "-p", "zaia-mock", "--test", "contract"];
@@ -267,13 +301,12 @@ fn compile_scratch(
     };
     let mut done = Vec::new();
     for (name, args) in steps {
-        // a target directory of its own: cargo names a workspace's artifacts by paths relative
-        // to the workspace, so the scratch crates would share (and, by timestamps, be mistaken
-        // for) the real workspace's. Every API's scratch is written anew before it builds, so
-        // they can share one.
+        // the workspace's own target directory, so every dependency built there is reused: the
+        // scratch crates are told apart from the real ones (and each API's from the others')
+        // by their versions' build metadata (`mark_versions`)
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&scratch)
-            .env("CARGO_TARGET_DIR", root.join(SCRATCH_TARGET))
+            .env("CARGO_TARGET_DIR", root.join("target"))
             .args(args)
             .status()
             .map_err(|e| format!("cargo: {e}"))?;
@@ -284,6 +317,34 @@ fn compile_scratch(
         }
     }
     Ok(done)
+}
+
+/// Every member of the scratch workspace gets `.corpus.<api>` in its version's build metadata:
+/// cargo names a workspace's artifacts by the package's name, version and path relative to the
+/// workspace, so without it a scratch crate would share the real one's artifacts, and cargo,
+/// judging freshness by timestamps, could take one for the other.
+fn mark_versions(scratch: &Path, api: &str) -> Result<(), String> {
+    let tag: String = api.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    let text = std::fs::read_to_string(scratch.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let members: Vec<String> = text
+        .lines()
+        .find_map(|l| l.strip_prefix("members = "))
+        .map(|list| list.split('"').skip(1).step_by(2).map(String::from).collect())
+        .unwrap_or_default();
+    for member in members {
+        let manifest = scratch.join(&member).join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        let marked: Vec<String> = text
+            .lines()
+            .map(|l| match l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')) {
+                Some(v) if v.contains('+') => format!("version = \"{v}.corpus.{tag}\""),
+                Some(v) => format!("version = \"{v}+corpus.{tag}\""),
+                None => l.to_string(),
+            })
+            .collect();
+        std::fs::write(&manifest, marked.join("\n") + "\n").map_err(|e| format!("{}: {e}", manifest.display()))?;
+    }
+    Ok(())
 }
 
 fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<(), String> {
