@@ -3,17 +3,63 @@
 /// Operation id → decode a JSON value as its success type.
 pub(crate) type Decode = fn(serde_json::Value) -> Result<(), serde_json::Error>;
 pub(crate) const DECODERS: &[(&str, Decode)] = &[
-    ("list_chat_message_follow_ups", |v| serde_json::from_value::<::std::vec::Vec<::zaia_models::ChatMessageFollowUp>>(v).map(drop)),
-    ("create_chat_message_follow_up", |v| serde_json::from_value::<::zaia_models::ChatMessageFollowUp>(v).map(drop)),
-    ("update_chat_message_follow_up", |v| serde_json::from_value::<::zaia_models::ChatMessageFollowUp>(v).map(drop)),
-    ("list_chat_messages", |v| serde_json::from_value::<::std::vec::Vec<::zaia_models::ChatMessageWithJoins>>(v).map(drop)),
-    ("create_chat_message", |v| serde_json::from_value::<::zaia_models::ChatMessage>(v).map(drop)),
-    ("export_chat_messages", |v| serde_json::from_value::<::zaia_models::ExportChatMessagesResponse>(v).map(drop)),
-    ("list_chats", |v| serde_json::from_value::<::std::vec::Vec<::zaia_models::Chat>>(v).map(drop)),
+    (
+        "list_chat_message_follow_ups",
+        |v| {
+            serde_json::from_value::<
+                ::std::vec::Vec<::zaia_models::ChatMessageFollowUp>,
+            >(v)
+                .map(drop)
+        },
+    ),
+    (
+        "create_chat_message_follow_up",
+        |v| serde_json::from_value::<::zaia_models::ChatMessageFollowUp>(v).map(drop),
+    ),
+    (
+        "update_chat_message_follow_up",
+        |v| serde_json::from_value::<::zaia_models::ChatMessageFollowUp>(v).map(drop),
+    ),
+    (
+        "list_chat_messages",
+        |v| {
+            serde_json::from_value::<
+                ::std::vec::Vec<::zaia_models::ChatMessageWithJoins>,
+            >(v)
+                .map(drop)
+        },
+    ),
+    (
+        "create_chat_message",
+        |v| serde_json::from_value::<::zaia_models::ChatMessage>(v).map(drop),
+    ),
+    (
+        "export_chat_messages",
+        |v| {
+            serde_json::from_value::<::zaia_models::ExportChatMessagesResponse>(v)
+                .map(drop)
+        },
+    ),
+    (
+        "list_chats",
+        |v| serde_json::from_value::<::std::vec::Vec<::zaia_models::Chat>>(v).map(drop),
+    ),
     ("create_chat", |v| serde_json::from_value::<::zaia_models::Chat>(v).map(drop)),
-    ("list_chat_details", |v| serde_json::from_value::<::std::vec::Vec<::zaia_models::ChatDetails>>(v).map(drop)),
+    (
+        "list_chat_details",
+        |v| {
+            serde_json::from_value::<::std::vec::Vec<::zaia_models::ChatDetails>>(v)
+                .map(drop)
+        },
+    ),
     ("get_chat", |v| serde_json::from_value::<::zaia_models::Chat>(v).map(drop)),
-    ("delete_chat", |v| serde_json::from_value::<::zaia_models::DeleteChatResponse>(v).map(drop)),
+    (
+        "delete_chat",
+        |v| serde_json::from_value::<::zaia_models::DeleteChatResponse>(v).map(drop),
+    ),
     ("update_chat", |v| serde_json::from_value::<::zaia_models::Chat>(v).map(drop)),
-    ("get_chat_details", |v| serde_json::from_value::<::zaia_models::ChatDetails>(v).map(drop)),
+    (
+        "get_chat_details",
+        |v| serde_json::from_value::<::zaia_models::ChatDetails>(v).map(drop),
+    ),
 ];

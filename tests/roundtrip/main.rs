@@ -2,6 +2,7 @@
 //! the SDK's type for it. The table of types (`generated.rs`) is written by
 //! `cargo xtask generate`, so an API dropped in beside Zaia's is checked with no edit.
 
+#[rustfmt::skip]
 mod generated;
 
 use zaia_mock::spec;
