@@ -246,7 +246,9 @@ fn an_error_schema_per_status_is_a_union_and_other_operations_keep_known_excepti
     let run = pipeline::run_fragments(&fragments, &Config::zaia()).unwrap();
     let spec: Value = serde_json::from_str(&run.outputs.iter().find(|o| o.path.ends_with("zaia.json")).unwrap().contents).unwrap();
     let responses = &spec["paths"]["/api/v1/chats/{id}"]["get"]["responses"];
-    assert_eq!(responses["404"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/GetChatError"}));
+    // each status keeps its own schema (what the mock answers); the operation's error type is the union
+    assert_eq!(responses["404"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/GetChatError404"}));
+    assert_eq!(spec["paths"]["/api/v1/chats/{id}"]["get"]["x-zaia-error-type"], json!({"$ref": "#/components/schemas/GetChatError"}));
     assert_eq!(spec["components"]["schemas"]["GetChatError"]["oneOf"].as_array().unwrap().len(), 2);
     let other = &spec["paths"]["/api/v1/chats"]["post"]["responses"]["401"]["content"]["application/json"]["schema"];
     assert_eq!(other, &json!({"$ref": "#/components/schemas/KnownException"}));

@@ -44,10 +44,36 @@ pub fn generate(spec: &Value) -> Result<String> {
         Ok(f) => f,
         Err(e) => fail!("models: generated code does not parse: {e}"),
     };
+    distinct_field_names(&mut file);
     patch_fields::rewrite(&mut file, &patch_fields::targets(spec))?;
     constructors::rewrite(&mut file);
     mark_deprecated_fields(&mut file, spec);
     Ok(format_syntax(&file))
+}
+
+/// Properties whose names typify recases to one field (`fooBar` and `foo_bar`): the later ones
+/// get a number (`foo_bar_2`) and keep their wire name in `#[serde(rename)]`.
+fn distinct_field_names(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Struct(s) = item else { continue };
+        let syn::Fields::Named(fields) = &mut s.fields else { continue };
+        let mut seen: Vec<String> = Vec::new();
+        for field in &mut fields.named {
+            let Some(ident) = field.ident.clone() else { continue };
+            let name = ident.to_string();
+            if !seen.contains(&name) {
+                seen.push(name);
+                continue;
+            }
+            let wire = super::syn_helpers::wire_name(field);
+            let fresh = (2..).map(|n| format!("{}_{n}", name.trim_start_matches("r#"))).find(|f| !seen.contains(f)).expect("a free name");
+            field.ident = Some(syn::Ident::new(&fresh, ident.span()));
+            if !field.attrs.iter().any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("rename")) {
+                field.attrs.push(syn::parse_quote!(#[serde(rename = #wire)]));
+            }
+            seen.push(fresh);
+        }
+    }
 }
 
 /// typify leaves `deprecated: true` out: a deprecated property's field, and a deprecated
@@ -74,5 +100,25 @@ fn mark_deprecated_fields(file: &mut syn::File, spec: &Value) {
                 field.attrs.push(syn::parse_quote!(#[deprecated(note = #note)]));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn properties_recased_to_one_field_get_distinct_fields_with_their_wire_names() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub struct Thing {
+                #[serde(rename = "fooBar")]
+                pub foo_bar: String,
+                pub foo_bar: String,
+            }
+        };
+        distinct_field_names(&mut file);
+        let code = quote!(#file).to_string().replace(' ', "");
+        assert!(code.contains("#[serde(rename=\"fooBar\")]pubfoo_bar:String"), "{code}");
+        assert!(code.contains("#[serde(rename=\"foo_bar\")]pubfoo_bar_2:String"), "{code}");
     }
 }

@@ -36,7 +36,52 @@ pub fn rewrite(mut doc: Value) -> (Value, Vec<String>) {
 /// merged spec keeps the vendor's constraints for the mock to validate and synthesise with.
 pub fn for_generators(doc: &mut Value, notes: &mut Vec<String>) {
     each_schema(doc, &mut enums_of_strings_only);
+    nullable_at_the_reference(doc);
     one_response_kind(doc, notes);
+}
+
+/// A component that is itself `nullable` (`{"type": "object", "nullable": true, ...}`) is
+/// typed by typify as a wrapper `Name(Option<NameInner>)`, and in some specs clashes with its
+/// own struct. The component is made the plain type and every reference to it nullable
+/// (`Option<Name>` where it is used), which is what the vendor means.
+pub fn nullable_at_the_reference(doc: &mut Value) {
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    let mut nullable: Vec<String> = Vec::new();
+    for (name, schema) in schemas.iter_mut() {
+        if let Some(map) = schema.as_object_mut()
+            && map.get("nullable") == Some(&Value::Bool(true))
+            && !["allOf", "oneOf", "anyOf", "$ref"].iter().any(|k| map.contains_key(*k))
+        {
+            map.remove("nullable");
+            nullable.push(format!("#/components/schemas/{}", crate::error::escape_pointer_token(name)));
+        }
+    }
+    if nullable.is_empty() {
+        return;
+    }
+    fn wrap(v: &mut Value, nullable: &[String], in_composition: bool) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && nullable.contains(r)
+                    && !in_composition
+                {
+                    *v = json!({"allOf": [{"$ref": r.clone()}], "nullable": true});
+                    return;
+                }
+                for (key, child) in map.iter_mut() {
+                    let composition = matches!(key.as_str(), "allOf" | "oneOf" | "anyOf");
+                    match child {
+                        Value::Array(items) if composition => items.iter_mut().for_each(|i| wrap(i, nullable, true)),
+                        _ => wrap(child, nullable, false),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| wrap(i, nullable, false)),
+            _ => {}
+        }
+    }
+    wrap(doc, &nullable, false);
 }
 
 /// The rules that need the final shape of each schema (after `normalise` has turned
@@ -180,13 +225,13 @@ pub fn one_response_kind(doc: &mut Value, notes: &mut Vec<String>) {
     document::for_each_operation_mut(doc, |path, method, op| {
         let file = document::source_of(op).to_string();
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or("").to_string();
-        let error_type = op.get(crate::stages::hoist::ERROR_TYPE).and_then(Value::as_str).map(String::from);
+        let error_type = op.get(crate::stages::hoist::ERROR_TYPE).cloned();
         let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return };
         // error bodies of several schemas: the operation's union of them
         if let Some(union) = error_type {
             for (_, response) in responses.iter_mut().filter(|(s, _)| !s.starts_with('2')) {
                 if let Some(schema) = response.pointer_mut("/content/application~1json/schema") {
-                    *schema = json!({"$ref": format!("#/components/schemas/{union}")});
+                    *schema = union.clone();
                 }
             }
         }
@@ -582,6 +627,21 @@ mod tests {
         let names: Vec<&String> = doc["components"]["schemas"].as_object().unwrap().keys().collect();
         assert_eq!(names, ["ConversationsV1User", "SdkMessage2", "SdkMessage", "Chat"]);
         assert_eq!(doc["components"]["schemas"]["ConversationsV1User"]["properties"]["x"]["$ref"], "#/components/schemas/SdkMessage2");
+    }
+
+    #[test]
+    fn a_nullable_component_is_nullable_where_it_is_referenced() {
+        let admin = json!({"$ref": "#/components/schemas/Admin"});
+        let mut doc = json!({"components": {"schemas": {
+            "Admin": {"type": "object", "nullable": true, "properties": {"manager": admin.clone()}},
+            "List": {"type": "array", "items": admin.clone()},
+            "Either": {"oneOf": [admin.clone(), {"type": "string"}]}}}});
+        nullable_at_the_reference(&mut doc);
+        let optional = json!({"allOf": [admin.clone()], "nullable": true});
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Admin"], json!({"type": "object", "properties": {"manager": optional.clone()}}));
+        assert_eq!(schemas["List"]["items"], optional);
+        assert_eq!(schemas["Either"]["oneOf"][0], admin, "an alternative stays as it is");
     }
 
     #[test]

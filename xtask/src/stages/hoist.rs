@@ -265,7 +265,7 @@ impl Hoister<'_> {
                 // (one type, not one per operation); one with an inline shape is the operation's
                 let all_shared = many.iter().all(|(schema, _)| schema.get("$ref").is_some());
                 let name = if all_shared {
-                    many.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join("Or")
+                    many.iter().map(|(_, n)| n.to_upper_camel_case()).collect::<Vec<_>>().join("Or")
                 } else {
                     format!("{op_name}Error")
                 };
@@ -289,7 +289,8 @@ impl Hoister<'_> {
             }
         }
         if shapes.len() > 1 {
-            op[ERROR_TYPE] = json!(target);
+            // a reference, so that a later renaming of components follows it
+            op[ERROR_TYPE] = json!({"$ref": format!("#/components/schemas/{target}")});
         }
         Ok(())
     }
@@ -700,7 +701,7 @@ mod tests {
         let responses = &doc["paths"]["/api/v1/things"]["post"]["responses"];
         assert_eq!(responses["400"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/CreateThingError400"}));
         assert_eq!(responses["404"]["content"]["application/json"]["schema"], json!({"$ref": "#/components/schemas/CreateThingError404"}));
-        assert_eq!(doc["paths"]["/api/v1/things"]["post"][ERROR_TYPE], "CreateThingError");
+        assert_eq!(doc["paths"]["/api/v1/things"]["post"][ERROR_TYPE], json!({"$ref": "#/components/schemas/CreateThingError"}));
         assert_eq!(
             doc["components"]["schemas"]["CreateThingError"],
             json!({"oneOf": [{"$ref": "#/components/schemas/CreateThingError400"}, {"$ref": "#/components/schemas/CreateThingError404"}]})
@@ -861,7 +862,7 @@ mod tests {
             let schema = &op["responses"][status]["content"]["application/json"]["schema"];
             assert_eq!(schema, &json!({"$ref": format!("#/components/schemas/{shape}")}));
         }
-        assert_eq!(op[ERROR_TYPE], "GetThingsError");
+        assert_eq!(op[ERROR_TYPE], json!({"$ref": "#/components/schemas/GetThingsError"}));
     }
 
     #[test]
