@@ -675,8 +675,15 @@ fn signature(schema: &Value) -> String {
     } else {
         "any".into()
     };
-    match schema.get("format").and_then(Value::as_str) {
-        Some(f) if kind != "string" || TYPED_FORMATS.contains(&f) => format!("{kind}({f})"),
+    let format = schema.get("format").and_then(Value::as_str);
+    match (kind.as_str(), format) {
+        // typify's integer and number types: what the format picks, `i64` and `f64` when it
+        // picks nothing (no format, `int64`, `double`, a vendor's own such as `timestamp`)
+        ("integer", Some(f @ ("int8" | "int16" | "int32" | "uint8" | "uint16" | "uint32" | "uint64" | "uint"))) => format!("integer({f})"),
+        ("integer", _) => "integer(int64)".into(),
+        ("number", Some("float")) => "number(float)".into(),
+        ("number", _) => "number(double)".into(),
+        (_, Some(f)) if kind != "string" || TYPED_FORMATS.contains(&f) => format!("{kind}({f})"),
         _ => kind,
     }
 }
@@ -834,6 +841,16 @@ mod tests {
         old["components"]["schemas"]["S"]["enum"] = json!(["a", "b", "c"]);
         let referenced = diff(&old, &new);
         assert_eq!((referenced[0].rule, referenced[0].scope), ("enum-value-removed", Scope::Schemas));
+    }
+
+    #[test]
+    fn a_format_that_picks_the_same_rust_type_is_no_retyping() {
+        assert_eq!(signature(&json!({"type": "integer"})), signature(&json!({"type": "integer", "format": "int64"})));
+        assert_eq!(signature(&json!({"type": "integer", "format": "timestamp"})), "integer(int64)");
+        assert_eq!(signature(&json!({"type": "number"})), signature(&json!({"type": "number", "format": "double"})));
+        assert_ne!(signature(&json!({"type": "integer"})), signature(&json!({"type": "integer", "format": "int32"})));
+        assert_eq!(signature(&json!({"type": "string", "format": "uuid"})), "string(uuid)");
+        assert_eq!(signature(&json!({"type": "string", "format": "snowflake"})), "string");
     }
 
     #[test]

@@ -218,6 +218,14 @@ pub fn history(root: &Path, api: &str, versions: &[(String, Value)]) -> Result<(
             println!("           {}", e.chars().take(400).collect::<String>());
         }
         if !problems.is_empty() {
+            // what the diff calls breaking, by rule, for the reader to judge
+            let mut rules: BTreeMap<(&str, String), Vec<&str>> = BTreeMap::new();
+            for c in changes.iter().filter(|c| c.severity == Severity::Breaking && c.scope != Scope::Checks) {
+                rules.entry((c.rule, format!("{:?}", c.scope))).or_default().push(&c.what);
+            }
+            for ((rule, scope), whats) in rules {
+                println!("           breaking {rule} ({scope}, {}): {}", whats.len(), whats[0].chars().take(200).collect::<String>());
+            }
             failures.push(name);
         }
     }
