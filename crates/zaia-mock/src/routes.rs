@@ -176,7 +176,8 @@ async fn validate(request: Request, next: Next) -> Response {
     };
     let headers: Vec<(String, String)> =
         parts.headers.iter().filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string()))).collect();
-    if let Err(e) = op.validate(&params, &query, &bytes).and_then(|()| op.validate_headers(&headers)) {
+    let content_type = parts.headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    if let Err(e) = op.validate_as(&params, &query, content_type, &bytes).and_then(|()| op.validate_headers(&headers)) {
         return e.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
