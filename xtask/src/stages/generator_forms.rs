@@ -36,8 +36,73 @@ pub fn rewrite(mut doc: Value) -> (Value, Vec<String>) {
 /// merged spec keeps the vendor's constraints for the mock to validate and synthesise with.
 pub fn for_generators(doc: &mut Value, notes: &mut Vec<String>) {
     each_schema(doc, &mut enums_of_strings_only);
+    string_enums_are_components(doc);
     nullable_at_the_reference(doc);
     one_response_kind(doc, notes);
+}
+
+/// A string enum inside a component (a vendor's own component, which hoisting leaves as it is)
+/// becomes a component of its own, `{Component}{Property}`: then it is an open enum like every
+/// other (a value added later decodes), and its variants are named by our rules, not typify's,
+/// which stop on values such as `=` and `!=`.
+pub fn string_enums_are_components(doc: &mut Value) {
+    use heck::ToUpperCamelCase;
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object).cloned() else { return };
+    let mut taken: std::collections::BTreeSet<String> = schemas.keys().cloned().collect();
+    let mut added: Vec<(String, Value)> = Vec::new();
+    // one value is a constant: typify reads it as a union's tag (`"type": {"enum": ["assign"]}`
+    // makes `Action::Assign { .. }`), which a reference would hide
+    fn is_string_enum(s: &Value) -> bool {
+        s.get("enum").and_then(Value::as_array).is_some_and(|v| v.len() > 1 && v.iter().all(Value::is_string))
+            && matches!(s.get("type").and_then(Value::as_str), None | Some("string"))
+            && !["$ref", "allOf", "oneOf", "anyOf"].iter().any(|k| s.get(*k).is_some())
+    }
+    fn visit(v: &mut Value, name: &str, taken: &mut std::collections::BTreeSet<String>, added: &mut Vec<(String, Value)>) {
+        let Some(map) = v.as_object_mut() else { return };
+        for (key, child) in map.iter_mut() {
+            match key.as_str() {
+                "properties" => {
+                    for (property, schema) in child.as_object_mut().into_iter().flatten() {
+                        let inner = format!("{name}{}", property.to_upper_camel_case());
+                        lift(schema, &inner, taken, added);
+                        visit(schema, &inner, taken, added);
+                    }
+                }
+                "items" | "additionalProperties" => {
+                    let inner = format!("{name}Item");
+                    lift(child, &inner, taken, added);
+                    visit(child, &inner, taken, added);
+                }
+                "allOf" | "oneOf" | "anyOf" => {
+                    for (i, alternative) in child.as_array_mut().into_iter().flatten().enumerate() {
+                        visit(alternative, &format!("{name}{i}"), taken, added);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    fn lift(schema: &mut Value, name: &str, taken: &mut std::collections::BTreeSet<String>, added: &mut Vec<(String, Value)>) {
+        if !is_string_enum(schema) {
+            return;
+        }
+        let name =
+            std::iter::once(name.to_string()).chain((2..).map(|i| format!("{name}{i}"))).find(|n| !taken.contains(n)).expect("a free name");
+        taken.insert(name.clone());
+        let mut component = schema.clone();
+        let nullable = component.as_object_mut().and_then(|m| m.remove("nullable")) == Some(Value::Bool(true));
+        let reference = json!({"$ref": format!("#/components/schemas/{name}")});
+        *schema = if nullable { json!({"allOf": [reference], "nullable": true}) } else { reference };
+        added.push((name, component));
+    }
+    let mut schemas = schemas;
+    for (name, schema) in schemas.iter_mut() {
+        visit(schema, name, &mut taken, &mut added);
+    }
+    for (name, schema) in added {
+        schemas.insert(name, schema);
+    }
+    doc["components"]["schemas"] = Value::Object(schemas);
 }
 
 /// A component that is itself `nullable` (`{"type": "object", "nullable": true, ...}`) is
@@ -642,6 +707,27 @@ mod tests {
         assert_eq!(schemas["Admin"], json!({"type": "object", "properties": {"manager": optional.clone()}}));
         assert_eq!(schemas["List"]["items"], optional);
         assert_eq!(schemas["Either"]["oneOf"][0], admin, "an alternative stays as it is");
+    }
+
+    #[test]
+    fn string_enums_inside_components_become_components() {
+        let mut doc = json!({"components": {"schemas": {"Filter": {"type": "object", "properties": {
+            "operator": {"type": "string", "enum": ["=", "!="]},
+            "mode": {"type": "string", "enum": ["a", "b"], "nullable": true},
+            "tag": {"type": "string", "enum": ["constant"]},
+            "nested": {"type": "array", "items": {"type": "object", "properties": {"kind": {"enum": ["x", "y"]}}}}}}}}});
+        string_enums_are_components(&mut doc);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(schemas["Filter"]["properties"]["operator"], json!({"$ref": "#/components/schemas/FilterOperator"}));
+        assert_eq!(schemas["FilterOperator"], json!({"type": "string", "enum": ["=", "!="]}));
+        assert_eq!(
+            schemas["Filter"]["properties"]["mode"],
+            json!({"allOf": [{"$ref": "#/components/schemas/FilterMode"}], "nullable": true})
+        );
+        assert_eq!(
+            schemas["Filter"]["properties"]["nested"]["items"]["properties"]["kind"],
+            json!({"$ref": "#/components/schemas/FilterNestedItemKind"})
+        );
     }
 
     #[test]

@@ -280,7 +280,7 @@ impl Operation {
         }
         let fields = forms::fields(form, content_type, body)
             .ok_or_else(|| ApiError::invalid("Invalid data provided: the body is not the form its content type says."))?;
-        let value = forms::to_object(spec(), schema, &fields);
+        let value = form_object(spec(), schema, &fields);
         check_body(schema, &value)
     }
 
@@ -297,7 +297,16 @@ impl Operation {
         }
         let content = self.op.pointer("/requestBody/content")?.as_object()?;
         let (form, schema) = content.iter().find_map(|(m, media)| Some((forms::Form::of(m)?, media.get("schema")?)))?;
-        Some(forms::example(spec(), form, schema, seed))
+        let value = synthesize(spec().resolve(schema), seed);
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (name, v) in value.as_object().into_iter().flatten() {
+            match v {
+                Value::Array(items) => pairs.extend(items.iter().map(|i| (name.clone(), text(i)))),
+                Value::Null => {}
+                other => pairs.push((name.clone(), text(other))),
+            }
+        }
+        Some(forms::encode(form, &pairs, mix(seed, 7)))
     }
 
     fn validate_parameters(&self, path_params: &[(String, String)], query: &[(String, String)]) -> Result<(), ApiError> {
@@ -475,6 +484,33 @@ impl Operation {
         }
         (status, body)
     }
+}
+
+/// Form fields as the JSON object `schema` describes: each property's values typed by its
+/// schema (an array from repeated keys), other fields as text.
+fn form_object(spec: &Spec, schema: &Value, fields: &[(String, String)]) -> Value {
+    let schema = spec.resolve(schema);
+    let properties = schema.get("properties").and_then(Value::as_object);
+    let mut out = Map::new();
+    for (name, value) in fields {
+        let property = properties.and_then(|p| p.get(name)).map(|s| spec.resolve(s));
+        let typed = match property {
+            Some(p) if p.get("type") == Some(&Value::String("array".into())) => {
+                let item = coerce(spec.resolve(&p["items"]), value);
+                match out.remove(name) {
+                    Some(Value::Array(mut items)) => {
+                        items.push(item);
+                        Value::Array(items)
+                    }
+                    _ => Value::Array(vec![item]),
+                }
+            }
+            Some(p) => coerce(p, value),
+            None => Value::String(value.clone()),
+        };
+        out.insert(name.clone(), typed);
+    }
+    Value::Object(out)
 }
 
 /// A body against its schema: the first error names the field.
@@ -673,8 +709,13 @@ pub fn to_json_schema(v: &Value) -> Value {
             // an empty `enum` beside a reference (`"enum": [], "allOf": [{"$ref": ...}]`) allows
             // nothing as written; vendors mean the reference's values
             let empty_enum = |k: &String, v: &Value| k == "enum" && v.as_array().is_some_and(Vec::is_empty);
+            // `oneOf` as `anyOf`: vendors write `oneOf` for alternatives that overlap (objects
+            // whose members are all optional, a string and a string with a format), and their
+            // servers take the first that fits; JSON Schema's "exactly one" would refuse
+            // values the vendor accepts
+            let key = |k: &String| if k == "oneOf" && map.get(k).is_some_and(Value::is_array) { "anyOf".to_string() } else { k.clone() };
             let mut out: Map<String, Value> =
-                map.iter().filter(|(k, v)| *k != "nullable" && !empty_enum(k, v)).map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
+                map.iter().filter(|(k, v)| *k != "nullable" && !empty_enum(k, v)).map(|(k, v)| (key(k), to_json_schema(v))).collect();
             if map.get("nullable") == Some(&json!(true)) {
                 if let Some(Value::String(t)) = out.get("type").cloned() {
                     out.insert("type".into(), json!([t, "null"]));
@@ -758,5 +799,30 @@ mod tests {
         );
         let v = spec().validator(&json!({"$ref": "#/components/schemas/ChatMessageFollowUp"}));
         assert!(!v.is_valid(&json!({"id": "not-a-uuid"})));
+    }
+
+    #[test]
+    fn form_fields_are_typed_by_the_schema() {
+        let schema = json!({"type": "object", "properties": {
+            "n": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}}, "ok": {"type": "boolean"}}});
+        let fields: Vec<(String, String)> = [("n", "5"), ("tags", "a"), ("tags", "b"), ("ok", "true"), ("other", "x")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .to_vec();
+        assert_eq!(form_object(spec(), &schema, &fields), json!({"n": 5, "tags": ["a", "b"], "ok": true, "other": "x"}));
+        assert!(
+            check_body(
+                &json!({"type": "object", "properties": {"n": {"type": "integer"}}}),
+                &form_object(spec(), &schema, &[("n".into(), "five".into())])
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn overlapping_one_of_alternatives_accept_what_fits_either() {
+        let schema = json!({"oneOf": [{"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object", "properties": {"b": {"type": "integer"}}}]});
+        let v = spec().validator(&schema);
+        assert!(v.is_valid(&json!({})), "both fit: a server takes the first");
+        assert!(!v.is_valid(&json!({"a": 1, "b": "x"})), "neither fits");
     }
 }
