@@ -17,7 +17,7 @@ use crate::config::Config;
 const FIXTURES: &str = "xtask/tests/fixtures/agents";
 const FIXTURE_DIR: &str = "xtask/tests/fixtures";
 /// Fixture resources of forms the vendor's fragments do not use yet, each with a `proof.rs`.
-const NEW_FORMS: &[&str] = &["webhooks", "rules", "tickets"];
+const NEW_FORMS: &[&str] = &["webhooks", "rules", "tickets", "links"];
 
 /// What of the workspace the copy needs: every member, the lock file, the fragments.
 const COPIED: &[&str] = &["Cargo.toml", "Cargo.lock", "README.md", "crates", "openapi", "tests", "xtask"];

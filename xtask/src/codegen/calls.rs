@@ -427,7 +427,7 @@ fn page_parameters(list: &PagedList) -> Vec<String> {
         Shape::Offset => names.push(super::pagination::OFFSET_PARAM.into()),
         Shape::Cursor { param, .. } => names.push(param.clone()),
         Shape::Limit { object: Some((object, _)) } => names.push(object.clone()),
-        Shape::Limit { object: None } => {}
+        Shape::Limit { object: None } | Shape::NextLink { .. } => {}
     }
     names
 }

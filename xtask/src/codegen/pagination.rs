@@ -7,6 +7,7 @@
 //! |---|---|---|
 //! | `pageNumber` and `pageSize` | every page until a short one | `pageSize`'s range; by default its maximum (fewest requests) |
 //! | a `limit` (or an object parameter with a `limit` member) | the one page there is | `limit`'s range; by default its `default` (what the server would send) |
+//! | a page size (`PageSize`, `page_size`, `per_page`, `limit`) and a next link in the envelope (`meta.next_page_url`, `links.next`) | each page from the query of the link the one before gives, until it gives none | the size's range; by default its maximum |
 //!
 //! Required parameters other than those become arguments of the method (`chat_id` of
 //! `list_chat_messages_pages`); the rest are set by the caller's closure on the generated
@@ -49,6 +50,53 @@ pub enum Shape {
     Limit {
         object: Option<(String, String)>,
     },
+    /// A link to the next page in the envelope (`meta.next_page_url`): the next request is
+    /// the same call with the string query parameters the link carries (`PageToken`).
+    NextLink {
+        /// The envelope's field that holds the link, or the object the link is in (Rust name).
+        field: String,
+        /// The link inside that field's value, as a JSON pointer of wire names (`/next_page_url`;
+        /// empty when the field is the link).
+        pointer: String,
+        /// The string query parameters the link may carry: (wire name, setter).
+        params: Vec<(String, String)>,
+    },
+}
+
+/// Envelope fields that link to the next page, by name without case or separators.
+pub const NEXT_LINK_FIELDS: &[&str] = &["nextpageurl", "nextpage", "nexturl", "nextlink", "next"];
+/// Page-size parameters of a list that pages by link, by name without case or separators.
+pub const LINK_SIZE_PARAMS: &[&str] = &["pagesize", "perpage", "limit"];
+
+fn bare(name: &str) -> String {
+    name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+}
+
+/// The envelope's link to the next page: `(field, pointer inside it)`, one or two levels down.
+fn next_link(spec: &Value, envelope: &Value) -> Option<(String, String)> {
+    let resolve = |s: &Value| -> Value {
+        match s.get("$ref").and_then(Value::as_str) {
+            Some(r) => spec.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
+            None => match s.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+                Some([one]) => match one.get("$ref").and_then(Value::as_str) {
+                    Some(r) => spec.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
+                    None => one.clone(),
+                },
+                _ => s.clone(),
+            },
+        }
+    };
+    let is_link =
+        |name: &str, s: &Value| NEXT_LINK_FIELDS.contains(&bare(name).as_str()) && resolve(s).get("type") == Some(&Value::from("string"));
+    let properties = envelope.get("properties")?.as_object()?;
+    if let Some((name, _)) = properties.iter().find(|(n, s)| is_link(n, s)) {
+        return Some((name.clone(), String::new()));
+    }
+    properties.iter().find_map(|(outer, s)| {
+        let inner = resolve(s);
+        let (name, _) = inner.get("properties")?.as_object()?.iter().find(|(n, s)| is_link(n, s))?;
+        Some((outer.clone(), format!("/{}", crate::error::escape_pointer_token(name))))
+    })
 }
 
 /// Where a cursor list's next cursor comes from.
@@ -172,48 +220,77 @@ fn paged_list(
     let PageParams { number, size, limit } = config.page_params;
     let cursor_param = CURSOR_PARAMS.iter().find_map(|n| query(n));
     let mut cursor_type = None;
-    let (shape, size_schema, size_name, page_names): (Shape, Value, String, Vec<String>) =
-        if let (Some(_), Some(size_param)) = (query(number), query(size)) {
-            (Shape::PageNumber, resolve(&size_param["schema"]), size.to_string(), vec![number.to_string(), size.to_string()])
-        } else if let (Some(cursor), Some(size_param)) = (cursor_param, query(limit).or_else(|| query(size))) {
-            let param = cursor["name"].as_str().unwrap_or_default().to_string();
-            let next = match field_of(NEXT_CURSOR_FIELDS) {
-                Some((field, _)) => NextCursor::Field(field),
-                None => {
-                    let item_schema = spec.pointer(&format!("/components/schemas/{item}")).cloned().unwrap_or(Value::Null);
-                    if item_schema.pointer("/properties/id").is_none() {
-                        return Err(format!(
-                            "cursor `{param}`: the envelope has no next-cursor field ({}) and the items have no `id` to start after",
-                            NEXT_CURSOR_FIELDS.join(", ")
-                        ));
-                    }
-                    NextCursor::AfterLast { key: "id".into(), more: field_of(HAS_MORE_FIELDS) }
+    let (shape, size_schema, size_name, page_names): (Shape, Value, String, Vec<String>) = if let (Some(_), Some(size_param)) =
+        (query(number), query(size))
+    {
+        (Shape::PageNumber, resolve(&size_param["schema"]), size.to_string(), vec![number.to_string(), size.to_string()])
+    } else if let (Some(cursor), Some(size_param)) = (cursor_param, query(limit).or_else(|| query(size))) {
+        let param = cursor["name"].as_str().unwrap_or_default().to_string();
+        let next = match field_of(NEXT_CURSOR_FIELDS) {
+            Some((field, _)) => NextCursor::Field(field),
+            None => {
+                let item_schema = spec.pointer(&format!("/components/schemas/{item}")).cloned().unwrap_or(Value::Null);
+                if item_schema.pointer("/properties/id").is_none() {
+                    return Err(format!(
+                        "cursor `{param}`: the envelope has no next-cursor field ({}) and the items have no `id` to start after",
+                        NEXT_CURSOR_FIELDS.join(", ")
+                    ));
                 }
-            };
-            cursor_type =
-                Some(rust_type(&cursor["schema"], config).ok_or_else(|| format!("the cursor `{param}` has no plain Rust type here"))?);
-            let size_wire = size_param["name"].as_str().unwrap_or_default().to_string();
-            (Shape::Cursor { param: param.clone(), next }, resolve(&size_param["schema"]), size_wire.clone(), vec![param, size_wire])
-        } else if let (Some(_), Some(limit_param)) = (query(OFFSET_PARAM), query(limit)) {
-            (Shape::Offset, resolve(&limit_param["schema"]), limit.to_string(), vec![OFFSET_PARAM.to_string(), limit.to_string()])
-        } else if let Some(limit_param) = query(limit) {
-            (Shape::Limit { object: None }, resolve(&limit_param["schema"]), limit.to_string(), vec![limit.to_string()])
-        } else if let Some((object, member)) = params.iter().filter(|p| p["in"] == "query").find_map(|p| {
-            let schema = resolve(&p["schema"]);
-            let member = schema.pointer(&format!("/properties/{limit}")).map(&resolve)?;
-            // the object must be buildable from the limit alone
-            let others_required = schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|n| n != limit));
-            let type_name = p.pointer("/schema/$ref").and_then(Value::as_str)?.strip_prefix("#/components/schemas/")?.to_string();
-            (!others_required).then(|| ((p["name"].as_str().unwrap_or_default().to_string(), type_name), member))
-        }) {
-            let name = object.0.clone();
-            (Shape::Limit { object: Some(object) }, member, limit.to_string(), vec![name])
-        } else {
-            return Err(format!(
-                "no `{number}` + `{size}`, no cursor ({}) + `{limit}`, no `{OFFSET_PARAM}` + `{limit}` and no `{limit}` parameter",
-                CURSOR_PARAMS.join(", ")
-            ));
+                NextCursor::AfterLast { key: "id".into(), more: field_of(HAS_MORE_FIELDS) }
+            }
         };
+        cursor_type =
+            Some(rust_type(&cursor["schema"], config).ok_or_else(|| format!("the cursor `{param}` has no plain Rust type here"))?);
+        let size_wire = size_param["name"].as_str().unwrap_or_default().to_string();
+        (Shape::Cursor { param: param.clone(), next }, resolve(&size_param["schema"]), size_wire.clone(), vec![param, size_wire])
+    } else if let (Some(_), Some(limit_param)) = (query(OFFSET_PARAM), query(limit)) {
+        (Shape::Offset, resolve(&limit_param["schema"]), limit.to_string(), vec![OFFSET_PARAM.to_string(), limit.to_string()])
+    } else if let Some(limit_param) = query(limit) {
+        (Shape::Limit { object: None }, resolve(&limit_param["schema"]), limit.to_string(), vec![limit.to_string()])
+    } else if let Some((object, member)) = params.iter().filter(|p| p["in"] == "query").find_map(|p| {
+        let schema = resolve(&p["schema"]);
+        let member = schema.pointer(&format!("/properties/{limit}")).map(&resolve)?;
+        // the object must be buildable from the limit alone
+        let others_required = schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|n| n != limit));
+        let type_name = p.pointer("/schema/$ref").and_then(Value::as_str)?.strip_prefix("#/components/schemas/")?.to_string();
+        (!others_required).then(|| ((p["name"].as_str().unwrap_or_default().to_string(), type_name), member))
+    }) {
+        let name = object.0.clone();
+        (Shape::Limit { object: Some(object) }, member, limit.to_string(), vec![name])
+    } else if let (Some((field, pointer)), Some(size_param)) = (
+        envelope.and_then(|(_, env)| next_link(spec, env)),
+        params.iter().find(|p| p["in"] == "query" && LINK_SIZE_PARAMS.contains(&bare(p["name"].as_str().unwrap_or_default()).as_str())),
+    ) {
+        let size_wire = size_param["name"].as_str().unwrap_or_default().to_string();
+        // the string query parameters a link can carry (a page token, and filters, set again)
+        let link_params: Vec<(String, String)> = params
+            .iter()
+            .filter(|p| {
+                p["in"] == "query" && p["name"] != size_wire.as_str() && resolve(&p["schema"]).get("type") == Some(&Value::from("string"))
+            })
+            .filter(|p| resolve(&p["schema"]).get("format").is_none() && resolve(&p["schema"]).get("enum").is_none())
+            .map(|p| {
+                let wire = p["name"].as_str().unwrap_or_default().to_string();
+                (wire.clone(), snake_ident(&wire))
+            })
+            .collect();
+        if link_params.is_empty() {
+            return Err(format!("a next link (`{field}{pointer}`) but no string query parameter it could carry"));
+        }
+        (
+            Shape::NextLink { field: rust_field(&field), pointer, params: link_params },
+            resolve(&size_param["schema"]),
+            size_wire.clone(),
+            vec![size_wire],
+        )
+    } else {
+        return Err(format!(
+            "no `{number}` + `{size}`, no cursor ({}) + `{limit}`, no `{OFFSET_PARAM}` + `{limit}`, no `{limit}` parameter, and no page size ({}) with a next link ({}) in the envelope",
+            CURSOR_PARAMS.join(", "),
+            LINK_SIZE_PARAMS.join(", "),
+            NEXT_LINK_FIELDS.join(", ")
+        ));
+    };
     if size_schema.get("type") != Some(&Value::from("integer")) {
         return Err(format!("`{size_name}` is not an integer"));
     }
@@ -339,6 +416,9 @@ pub fn describe(list: &PagedList) -> String {
             "every page, each from the `{param}` cursor the one before gives, `{size_name}` {min}..={max} items each ({default} unless the page size says otherwise)"
         ),
         Shape::PageNumber => format!("every page, `{size_name}` {min}..={max} items each ({default} unless the page size says otherwise)"),
+        Shape::NextLink { .. } => format!(
+            "every page, each from the link the one before gives, `{size_name}` {min}..={max} items each ({default} unless the page size says otherwise)"
+        ),
         Shape::Limit { .. } => {
             format!("the one page it has: up to `{size_name}` items, {min}..={max} ({default} unless the page size says otherwise)")
         }
@@ -353,7 +433,7 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
     let (min, max, default, size_name) = (list.size_min, list.size_max, list.size_default, &list.size_name);
     let kind = match &list.shape {
         Shape::Offset | Shape::PageNumber => quote! { page_numbers },
-        Shape::Cursor { .. } => quote! { cursor },
+        Shape::Cursor { .. } | Shape::NextLink { .. } => quote! { cursor },
         Shape::Limit { .. } => quote! { single_page },
     };
     // a single-page list has no page number to send
@@ -364,7 +444,7 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
             let limit = format_ident!("{}", snake_ident(config.page_params.limit));
             quote! { .#offset((page - 1) * size).#limit(size) }
         }
-        Shape::Cursor { .. } => {
+        Shape::Cursor { .. } | Shape::NextLink { .. } => {
             let size = format_ident!("{}", snake_ident(&list.size_name));
             quote! { .#size(size) }
         }
@@ -391,7 +471,40 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
         }
         None => quote! { crate::pagination::pages::items(crate::call::send(call.send(), timeout).await) },
     };
-    let fetch = if let Shape::Cursor { param, next } = &list.shape {
+    let fetch = if let Shape::NextLink { field, pointer, params } = &list.shape {
+        let field = format_ident!("{field}");
+        let items_field = format_ident!("{}", list.items_field.as_deref().unwrap_or("items"));
+        let (wires, setters): (Vec<&String>, Vec<syn::Ident>) = params.iter().map(|(w, s)| (w, format_ident!("{s}"))).unzip();
+        quote! {
+            Box::new(move |cursor, size| {
+                let call = #base #paging;
+                Box::pin(async move {
+                    let call = match cursor {
+                        Some(cursor) => {
+                            let link = crate::pagination::pages::link_query(cursor)?;
+                            let mut call = call;
+                            let mut applied = false;
+                            #(
+                                if let Some(value) = crate::pagination::pages::link_param(&link, #wires) {
+                                    call = call.#setters(value);
+                                    applied = true;
+                                }
+                            )*
+                            // a link that carries none of them would ask for the same page again
+                            if !applied {
+                                return Err(crate::pagination::pages::link_without(&[#(#wires),*]));
+                            }
+                            call
+                        }
+                        None => call,
+                    };
+                    let page = crate::call::send(call.send(), timeout).await?.into_inner();
+                    let next = crate::pagination::pages::next_link(&page.#field, #pointer);
+                    Ok(crate::pagination::pages::CursorPage { items: page.#items_field, next })
+                })
+            })
+        }
+    } else if let Shape::Cursor { param, next } = &list.shape {
         let setter = format_ident!("{}", snake_ident(param));
         let cursor_type = list.cursor_type.as_ref().expect("cursor lists have a cursor type");
         let items_field = format_ident!("{}", list.items_field.as_deref().unwrap_or("items"));
@@ -467,6 +580,37 @@ mod tests {
     }
 
     #[test]
+    fn a_list_with_a_next_link_in_its_envelope_pages_by_the_links_query() {
+        let spec = json!({"paths": {"/api/v1/Things": {"get": {"operationId": "list_thing", "parameters": [
+                {"name": "PageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+                {"name": "Page", "in": "query", "schema": {"type": "integer"}},
+                {"name": "PageToken", "in": "query", "schema": {"type": "string"}},
+                {"name": "State", "in": "query", "schema": {"type": "string", "enum": ["active", "closed"]}}],
+            "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingPage"}}}}}}}},
+            "components": {"schemas": {
+                "Thing": {"type": "object"},
+                "ThingPage": {"type": "object", "properties": {"things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+                    "meta": {"$ref": "#/components/schemas/ThingPageMeta"}}},
+                "ThingPageMeta": {"type": "object", "properties": {"page": {"type": "integer"}, "next_page_url": {"type": "string", "format": "uri", "nullable": true}}}}}});
+        let (lists, notes) = collect(&spec, &Config::zaia());
+        assert!(notes.is_empty(), "{notes:?}");
+        let list = &lists[0];
+        assert_eq!(
+            list.shape,
+            Shape::NextLink {
+                field: "meta".into(),
+                pointer: "/next_page_url".into(),
+                params: vec![("PageToken".into(), "page_token".into())]
+            }
+        );
+        assert_eq!((list.size_name.as_str(), list.size_max, list.items_field.as_deref()), ("PageSize", 1000, Some("things")));
+        let code = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect::<String>();
+        assert!(code.contains("link_param(&link,\"PageToken\""), "{code}");
+        assert!(code.contains("next_link(&page.meta,\"/next_page_url\""), "{code}");
+        assert!(code.contains(".page_size(size)"), "{code}");
+    }
+
+    #[test]
     fn page_number_lists_page_with_the_schemas_range() {
         let spec = list(json!([
             {"name": "pageNumber", "in": "query", "schema": {"type": "integer", "minimum": 1}},
@@ -498,7 +642,7 @@ mod tests {
         assert_eq!(
             notes,
             [
-                "pagination: list_things (GET /api/v1/things) gets no `list_things_pages` stream: no `pageNumber` + `pageSize`, no cursor (startingAfter, starting_after, after, cursor, pageToken, page_token, nextToken) + `limit`, no `offset` + `limit` and no `limit` parameter"
+                "pagination: list_things (GET /api/v1/things) gets no `list_things_pages` stream: no `pageNumber` + `pageSize`, no cursor (startingAfter, starting_after, after, cursor, pageToken, page_token, nextToken) + `limit`, no `offset` + `limit`, no `limit` parameter, and no page size (pagesize, perpage, limit) with a next link (nextpageurl, nextpage, nexturl, nextlink, next) in the envelope"
             ]
         );
         let unbounded = list(
