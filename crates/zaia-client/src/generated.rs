@@ -1702,7 +1702,8 @@ async fn decode_json<T: ::serde::de::DeserializeOwned, E>(
             if more.is_empty() { first.unwrap_or_default() } else { more.into() }
         }
     };
-    match ::serde_json::from_slice(&full) {
+    let text: &[u8] = if full.is_empty() { b"null" } else { &full };
+    match ::serde_json::from_slice(text) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
         Err(e) => Err(Error::InvalidResponsePayload(full, e)),
     }

@@ -137,7 +137,10 @@ fn helpers() -> Vec<syn::Item> {
                         if more.is_empty() { first.unwrap_or_default() } else { more.into() }
                     }
                 };
-                match ::serde_json::from_slice(&full) {
+                // an empty body is `null`: an operation that answers a body or none (200 and
+                // 204) has an optional success type, and `None` is the empty answer
+                let text: &[u8] = if full.is_empty() { b"null" } else { &full };
+                match ::serde_json::from_slice(text) {
                     Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
                     Err(e) => Err(Error::InvalidResponsePayload(full, e)),
                 }
