@@ -57,29 +57,6 @@ fn for_each_object(value: &mut serde_json::Value, f: &mut impl FnMut(&mut serde_
     }
 }
 
-/// Adds `mark` to the build metadata of every member's version (`0.2.0+spec.1` →
-/// `0.2.0+spec.1.proof`); version requirements ignore build metadata, so nothing else changes.
-fn mark_versions(root: &Path, mark: &str) {
-    let manifests = ["crates", "tests"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(root.join(dir)).into_iter().flatten().flatten())
-        .map(|e| e.path().join("Cargo.toml"))
-        .chain([root.join("tests/Cargo.toml"), root.join("xtask/Cargo.toml")])
-        .filter(|p| p.is_file());
-    for manifest in manifests {
-        let text = std::fs::read_to_string(&manifest).unwrap();
-        let marked: Vec<String> = text
-            .lines()
-            .map(|l| match l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')) {
-                Some(v) if v.contains('+') => format!("version = \"{v}.{mark}\""),
-                Some(v) => format!("version = \"{v}+{mark}\""),
-                None => l.to_string(),
-            })
-            .collect();
-        std::fs::write(&manifest, marked.join("\n") + "\n").unwrap();
-    }
-}
-
 #[test]
 fn a_new_resource_is_whole_with_no_hand_edits() {
     let root = crate::workspace::root();
@@ -189,7 +166,7 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     // dependencies are not built a second time; the copy's crates carry build metadata in their
     // versions so that their artifacts do not replace the workspace's (cargo tells path
     // packages apart by their path relative to the workspace, the same in the copy)
-    mark_versions(copy_root, "proof");
+    crate::workspace::mark_versions(copy_root, "proof").unwrap();
     let target = match std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from) {
         Some(dir) if dir.is_absolute() => dir,
         Some(dir) => root.join(dir),

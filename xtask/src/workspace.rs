@@ -50,3 +50,31 @@ pub fn check_versions(versions: &[(String, String)], spec_version: &str) -> Resu
         ))
     }
 }
+
+/// Adds `mark` to the build metadata of every workspace member's version (`0.2.0+spec.1` →
+/// `0.2.0+spec.1.proof`): cargo names a workspace's artifacts by name, version and path
+/// relative to the workspace, so a scratch copy built in the real `target/` must differ in
+/// one of them, or cargo, judging freshness by timestamps, could take one crate for the other.
+/// Version requirements ignore build metadata, so nothing else changes.
+pub fn mark_versions(root: &Path, mark: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let members: Vec<String> = text
+        .lines()
+        .find_map(|l| l.strip_prefix("members = "))
+        .map(|list| list.split('"').skip(1).step_by(2).map(String::from).collect())
+        .unwrap_or_default();
+    for member in members {
+        let manifest = root.join(&member).join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        let marked: Vec<String> = text
+            .lines()
+            .map(|l| match l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')) {
+                Some(v) if v.contains('+') => format!("version = \"{v}.{mark}\""),
+                Some(v) => format!("version = \"{v}+{mark}\""),
+                None => l.to_string(),
+            })
+            .collect();
+        std::fs::write(&manifest, marked.join("\n") + "\n").map_err(|e| format!("{}: {e}", manifest.display()))?;
+    }
+    Ok(())
+}

@@ -119,10 +119,15 @@ async fn record(State(state): Shared, request: Request, next: Next) -> Response 
 /// `KnownException`s) is answered in that schema, made from the seed; one it documents without
 /// a body has none. What the spec does not document, and what already fits, is left alone.
 async fn conform_errors(State(state): Shared, request: Request, next: Next) -> Response {
-    let op = spec::spec().find(request.method().as_str(), request.uri().path()).map(|(op, _)| op);
+    let (method, uri) = (request.method().clone(), request.uri().clone());
     let response = next.run(request).await;
     let status = response.status().as_u16();
-    let Some(documented) = op.filter(|_| status >= 400).and_then(|op| op.response(status)) else { return response };
+    // a success is left as it is, without looking the operation up (every request passes here)
+    if status < 400 {
+        return response;
+    }
+    let op = spec::spec().find(method.as_str(), uri.path()).map(|(op, _)| op);
+    let Some(documented) = op.and_then(|op| op.response(status)) else { return response };
     if response.extensions().get::<crate::faults::Broken>().is_some() {
         return response;
     }

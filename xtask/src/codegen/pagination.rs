@@ -181,15 +181,9 @@ fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s
     Some((item_of(array), Some((field.as_str(), envelope))))
 }
 
-/// The Rust name typify gives a property.
+/// The Rust name typify gives a property (keywords take a trailing `_`).
 fn rust_field(wire: &str) -> String {
-    let name = snake_ident(wire);
-    match name.as_str() {
-        "type" | "ref" | "self" | "match" | "move" | "use" | "fn" | "mod" | "impl" | "in" | "loop" | "box" | "where" | "async" => {
-            format!("{name}_")
-        }
-        _ => name,
-    }
+    snake_ident(wire)
 }
 
 fn paged_list(

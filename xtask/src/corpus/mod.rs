@@ -38,15 +38,7 @@ pub fn apis(root: &Path) -> Vec<Api> {
     let mut dirs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     for dir in dirs {
-        let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        specs.sort();
-        if let Some(spec) = specs.pop() {
+        if let Some(spec) = json_files(&dir).pop() {
             out.push(Api { name: dir.file_name().unwrap().to_string_lossy().into_owned(), spec });
         }
     }
@@ -80,6 +72,19 @@ fn fragments_of(root: &Path, api: &Api) -> Result<(Vec<load::Fragment>, Vec<repu
     }
     all.sort_by(|a, b| a.name.cmp(&b.name));
     Ok((all, republished))
+}
+
+/// The `*.json` files of a folder, sorted (an API's specs sort by date).
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
 }
 
 /// What one API did.
@@ -175,17 +180,8 @@ pub fn run(root: &Path, options: &Options) -> Result<(), String> {
 /// Every dated spec of an API (its folder's `*.json`, sorted), as the merged spec of Zaia's
 /// fragments and the API's republished ones: `(file stem, spec)`.
 fn versions(root: &Path, api: &Api) -> Result<Vec<(String, Value)>, String> {
-    let dir = api.spec.parent().expect("a file in a folder");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for file in files {
+    for file in json_files(api.spec.parent().expect("a file in a folder")) {
         let version = Api { name: api.name.clone(), spec: file.clone() };
         let (fragments, _) = fragments_of(root, &version)?;
         let spec = pipeline::spec_from_fragments(&fragments, &Config::zaia()).map_err(|e| e.to_string())?;
@@ -287,7 +283,8 @@ fn compile_scratch(
         std::fs::write(&path, serde_json::to_string_pretty(&f.doc).expect("JSON") + "\n").map_err(|e| e.to_string())?;
     }
     crate::output::write_all(&scratch, &run.outputs).map_err(|e| e.to_string())?;
-    mark_versions(&scratch, &api.name)?;
+    let tag: String = api.name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    crate::workspace::mark_versions(&scratch, &format!("corpus.{tag}"))?;
     let check: &[&str] = &["check", "--quiet", "-p", "zaia-models", "-p", "zaia-client", "-p", "zaia-ext", "-p", "zaia-mock"];
     let clippy: &[&str] = &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"];
     let contract: &[&str] = &["test", "--quiet", "-p", "zaia-mock", "--test", "contract"];
@@ -303,7 +300,7 @@ fn compile_scratch(
     for (name, args) in steps {
         // the workspace's own target directory, so every dependency built there is reused: the
         // scratch crates are told apart from the real ones (and each API's from the others')
-        // by their versions' build metadata (`mark_versions`)
+        // by their versions' build metadata (`workspace::mark_versions`)
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&scratch)
             .env("CARGO_TARGET_DIR", root.join("target"))
@@ -317,34 +314,6 @@ fn compile_scratch(
         }
     }
     Ok(done)
-}
-
-/// Every member of the scratch workspace gets `.corpus.<api>` in its version's build metadata:
-/// cargo names a workspace's artifacts by the package's name, version and path relative to the
-/// workspace, so without it a scratch crate would share the real one's artifacts, and cargo,
-/// judging freshness by timestamps, could take one for the other.
-fn mark_versions(scratch: &Path, api: &str) -> Result<(), String> {
-    let tag: String = api.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
-    let text = std::fs::read_to_string(scratch.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let members: Vec<String> = text
-        .lines()
-        .find_map(|l| l.strip_prefix("members = "))
-        .map(|list| list.split('"').skip(1).step_by(2).map(String::from).collect())
-        .unwrap_or_default();
-    for member in members {
-        let manifest = scratch.join(&member).join("Cargo.toml");
-        let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-        let marked: Vec<String> = text
-            .lines()
-            .map(|l| match l.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')) {
-                Some(v) if v.contains('+') => format!("version = \"{v}.corpus.{tag}\""),
-                Some(v) => format!("version = \"{v}+corpus.{tag}\""),
-                None => l.to_string(),
-            })
-            .collect();
-        std::fs::write(&manifest, marked.join("\n") + "\n").map_err(|e| format!("{}: {e}", manifest.display()))?;
-    }
-    Ok(())
 }
 
 fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<(), String> {
