@@ -35,10 +35,28 @@ pub fn rewrite(mut doc: Value) -> (Value, Vec<String>) {
 /// What only the generators need, on their copy of the spec (`codegen::codegen_spec`): the
 /// merged spec keeps the vendor's constraints for the mock to validate and synthesise with.
 pub fn for_generators(doc: &mut Value, notes: &mut Vec<String>) {
+    no_generator_extensions(doc, notes);
     each_schema(doc, &mut enums_of_strings_only);
     string_enums_are_components(doc);
     nullable_at_the_reference(doc);
     one_response_kind(doc, notes);
+}
+
+/// progenitor reads its own server framework's extensions (`x-dropshot-websocket`,
+/// `x-dropshot-pagination`) and refuses an operation that uses one other than as it expects (a
+/// websocket without a documented 101). The SDK's calls, streams and hooks are its own, so the
+/// generators are not shown them; a websocket operation is then a plain request (noted: the
+/// upgrade is not offered).
+pub fn no_generator_extensions(doc: &mut Value, notes: &mut Vec<String>) {
+    document::for_each_operation_mut(doc, |path, method, op| {
+        let file = document::source_of(op).to_string();
+        let Some(op) = op.as_object_mut() else { return };
+        if op.contains_key("x-dropshot-websocket") {
+            let pointer = crate::error::pointer(["paths", path, method, "x-dropshot-websocket"]);
+            notes.push(format!("{file}: {pointer}: a websocket upgrade: the SDK sends it as a plain request and offers no socket"));
+        }
+        op.retain(|key, _| !key.starts_with("x-dropshot-"));
+    });
 }
 
 /// A string enum inside a component (a vendor's own component, which hoisting leaves as it is)
@@ -728,6 +746,16 @@ mod tests {
             schemas["Filter"]["properties"]["nested"]["items"]["properties"]["kind"],
             json!({"$ref": "#/components/schemas/FilterNestedItemKind"})
         );
+    }
+
+    #[test]
+    fn progenitors_own_extensions_are_not_shown_to_it() {
+        let mut doc =
+            json!({"paths": {"/a": {"get": {"x-dropshot-websocket": {}, "x-dropshot-pagination": {"required": []}, "x-other": 1}}}});
+        let mut notes = Vec::new();
+        no_generator_extensions(&mut doc, &mut notes);
+        assert_eq!(doc["paths"]["/a"]["get"], json!({"x-other": 1}));
+        assert_eq!(notes.len(), 1, "the websocket is noted");
     }
 
     #[test]
