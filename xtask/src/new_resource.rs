@@ -17,7 +17,7 @@ use crate::config::Config;
 const FIXTURES: &str = "xtask/tests/fixtures/agents";
 const FIXTURE_DIR: &str = "xtask/tests/fixtures";
 /// Fixture resources of forms the vendor's fragments do not use yet, each with a `proof.rs`.
-const NEW_FORMS: &[&str] = &["webhooks", "rules", "tickets", "links"];
+const NEW_FORMS: &[&str] = &["webhooks", "rules", "tickets", "links", "events"];
 
 /// What of the workspace the copy needs: every member, the lock file, the fragments.
 const COPIED: &[&str] = &["Cargo.toml", "Cargo.lock", "README.md", "crates", "openapi", "tests", "xtask"];
@@ -115,11 +115,8 @@ fn a_new_resource_is_whole_with_no_hand_edits() {
     // the one clash of rule-made names (the list's items and the oneOf answer both want
     // `Webhook`) is resolved by rule and printed, not left to a config edit
     assert!(notes.iter().any(|n| n.contains("response:get_sample_webhook is named `GetSampleWebhookResponse`")), "{notes:?}");
-    // and the list with no paging parameters says so
-    assert!(
-        notes.iter().any(|n| n.starts_with("pagination: get_sample_rule_kinds (GET /api/v1/sample-rules/kinds/{kind}) gets no")),
-        "{notes:?}"
-    );
+    // and an array with nothing to page by is the whole list, not a page of one: no stream, no note
+    assert!(!notes.iter().any(|n| n.contains("get_sample_rule_kinds")), "{notes:?}");
     crate::output::write_all(copy_root, &outputs).unwrap();
     let pagination = std::fs::read_to_string(copy_root.join("crates/zaia-ext/src/pagination/generated.rs")).unwrap();
     assert!(pagination.contains("fn list_sample_agents_pages<'a, F>"));

@@ -90,7 +90,8 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
     let mut run = Run { notes, ..Run::default() };
     if let Some(ext) = config.ext_out {
         // the lists as the client's types have them (a list that may answer 204 has no pages)
-        let (lists, notes) = codegen::pagination::collect(&for_codegen, config);
+        let builders = codegen::calls::builders(&client)?;
+        let (lists, notes) = codegen::pagination::collect(&for_codegen, config, &builders);
         run.notes.extend(notes);
         run.outputs.push(Output { path: ext.pagination.into(), contents: codegen::pagination::generate(&lists, config)? });
         run.outputs.push(Output { path: ext.calls.into(), contents: codegen::calls::generate(&spec, &client, &lists, config)? });

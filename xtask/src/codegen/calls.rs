@@ -148,7 +148,7 @@ fn absolute(mut ty: syn::Type) -> TokenStream {
 /// The type a caller passes for a parameter of type `ty`: a `NonZero*` count is taken as its
 /// plain integer (`5`, not `NonZeroU64::new(5).unwrap()`); progenitor's setter converts it, and
 /// a zero is refused before sending, naming the parameter.
-fn caller_type(ty: &TokenStream) -> TokenStream {
+pub(crate) fn caller_type(ty: &TokenStream) -> TokenStream {
     let text = ty.to_string().replace(' ', "");
     let plain = ["U8", "U16", "U32", "U64", "Usize", "I8", "I16", "I32", "I64", "Isize"]
         .iter()
@@ -425,7 +425,7 @@ fn page_parameters(list: &PagedList) -> Vec<String> {
     match &list.shape {
         Shape::PageNumber => names.push("pageNumber".into()),
         Shape::Offset => names.push(super::pagination::OFFSET_PARAM.into()),
-        Shape::Cursor { param, .. } => names.push(param.clone()),
+        Shape::Cursor { param, backward, .. } => names.extend([Some(param.clone()), backward.clone()].into_iter().flatten()),
         Shape::Limit { object: Some((object, _)) } => names.push(object.clone()),
         Shape::Limit { object: None } | Shape::NextLink { .. } => {}
     }

@@ -20,12 +20,19 @@ use serde_json::Value;
 
 use super::format_file;
 use super::syn_helpers::snake_ident;
+use std::collections::BTreeMap;
+
+use super::calls::Builder;
 use crate::config::{Config, PageParams};
 use crate::document::operations;
 use crate::error::Result;
 
 /// Query parameters that carry a cursor: where the next page starts.
-pub const CURSOR_PARAMS: &[&str] = &["startingAfter", "starting_after", "after", "cursor", "pageToken", "page_token", "nextToken"];
+pub const CURSOR_PARAMS: &[&str] =
+    &["startingAfter", "starting_after", "after", "cursor", "pageToken", "page_token", "nextToken", "before"];
+/// The query parameter that pages backward from a key (`before`), beside one that pages forward
+/// (`after`): which of the two the stream sends is decided by the order of the first page.
+pub const BACKWARD_PARAM: &str = "before";
 /// Envelope fields that give the next page's cursor.
 pub const NEXT_CURSOR_FIELDS: &[&str] = &["nextCursor", "next_cursor", "nextPageToken", "next_page_token", "nextToken", "cursor"];
 /// Envelope fields that say whether a next page exists.
@@ -44,6 +51,9 @@ pub enum Shape {
         /// The cursor parameter's wire name.
         param: String,
         next: NextCursor,
+        /// With a key cursor (`after`), the parameter that pages the other way (`before`): a
+        /// list whose first page runs newest first pages on with it.
+        backward: Option<String>,
     },
     /// `Some((object parameter, its component))` when the limit is a member of it
     /// (`pagination: ChatMessagePagination {limit}`).
@@ -102,12 +112,17 @@ fn next_link(spec: &Value, envelope: &Value) -> Option<(String, String)> {
 /// Where a cursor list's next cursor comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NextCursor {
-    /// The envelope's field (Rust name).
-    Field(String),
-    /// The last item's `key` (Rust name), while the envelope's `more` field (Rust name, and
-    /// whether it is required) says so, or, without one, while pages are full.
-    AfterLast { key: String, more: Option<(String, bool)> },
+    /// The envelope's `field` (Rust name), at `pointer` inside it (wire names; empty when the
+    /// field is the cursor): `nextCursor`, or `pages` + `/next/starting_after`.
+    Field { field: String, pointer: String },
+    /// The last item's `key`, while the envelope's `more` field (Rust name, and whether it is
+    /// required) says so, or, without one, while pages are full.
+    AfterLast { key: KeyPath, more: Option<(String, bool)> },
 }
+
+/// The way from an item to its key: each step's Rust field and whether it is optional
+/// (`id`; a member's `user` then `id`).
+pub type KeyPath = Vec<(String, bool)>;
 
 /// A list with a stream.
 #[derive(Debug, Clone)]
@@ -116,6 +131,8 @@ pub struct PagedList {
     pub items_field: Option<String>,
     /// The Rust type of the cursor parameter (cursor lists only).
     pub cursor_type: Option<TokenStream>,
+    /// The Rust type of the backward parameter (`before`) of a key cursor list that has one.
+    pub backward_type: Option<TokenStream>,
     pub id: String,
     pub method: String,
     pub path: String,
@@ -131,14 +148,20 @@ pub struct PagedList {
     pub arguments: Vec<(String, TokenStream)>,
 }
 
-/// The paginated lists, and a note for every list that got no stream.
-pub fn collect(spec: &Value, config: &Config) -> (Vec<PagedList>, Vec<String>) {
+/// The paginated lists, and a note for every list that got no stream. `setters` are the
+/// generated client's builders: the types of arguments the spec does not name plainly.
+pub fn collect(spec: &Value, config: &Config, setters: &BTreeMap<String, Builder>) -> (Vec<PagedList>, Vec<String>) {
     let mut lists = Vec::new();
     let mut notes = Vec::new();
     for (path, method, op) in operations(spec) {
         let id = op["operationId"].as_str().unwrap_or_default().to_string();
-        let Some((item, envelope)) = (method == "get").then(|| list_item(spec, op)).flatten() else { continue };
-        match paged_list(spec, config, &id, &path, op, item, envelope) {
+        let Some((item, envelope)) = (method == "get").then(|| list_item(spec, &path, op)).flatten() else { continue };
+        // an array with nothing to page by is the whole list in one answer, not a page of it
+        if !pages_at_all(spec, config, op, envelope.map(|(_, e)| e)) {
+            continue;
+        }
+        let builder = setters.get(&id.to_upper_camel_case());
+        match paged_list(spec, config, &id, &path, op, item, envelope, builder) {
             Ok(list) => lists.push(list),
             Err(why) => notes.push(format!("pagination: {id} (GET {path}) gets no `{id}_pages` stream: {why}")),
         }
@@ -146,9 +169,27 @@ pub fn collect(spec: &Value, config: &Config) -> (Vec<PagedList>, Vec<String>) {
     (lists, notes)
 }
 
+/// Whether a list says it comes in pages: a page, size, offset or cursor parameter, or an
+/// envelope that says whether there is more or where it is.
+fn pages_at_all(spec: &Value, config: &Config, op: &Value, envelope: Option<&Value>) -> bool {
+    let PageParams { number, size, limit } = config.page_params;
+    let paging: Vec<String> =
+        [number, size, limit, OFFSET_PARAM, "page"].iter().chain(CURSOR_PARAMS).chain(LINK_SIZE_PARAMS).map(|n| bare(n)).collect();
+    let params = op.get("parameters").and_then(Value::as_array).into_iter().flatten();
+    // a paging parameter, or an object parameter with a limit member (`pagination: {limit}`)
+    let member = |p: &Value| resolved(spec, &p["schema"]).pointer(&format!("/properties/{limit}")).is_some();
+    if params.filter(|p| p["in"] == "query").any(|p| paging.contains(&bare(p["name"].as_str().unwrap_or_default())) || member(p)) {
+        return true;
+    }
+    let Some(envelope) = envelope else { return false };
+    let says: Vec<String> = HAS_MORE_FIELDS.iter().chain(NEXT_CURSOR_FIELDS).map(|n| bare(n)).collect();
+    let fields = envelope.get("properties").and_then(Value::as_object).into_iter().flatten();
+    fields.into_iter().any(|(name, _)| says.contains(&bare(name))) || next_link(spec, envelope).is_some()
+}
+
 /// The item component of a GET whose success body is an array of `$ref`s, or an envelope
 /// (an object with exactly one array property: `{data: [...], hasMore}`), with the envelope.
-fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s str, &'s Value)>)> {
+fn list_item<'s>(spec: &'s Value, path: &str, op: &'s Value) -> Option<(&'s str, Option<(&'s str, &'s Value)>)> {
     let responses = op.get("responses")?.as_object()?;
     let (_, success) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
     let schema = success.pointer("/content/application~1json/schema")?;
@@ -165,15 +206,20 @@ fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s
         None => schema,
     };
     // the items: the one array member, or the one array of named schemas among several (the
-    // rule hoisting names the entity by, `stages::hoist::envelope_items`); several candidates
-    // are a list nothing here can page, which the caller notes
+    // rule hoisting names the entity by, `stages::hoist::envelope_items`), or among several the
+    // one the path names (`threads` of `/channels/{id}/threads/archived`, `audit_log_entries`
+    // of `/guilds/{id}/audit-logs`); more than that is a list nothing here can page, which the
+    // caller notes
     let properties = envelope.get("properties")?.as_object()?;
     let arrays: Vec<(&String, &Value)> = properties.iter().filter(|(_, p)| p.get("type").is_some_and(|t| t == "array")).collect();
     let of_items: Vec<(&String, &Value)> = arrays.iter().copied().filter(|(_, a)| !item_of(a).is_empty()).collect();
     let (field, array) = match (arrays.as_slice(), of_items.as_slice()) {
         ([], _) => return None,
         ([only], _) | (_, [only]) => *only,
-        _ => return Some(("", Some(("", envelope)))),
+        (_, several) => match named_by_path(path, several) {
+            Some(one) => one,
+            None => return Some(("", Some(("", envelope)))),
+        },
     };
     if nullable(array) {
         return None;
@@ -181,11 +227,29 @@ fn list_item<'s>(spec: &'s Value, op: &'s Value) -> Option<(&'s str, Option<(&'s
     Some((item_of(array), Some((field.as_str(), envelope))))
 }
 
+/// Of several arrays, the one the path names: the last literal segment, without a plural `s`,
+/// that begins exactly one array's name.
+fn named_by_path<'s>(path: &str, arrays: &[(&'s String, &'s Value)]) -> Option<(&'s String, &'s Value)> {
+    path.rsplit('/').filter(|s| !s.starts_with('{') && !s.is_empty()).find_map(|segment| {
+        let stem = bare(segment);
+        let stem = stem.strip_suffix('s').unwrap_or(&stem);
+        if stem.len() < 3 {
+            return None;
+        }
+        let named: Vec<_> = arrays.iter().filter(|(name, _)| bare(name).starts_with(stem)).collect();
+        match named.as_slice() {
+            [one] => Some(**one),
+            _ => None,
+        }
+    })
+}
+
 /// The Rust name typify gives a property (keywords take a trailing `_`).
 fn rust_field(wire: &str) -> String {
     snake_ident(wire)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn paged_list(
     spec: &Value,
     config: &Config,
@@ -194,9 +258,10 @@ fn paged_list(
     op: &Value,
     item: &str,
     envelope: Option<(&str, &Value)>,
+    builder: Option<&Builder>,
 ) -> Result<PagedList, String> {
     if item.is_empty() {
-        return Err("its items are not a named schema".into());
+        return Err("its items are not a named schema, or there are several arrays of them and the path names none".into());
     }
     let field_of = |names: &[&str]| -> Option<(String, bool)> {
         let (_, env) = envelope?;
@@ -205,38 +270,63 @@ fn paged_list(
     };
     let params: Vec<&Value> = op.get("parameters").and_then(Value::as_array).into_iter().flatten().collect();
     let query = |name: &str| params.iter().find(|p| p["in"] == "query" && p["name"] == name).copied();
-    let resolve = |schema: &Value| -> Value {
-        match schema.get("$ref").and_then(Value::as_str) {
-            Some(r) => spec.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
-            None => schema.clone(),
-        }
+    let resolve = |schema: &Value| resolved(spec, schema);
+    // the Rust type of a parameter: named plainly by its schema, or as progenitor's setter takes it
+    let type_of = |p: &Value| -> Option<TokenStream> {
+        let wire = p["name"].as_str().unwrap_or_default();
+        rust_type(&p["schema"], config)
+            .or_else(|| builder?.setters.get(&snake_ident(wire)).map(|ty| super::calls::caller_type(&qualified(ty, config))))
+    };
+    let size_param = || {
+        query(config.page_params.limit).or_else(|| query(config.page_params.size)).or_else(|| {
+            params
+                .iter()
+                .find(|p| p["in"] == "query" && LINK_SIZE_PARAMS.contains(&bare(p["name"].as_str().unwrap_or_default()).as_str()))
+                .copied()
+        })
     };
     let PageParams { number, size, limit } = config.page_params;
     let cursor_param = CURSOR_PARAMS.iter().find_map(|n| query(n));
     let mut cursor_type = None;
+    let mut backward_type = None;
     let (shape, size_schema, size_name, page_names): (Shape, Value, String, Vec<String>) = if let (Some(_), Some(size_param)) =
         (query(number), query(size))
     {
         (Shape::PageNumber, resolve(&size_param["schema"]), size.to_string(), vec![number.to_string(), size.to_string()])
-    } else if let (Some(cursor), Some(size_param)) = (cursor_param, query(limit).or_else(|| query(size))) {
+    } else if let (Some(cursor), Some(size_param)) = (cursor_param, size_param()) {
         let param = cursor["name"].as_str().unwrap_or_default().to_string();
         let next = match field_of(NEXT_CURSOR_FIELDS) {
-            Some((field, _)) => NextCursor::Field(field),
-            None => {
-                let item_schema = spec.pointer(&format!("/components/schemas/{item}")).cloned().unwrap_or(Value::Null);
-                if item_schema.pointer("/properties/id").is_none() {
-                    return Err(format!(
-                        "cursor `{param}`: the envelope has no next-cursor field ({}) and the items have no `id` to start after",
-                        NEXT_CURSOR_FIELDS.join(", ")
-                    ));
-                }
-                NextCursor::AfterLast { key: "id".into(), more: field_of(HAS_MORE_FIELDS) }
-            }
+            Some((field, _)) => NextCursor::Field { field, pointer: String::new() },
+            None => match envelope.and_then(|(_, env)| nested_field(spec, env, &param)) {
+                // the envelope carries the next request's parameter itself (`pages.next.starting_after`)
+                Some((field, pointer)) => NextCursor::Field { field: rust_field(&field), pointer },
+                None => match item_key(spec, item, &cursor["schema"]) {
+                    Some(key) => NextCursor::AfterLast { key, more: field_of(HAS_MORE_FIELDS) },
+                    None => {
+                        return Err(format!(
+                            "cursor `{param}`: the envelope has no next-cursor field ({}) nor a `{param}` of its own, and the items have no key of the cursor's type to start after (`id`, a member's `id`, or the one field of the cursor's format)",
+                            NEXT_CURSOR_FIELDS.join(", ")
+                        ));
+                    }
+                },
+            },
         };
-        cursor_type =
-            Some(rust_type(&cursor["schema"], config).ok_or_else(|| format!("the cursor `{param}` has no plain Rust type here"))?);
+        cursor_type = Some(type_of(cursor).ok_or_else(|| format!("the cursor `{param}` has no plain Rust type here"))?);
+        let mut names = vec![param.clone()];
+        // a key cursor forward with one backward beside it: the first page's order picks
+        let backward = match (&next, query(BACKWARD_PARAM)) {
+            (NextCursor::AfterLast { .. }, Some(before))
+                if param != BACKWARD_PARAM && same_type(spec, &before["schema"], &cursor["schema"]) =>
+            {
+                backward_type = type_of(before);
+                names.push(BACKWARD_PARAM.to_string());
+                backward_type.is_some().then(|| BACKWARD_PARAM.to_string())
+            }
+            _ => None,
+        };
         let size_wire = size_param["name"].as_str().unwrap_or_default().to_string();
-        (Shape::Cursor { param: param.clone(), next }, resolve(&size_param["schema"]), size_wire.clone(), vec![param, size_wire])
+        names.push(size_wire.clone());
+        (Shape::Cursor { param: param.clone(), next, backward }, resolve(&size_param["schema"]), size_wire, names)
     } else if let (Some(_), Some(limit_param)) = (query(OFFSET_PARAM), query(limit)) {
         (Shape::Offset, resolve(&limit_param["schema"]), limit.to_string(), vec![OFFSET_PARAM.to_string(), limit.to_string()])
     } else if let Some(limit_param) = query(limit) {
@@ -306,7 +396,7 @@ fn paged_list(
         if p["in"] != "query" && p["in"] != "path" {
             return Err(format!("required {} parameter `{name}`", p["in"]));
         }
-        match rust_type(&p["schema"], config) {
+        match type_of(p) {
             Some(ty) => arguments.push((name.to_string(), ty)),
             None => return Err(format!("the type of required parameter `{name}` has no plain Rust name here")),
         }
@@ -324,7 +414,105 @@ fn paged_list(
         arguments,
         items_field: envelope.map(|(field, _)| rust_field(field)),
         cursor_type,
+        backward_type,
     })
+}
+
+/// A schema with its `$ref` (or a lone `allOf` member, or a reference in one) followed.
+fn resolved(spec: &Value, schema: &Value) -> Value {
+    let follow = |r: &str| spec.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null);
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => follow(r),
+        None => match schema.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+            Some([one]) => match one.get("$ref").and_then(Value::as_str) {
+                Some(r) => follow(r),
+                None => one.clone(),
+            },
+            _ => schema.clone(),
+        },
+    }
+}
+
+/// A schema's `type` and `format`, references followed.
+fn type_and_format(spec: &Value, schema: &Value) -> (Option<String>, Option<String>) {
+    let s = resolved(spec, schema);
+    let text = |k: &str| s.get(k).and_then(Value::as_str).map(str::to_string);
+    (text("type"), text("format"))
+}
+
+fn same_type(spec: &Value, a: &Value, b: &Value) -> bool {
+    type_and_format(spec, a) == type_and_format(spec, b)
+}
+
+/// Whether a property is optional in its object (not required, or nullable): typify makes it an
+/// `Option`.
+fn optional(spec: &Value, object: &Value, name: &str, property: &Value) -> bool {
+    let required = object.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|n| n == name));
+    !required
+        || property.get("nullable") == Some(&Value::Bool(true))
+        || resolved(spec, property).get("nullable") == Some(&Value::Bool(true))
+}
+
+/// The key of an item a key cursor starts after: its `id`; or the `id` of the one member that
+/// has one (a guild member's `user.id`); or, for a cursor with a format (a timestamp), the one
+/// field of that format (`pinned_at`). Each of the cursor's type and format.
+fn item_key(spec: &Value, item: &str, cursor: &Value) -> Option<KeyPath> {
+    let object = resolved(spec, &serde_json::json!({"$ref": format!("#/components/schemas/{item}")}));
+    let properties = object.get("properties")?.as_object()?;
+    let (want_type, want_format) = type_and_format(spec, cursor);
+    let fits = |s: &Value| {
+        let (t, f) = type_and_format(spec, s);
+        t.is_some() && t == want_type && (want_format.is_none() || f == want_format)
+    };
+    if let Some(id) = properties.get("id").filter(|s| fits(s)) {
+        return Some(vec![(rust_field("id"), optional(spec, &object, "id", id))]);
+    }
+    let members: Vec<KeyPath> = properties
+        .iter()
+        .filter_map(|(name, s)| {
+            let member = resolved(spec, s);
+            let id = member.pointer("/properties/id").filter(|id| fits(id))?;
+            Some(vec![(rust_field(name), optional(spec, &object, name, s)), (rust_field("id"), optional(spec, &member, "id", id))])
+        })
+        .collect();
+    if let [one] = members.as_slice() {
+        return Some(one.clone());
+    }
+    if want_format.is_some() {
+        let same: Vec<(&String, &Value)> = properties.iter().filter(|(_, s)| fits(s)).collect();
+        if let [(name, s)] = same.as_slice() {
+            return Some(vec![(rust_field(name), optional(spec, &object, name, s))]);
+        }
+    }
+    None
+}
+
+/// A property named as the cursor parameter inside the envelope, two or three levels down
+/// (`pages` → `next` → `starting_after`): (the envelope's field, the pointer inside it).
+fn nested_field(spec: &Value, envelope: &Value, param: &str) -> Option<(String, String)> {
+    fn find(spec: &Value, schema: &Value, param: &str, depth: usize) -> Option<String> {
+        let properties = resolved(spec, schema).get("properties")?.as_object()?.clone();
+        if let Some((name, _)) = properties.iter().find(|(n, _)| bare(n) == bare(param)) {
+            return Some(format!("/{}", crate::error::escape_pointer_token(name)));
+        }
+        if depth == 0 {
+            return None;
+        }
+        properties.iter().find_map(|(name, s)| {
+            find(spec, s, param, depth - 1).map(|rest| format!("/{}{rest}", crate::error::escape_pointer_token(name)))
+        })
+    }
+    let properties = envelope.get("properties")?.as_object()?;
+    properties.iter().find_map(|(outer, s)| Some((outer.clone(), find(spec, s, param, 1)?)))
+}
+
+/// A setter's type as zaia-ext names it (`types::X` is the models crate's).
+fn qualified(ty: &TokenStream, config: &Config) -> TokenStream {
+    let text = ty.to_string();
+    match text.strip_prefix("types ::") {
+        Some(rest) => format!("{}::{rest}", config.models_crate).parse().unwrap_or_else(|_| ty.clone()),
+        None => ty.clone(),
+    }
 }
 
 /// The Rust type the generated builder takes for a parameter of this schema.
@@ -343,6 +531,21 @@ fn rust_type(schema: &Value, config: &Config) -> Option<TokenStream> {
             Some(quote! { ::std::vec::Vec<#item> })
         }
         _ => None,
+    }
+}
+
+/// `|item| ...` giving an item's key: `&item.id`, `&item.user.id`, or through an optional member
+/// `item.user.as_ref().map(|v| &v.id)` (a missing key serializes as `null`, which ends the list).
+fn key_closure(key: &KeyPath) -> TokenStream {
+    match key.as_slice() {
+        [(outer, true), (inner, _)] => {
+            let (outer, inner) = (format_ident!("{outer}"), format_ident!("{inner}"));
+            quote! { |item| crate::pagination::pages::key_of(&item.#outer.as_ref().map(|v| &v.#inner)) }
+        }
+        path => {
+            let fields = path.iter().map(|(f, _)| format_ident!("{f}"));
+            quote! { |item| crate::pagination::pages::key_of(&item #(.#fields)*) }
+        }
     }
 }
 
@@ -498,17 +701,22 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
                 })
             })
         }
-    } else if let Shape::Cursor { param, next } = &list.shape {
+    } else if let Shape::Cursor { param, next, backward } = &list.shape {
         let setter = format_ident!("{}", snake_ident(param));
         let cursor_type = list.cursor_type.as_ref().expect("cursor lists have a cursor type");
-        let items_field = format_ident!("{}", list.items_field.as_deref().unwrap_or("items"));
-        let (items, next) = match (&list.items_field, next) {
-            (Some(_), NextCursor::Field(field)) => {
+        let (items, more_default) = match &list.items_field {
+            Some(field) => {
                 let field = format_ident!("{field}");
-                (quote! { page.#items_field }, quote! { crate::pagination::pages::next_cursor(&page.#field) })
+                (quote! { page.#field }, quote! { page.#field.len() as u64 == size })
             }
-            (Some(_), NextCursor::AfterLast { key, more }) => {
-                let key = format_ident!("{key}");
+            None => (quote! { page }, quote! { page.len() as u64 == size }),
+        };
+        let next = match next {
+            NextCursor::Field { field, pointer } => {
+                let field = format_ident!("{field}");
+                quote! { crate::pagination::pages::next_cursor(&page.#field, #pointer) }
+            }
+            NextCursor::AfterLast { key, more } => {
                 let more = match more {
                     Some((field, true)) => {
                         let f = format_ident!("{field}");
@@ -516,29 +724,45 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
                     }
                     Some((field, false)) => {
                         let f = format_ident!("{field}");
-                        quote! { page.#f.unwrap_or(page.#items_field.len() as u64 == size) }
+                        quote! { page.#f.unwrap_or(#more_default) }
                     }
-                    None => quote! { page.#items_field.len() as u64 == size },
+                    None => more_default,
                 };
-                (
-                    quote! { page.#items_field },
-                    quote! { crate::pagination::pages::after_last(&page.#items_field, #more, |item| &item.#key) },
-                )
+                let key = key_closure(key);
+                match backward {
+                    Some(backward) => quote! {
+                        crate::pagination::pages::keyset_next(&#items, #more, #key, previous.as_ref(), #param, #backward)
+                    },
+                    None => quote! { crate::pagination::pages::after_last(&#items, #more, #key) },
+                }
             }
-            (None, NextCursor::AfterLast { key, .. }) => {
-                let key = format_ident!("{key}");
-                (quote! { page }, quote! { crate::pagination::pages::after_last(&page, page.len() as u64 == size, |item| &item.#key) })
+        };
+        let set_cursor = match (backward, &list.backward_type) {
+            (Some(backward), Some(backward_type)) => {
+                let back = format_ident!("{}", snake_ident(backward));
+                quote! {
+                    let previous = cursor.clone();
+                    let call = match cursor {
+                        Some(cursor) => match crate::pagination::pages::keyset_side(cursor, #backward) {
+                            (true, value) => call.#back(crate::pagination::pages::cursor_value::<#backward_type>(#backward, value)?),
+                            (false, value) => call.#setter(crate::pagination::pages::cursor_value::<#cursor_type>(#param, value)?),
+                        },
+                        None => call,
+                    };
+                }
             }
-            (None, NextCursor::Field(_)) => unreachable!("a next-cursor field is an envelope's"),
+            _ => quote! {
+                let call = match cursor {
+                    Some(cursor) => call.#setter(crate::pagination::pages::cursor_value::<#cursor_type>(#param, cursor)?),
+                    None => call,
+                };
+            },
         };
         quote! {
             Box::new(move |cursor, size| {
                 let call = #base #paging;
                 Box::pin(async move {
-                    let call = match cursor {
-                        Some(cursor) => call.#setter(crate::pagination::pages::cursor_value::<#cursor_type>(#param, cursor)?),
-                        None => call,
-                    };
+                    #set_cursor
                     let page = crate::call::send(call.send(), timeout).await?.into_inner();
                     let next = #next;
                     Ok(crate::pagination::pages::CursorPage { items: #items, next })
@@ -586,7 +810,7 @@ mod tests {
                 "ThingPage": {"type": "object", "properties": {"things": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
                     "meta": {"$ref": "#/components/schemas/ThingPageMeta"}}},
                 "ThingPageMeta": {"type": "object", "properties": {"page": {"type": "integer"}, "next_page_url": {"type": "string", "format": "uri", "nullable": true}}}}}});
-        let (lists, notes) = collect(&spec, &Config::zaia());
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert!(notes.is_empty(), "{notes:?}");
         let list = &lists[0];
         assert_eq!(
@@ -610,7 +834,7 @@ mod tests {
             {"name": "pageNumber", "in": "query", "schema": {"type": "integer", "minimum": 1}},
             {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
             {"name": "ownerId", "in": "query", "required": true, "schema": {"type": "string", "format": "uuid"}}]));
-        let (lists, notes) = collect(&spec, &Config::zaia());
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!((lists[0].shape.clone(), lists[0].size_min, lists[0].size_max, lists[0].size_default), (Shape::PageNumber, 1, 50, 50));
         assert_eq!(lists[0].arguments[0].0, "ownerId");
@@ -623,7 +847,7 @@ mod tests {
     #[test]
     fn a_limit_member_of_an_object_parameter_is_one_page() {
         let spec = list(json!([{"name": "pagination", "in": "query", "schema": {"$ref": "#/components/schemas/ThingPagination"}}]));
-        let (lists, _) = collect(&spec, &Config::zaia());
+        let (lists, _) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert_eq!(lists[0].shape, Shape::Limit { object: Some(("pagination".into(), "ThingPagination".into())) });
         assert_eq!((lists[0].size_max, lists[0].size_default), (1000, 250));
     }
@@ -631,19 +855,20 @@ mod tests {
     #[test]
     fn an_unrecognised_list_gets_a_note_and_no_stream() {
         let spec = list(json!([{"name": "cursor", "in": "query", "schema": {"type": "string"}}]));
-        let (lists, notes) = collect(&spec, &Config::zaia());
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert!(lists.is_empty());
         assert_eq!(
             notes,
             [
-                "pagination: list_things (GET /api/v1/things) gets no `list_things_pages` stream: no `pageNumber` + `pageSize`, no cursor (startingAfter, starting_after, after, cursor, pageToken, page_token, nextToken) + `limit`, no `offset` + `limit`, no `limit` parameter, and no page size (pagesize, perpage, limit) with a next link (nextpageurl, nextpage, nexturl, nextlink, next) in the envelope"
+                "pagination: list_things (GET /api/v1/things) gets no `list_things_pages` stream: no `pageNumber` + `pageSize`, no cursor (startingAfter, starting_after, after, cursor, pageToken, page_token, nextToken, before) + `limit`, no `offset` + `limit`, no `limit` parameter, and no page size (pagesize, perpage, limit) with a next link (nextpageurl, nextpage, nexturl, nextlink, next) in the envelope"
             ]
         );
         let unbounded = list(
             json!([{"name": "pageNumber", "in": "query", "schema": {"type": "integer"}}, {"name": "pageSize", "in": "query", "schema": {"type": "integer"}}]),
         );
         assert!(
-            collect(&unbounded, &Config::zaia()).1[0].ends_with("`pageSize` has no maximum: a stream would not know how much to ask for")
+            collect(&unbounded, &Config::zaia(), &BTreeMap::new()).1[0]
+                .ends_with("`pageSize` has no maximum: a stream would not know how much to ask for")
         );
     }
 
@@ -664,19 +889,23 @@ mod tests {
             json!({"type": "object", "required": ["data", "hasMore"], "properties": {
                 "data": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}, "hasMore": {"type": "boolean"}}}),
         );
-        let (lists, notes) = collect(&spec, &Config::zaia());
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(
             lists[0].shape,
             Shape::Cursor {
                 param: "startingAfter".into(),
-                next: NextCursor::AfterLast { key: "id".into(), more: Some(("has_more".into(), true)) }
+                next: NextCursor::AfterLast { key: vec![("id".into(), true)], more: Some(("has_more".into(), true)) },
+                backward: None,
             }
         );
         assert_eq!((lists[0].items_field.as_deref(), lists[0].size_max), (Some("data"), 100));
         let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
         assert!(code.contains("Pages::cursor("), "{code}");
-        assert!(code.contains("crate::pagination::pages::after_last(&page.data,page.has_more,|item|&item.id"), "{code}");
+        assert!(
+            code.contains("crate::pagination::pages::after_last(&page.data,page.has_more,|item|crate::pagination::pages::key_of(&item.id)"),
+            "{code}"
+        );
         assert!(code.contains(".starting_after("), "{code}");
     }
 
@@ -687,16 +916,23 @@ mod tests {
             json!({"type": "object", "properties": {
                 "items": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}, "nextCursor": {"type": "string", "nullable": true}}}),
         );
-        let (lists, _) = collect(&spec, &Config::zaia());
-        assert_eq!(lists[0].shape, Shape::Cursor { param: "cursor".into(), next: NextCursor::Field("next_cursor".into()) });
+        let (lists, _) = collect(&spec, &Config::zaia(), &BTreeMap::new());
+        assert_eq!(
+            lists[0].shape,
+            Shape::Cursor {
+                param: "cursor".into(),
+                next: NextCursor::Field { field: "next_cursor".into(), pointer: String::new() },
+                backward: None
+            }
+        );
         let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
-        assert!(code.contains("crate::pagination::pages::next_cursor(&page.next_cursor)"), "{code}");
+        assert!(code.contains("crate::pagination::pages::next_cursor(&page.next_cursor,\"\",)"), "{code}");
     }
 
     #[test]
     fn an_offset_list_pages_by_offset() {
         let spec = list(json!([limit(), {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}]));
-        let (lists, _) = collect(&spec, &Config::zaia());
+        let (lists, _) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert_eq!(lists[0].shape, Shape::Offset);
         let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
         assert!(code.contains(".offset((page-1)*size).limit(size)"), "{code}");
@@ -708,7 +944,7 @@ mod tests {
             json!([limit(), {"name": "after", "in": "query", "schema": {"type": "string"}}]),
             json!({"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Other"}}}}),
         );
-        let (lists, notes) = collect(&spec, &Config::zaia());
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert!(lists.is_empty());
         assert!(notes[0].contains("cursor `after`: the envelope has no next-cursor field"), "{notes:?}");
     }
@@ -722,11 +958,18 @@ mod tests {
                 "warnings": {"type": "array", "items": {"type": "string"}},
                 "nextPageToken": {"type": "string"}}}),
         );
-        let (lists, notes) = collect(&spec, &Config::zaia());
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(
             (lists[0].items_field.as_deref(), &lists[0].shape),
-            (Some("results"), &Shape::Cursor { param: "pageToken".into(), next: NextCursor::Field("next_page_token".into()) })
+            (
+                Some("results"),
+                &Shape::Cursor {
+                    param: "pageToken".into(),
+                    next: NextCursor::Field { field: "next_page_token".into(), pointer: String::new() },
+                    backward: None
+                }
+            )
         );
         // two arrays of items: not guessed, said
         let spec = envelope_list(
@@ -735,8 +978,154 @@ mod tests {
                 "a": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
                 "b": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}),
         );
-        let (lists, notes) = collect(&spec, &Config::zaia());
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert!(lists.is_empty());
-        assert!(notes[0].ends_with("its items are not a named schema"), "{notes:?}");
+        assert!(
+            notes[0].ends_with("its items are not a named schema, or there are several arrays of them and the path names none"),
+            "{notes:?}"
+        );
+    }
+
+    fn snowflake() -> Value {
+        json!({"$ref": "#/components/schemas/Snowflake"})
+    }
+
+    /// A GET of `path` answering `body`, with `params`, and the components `schemas` beside a
+    /// `Snowflake` string.
+    fn get(path: &str, params: Value, body: Value, mut schemas: Value) -> Value {
+        schemas["Snowflake"] = json!({"type": "string", "format": "snowflake"});
+        json!({"paths": {path: {"get": {"operationId": "list_things", "parameters": params,
+            "responses": {"200": {"content": {"application/json": {"schema": body}}}}}}}, "components": {"schemas": schemas}})
+    }
+
+    #[test]
+    fn a_key_cursor_each_way_pages_on_the_last_items_key_in_the_first_pages_order() {
+        let spec = get(
+            "/api/v1/channels/{channel_id}/messages",
+            json!([{"name": "channel_id", "in": "path", "required": true, "schema": snowflake()},
+                {"name": "around", "in": "query", "schema": snowflake()},
+                {"name": "before", "in": "query", "schema": snowflake()},
+                {"name": "after", "in": "query", "schema": snowflake()},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]),
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/Message"}}),
+            json!({"Message": {"type": "object", "required": ["id"], "properties": {"id": snowflake()}}}),
+        );
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(
+            lists[0].shape,
+            Shape::Cursor {
+                param: "after".into(),
+                next: NextCursor::AfterLast { key: vec![("id".into(), false)], more: None },
+                backward: Some("before".into())
+            }
+        );
+        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        assert!(code.contains("keyset_next(&page,page.len()asu64==size,|item|crate::pagination::pages::key_of(&item.id),previous.as_ref(),\"after\",\"before\""), "{code}");
+        assert!(code.contains("(true,value)=>{call.before("), "{code}");
+        // `before` alone pages backward from the last item
+        let only_before = get(
+            "/api/v1/things",
+            json!([{"name": "before", "in": "query", "schema": snowflake()},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]),
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/Message"}}),
+            json!({"Message": {"type": "object", "properties": {"id": snowflake()}}}),
+        );
+        let (lists, _) = collect(&only_before, &Config::zaia(), &BTreeMap::new());
+        assert!(matches!(&lists[0].shape, Shape::Cursor { param, backward: None, .. } if param == "before"));
+    }
+
+    #[test]
+    fn a_key_cursor_starts_after_a_members_id_or_the_one_field_of_its_format() {
+        let limit = json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}});
+        let members = get(
+            "/api/v1/guilds/{guild_id}/members",
+            json!([limit, {"name": "after", "in": "query", "schema": snowflake()}]),
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/Member"}}),
+            json!({"Member": {"type": "object", "properties": {"nick": {"type": "string"}, "user": {"$ref": "#/components/schemas/User"}}},
+                "User": {"type": "object", "required": ["id"], "properties": {"id": snowflake()}}}),
+        );
+        let (lists, notes) = collect(&members, &Config::zaia(), &BTreeMap::new());
+        assert!(notes.is_empty(), "{notes:?}");
+        let Shape::Cursor { next: NextCursor::AfterLast { key, .. }, .. } = &lists[0].shape else { panic!("{:?}", lists[0].shape) };
+        assert_eq!(key, &vec![("user".to_string(), true), ("id".to_string(), false)]);
+        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        assert!(code.contains("key_of(&item.user.as_ref().map(|v|&v.id),)"), "{code}");
+
+        let pins = get(
+            "/api/v1/channels/{channel_id}/pins",
+            json!([limit, {"name": "before", "in": "query", "schema": {"type": "string", "format": "date-time"}}]),
+            json!({"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Pin"}}, "has_more": {"type": "boolean"}}}),
+            json!({"Pin": {"type": "object", "required": ["pinned_at"], "properties": {
+                "pinned_at": {"type": "string", "format": "date-time"}, "message": {"type": "object", "properties": {"id": snowflake()}}}}}),
+        );
+        let (lists, notes) = collect(&pins, &Config::zaia(), &BTreeMap::new());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert!(matches!(&lists[0].shape,
+            Shape::Cursor { next: NextCursor::AfterLast { key, more: Some(_) }, .. } if key == &vec![("pinned_at".to_string(), false)]));
+
+        // a timestamp cursor over items with two timestamps: which one is not guessed
+        let mut two = pins.clone();
+        two["components"]["schemas"]["Pin"]["properties"]["edited_at"] = json!({"type": "string", "format": "date-time"});
+        let (lists, notes) = collect(&two, &Config::zaia(), &BTreeMap::new());
+        assert!(lists.is_empty());
+        assert!(notes[0].contains("no key of the cursor's type"), "{notes:?}");
+    }
+
+    #[test]
+    fn a_cursor_nested_in_the_envelope_is_followed_and_a_total_count_is_no_obstacle() {
+        let spec = get(
+            "/api/v1/contacts",
+            json!([{"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 150}},
+                {"name": "starting_after", "in": "query", "schema": {"type": "string"}}]),
+            json!({"$ref": "#/components/schemas/ContactList"}),
+            json!({"Contact": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "ContactList": {"type": "object", "properties": {"type": {"type": "string"},
+                    "data": {"type": "array", "items": {"$ref": "#/components/schemas/Contact"}},
+                    "total_count": {"type": "integer"},
+                    "pages": {"$ref": "#/components/schemas/CursorPages"}}},
+                "CursorPages": {"type": "object", "properties": {"page": {"type": "integer"}, "per_page": {"type": "integer"},
+                    "next": {"type": "object", "nullable": true, "properties": {"page": {"type": "integer"}, "starting_after": {"type": "string"}}}}}}),
+        );
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(
+            lists[0].shape,
+            Shape::Cursor {
+                param: "starting_after".into(),
+                next: NextCursor::Field { field: "pages".into(), pointer: "/next/starting_after".into() },
+                backward: None
+            }
+        );
+        assert_eq!((lists[0].size_name.as_str(), lists[0].items_field.as_deref()), ("per_page", Some("data")));
+        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        assert!(code.contains("next_cursor(&page.pages,\"/next/starting_after\",)"), "{code}");
+        assert!(code.contains(".per_page(size)"), "{code}");
+    }
+
+    #[test]
+    fn the_path_names_the_items_among_several_arrays_and_a_list_without_pages_is_no_list() {
+        let threads = get(
+            "/api/v1/channels/{channel_id}/threads/archived/public",
+            json!([{"name": "before", "in": "query", "schema": snowflake()},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 2, "maximum": 100}}]),
+            json!({"type": "object", "required": ["threads", "members", "has_more"], "properties": {
+                "threads": {"type": "array", "items": {"$ref": "#/components/schemas/Thread"}},
+                "members": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
+                "has_more": {"type": "boolean"}}}),
+            json!({"Thread": {"type": "object", "properties": {"id": snowflake()}}, "Member": {"type": "object", "properties": {"id": snowflake()}}}),
+        );
+        let (lists, notes) = collect(&threads, &Config::zaia(), &BTreeMap::new());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!((lists[0].items_field.as_deref(), lists[0].item.as_str()), (Some("threads"), "Thread"));
+        // a get of one thing with arrays in it, and an array with nothing to page by: no stream, no note
+        let one = get(
+            "/api/v1/guilds/{guild_id}",
+            json!([{"name": "with_counts", "in": "query", "schema": {"type": "boolean"}}]),
+            json!({"type": "object", "properties": {"roles": {"type": "array", "items": {"$ref": "#/components/schemas/Role"}}}}),
+            json!({"Role": {"type": "object"}}),
+        );
+        let (lists, notes) = collect(&one, &Config::zaia(), &BTreeMap::new());
+        assert!(lists.is_empty() && notes.is_empty(), "{notes:?}");
     }
 }

@@ -218,6 +218,7 @@ impl<'a, T: Send + 'a> Pages<'a, T> {
             // (next cursor, whether there is a next page)
             let start: (Option<Value>, bool) = (None, true);
             return stream::unfold((start, invalid), move |((cursor, more), invalid)| {
+                let sent = cursor.clone();
                 let request = match (&invalid, more) {
                     (_, false) => None,
                     (Some(_), _) => None,
@@ -235,7 +236,12 @@ impl<'a, T: Send + 'a> Pages<'a, T> {
                         }
                         Ok(CursorPage { items, next }) => {
                             let more = next.is_some();
-                            Some((Ok(items), ((next, more), None)))
+                            // the same cursor again would ask for the same page forever
+                            let repeated = (more && next == sent).then(|| {
+                                let cursor = next.as_ref().map(Value::to_string).unwrap_or_default();
+                                Error::invalid("next page", format!("the list gave the cursor {cursor} again: the stream cannot go on"))
+                            });
+                            Some((Ok(items), ((next, more), repeated)))
                         }
                     }
                 }
@@ -338,14 +344,75 @@ pub(crate) fn cursor_value<C: serde::de::DeserializeOwned>(name: &'static str, c
 }
 
 /// The cursor of the page after `items`: the last item's key (`id`), while the list says there
-/// is more (`more`: its `hasMore`, or, when it has none, a full page).
+/// is more (`more`: its `hasMore`, or, when it has none, a full page). A last item without a
+/// key (`null`) ends the list.
 // called by generated code for cursor lists, which the spec may not have today
 #[allow(dead_code)]
-pub(crate) fn after_last<T, K: serde::Serialize>(items: &[T], more: bool, key: impl Fn(&T) -> &K) -> Option<Value> {
+pub(crate) fn after_last<T>(items: &[T], more: bool, key: impl Fn(&T) -> Value) -> Option<Value> {
     if !more {
         return None;
     }
-    items.last().and_then(|last| serde_json::to_value(key(last)).ok())
+    items.last().map(key).filter(|k| !k.is_null())
+}
+
+/// An item's key as a cursor value (what the generated key closures give).
+#[allow(dead_code)]
+pub(crate) fn key_of<K: serde::Serialize>(key: &K) -> Value {
+    serde_json::to_value(key).unwrap_or(Value::Null)
+}
+
+/// The cursor of the page after `items` of a list with a key cursor each way (`after` and
+/// `before`): `{param: last key}`. The way is the one the cursor before went (`previous`), or, on
+/// the first page, the page's own order: a page that runs newest first (keys falling, as a
+/// channel's messages) pages on `before` its last item, one that runs oldest first `after` it.
+/// Keys of digits (snowflakes) compare as numbers.
+#[allow(dead_code)]
+pub(crate) fn keyset_next<T>(
+    items: &[T],
+    more: bool,
+    key: impl Fn(&T) -> Value,
+    previous: Option<&Value>,
+    after: &str,
+    before: &str,
+) -> Option<Value> {
+    let last = after_last(items, more, &key)?;
+    let backward = match previous {
+        Some(previous) => previous.get(before).is_some(),
+        None => {
+            let first = items.first().map(&key).unwrap_or(Value::Null);
+            key_order(&first, &last) == std::cmp::Ordering::Greater
+        }
+    };
+    let param = if backward { before } else { after };
+    Some(serde_json::json!({ param: last }))
+}
+
+/// Which way a cursor of [`keyset_next`] goes (`true`: `before`), and its key.
+#[allow(dead_code)]
+pub(crate) fn keyset_side(cursor: Value, before: &str) -> (bool, Value) {
+    match cursor {
+        Value::Object(mut one) => match one.remove(before) {
+            Some(key) => (true, key),
+            None => (false, one.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)),
+        },
+        other => (false, other),
+    }
+}
+
+/// Two keys' order: numbers, and strings of digits (snowflakes) by value; other strings as text.
+fn key_order(a: &Value, b: &Value) -> std::cmp::Ordering {
+    let digits = |v: &Value| -> Option<String> {
+        let text = match v {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.clone(),
+            _ => return None,
+        };
+        Some(text.trim_start_matches('0').to_string())
+    };
+    match (digits(a), digits(b)) {
+        (Some(a), Some(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(&b)),
+        _ => a.as_str().unwrap_or_default().cmp(b.as_str().unwrap_or_default()),
+    }
 }
 
 /// An object query parameter made of its limit member alone (`pagination: {limit}`). The
@@ -355,14 +422,16 @@ pub(crate) fn member_object<T: serde::de::DeserializeOwned>(member: &str, size: 
     serde_json::from_value(serde_json::json!({ member: size })).expect("an object of optional members plus an in-range limit")
 }
 
-/// The envelope's next-page cursor as a value; `null` or an empty string is the end.
+/// The envelope's next-page cursor as a value: the `field` (`nextCursor`), or the value at
+/// `pointer` inside it (`pages` at `/next/starting_after`); `null`, an empty string or nothing
+/// there is the end.
 // called by generated code for cursor lists, which the spec may not have today
 #[allow(dead_code)]
-pub(crate) fn next_cursor<C: serde::Serialize>(cursor: &C) -> Option<Value> {
-    match serde_json::to_value(cursor).ok()? {
+pub(crate) fn next_cursor<C: serde::Serialize>(field: &C, pointer: &str) -> Option<Value> {
+    match serde_json::to_value(field).ok()?.pointer(pointer)? {
         Value::Null => None,
         Value::String(s) if s.is_empty() => None,
-        other => Some(other),
+        other => Some(other.clone()),
     }
 }
 
@@ -457,6 +526,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_cursor_given_again_ends_in_an_error_not_a_loop() {
+        let asked = Arc::new(Mutex::new(0));
+        let counter = Arc::clone(&asked);
+        let pages: Pages<'_, u64> = Pages::cursor(
+            Box::new(move |_cursor, _size| {
+                *counter.lock().unwrap() += 1;
+                Box::pin(async { Ok(CursorPage { items: vec![1, 2], next: Some(json!("same")) }) })
+            }),
+            PageSize { name: "limit", default: 2, range: 1..=10 },
+        );
+        let mut pages = pages.pages();
+        assert_eq!(pages.next().await.unwrap().unwrap(), [1, 2]);
+        assert_eq!(pages.next().await.unwrap().unwrap(), [1, 2], "the second page, asked for with the cursor");
+        let err = pages.next().await.unwrap().unwrap_err();
+        assert!(err.to_string().contains("gave the cursor \"same\" again"), "{err}");
+        assert!(pages.next().await.is_none());
+        assert_eq!(*asked.lock().unwrap(), 2);
+    }
+
+    #[tokio::test]
     async fn a_cursor_stream_with_an_out_of_range_size_asks_for_nothing() {
         let asked = Arc::default();
         let err = numbers(10, None, Arc::clone(&asked)).page_size(11).collect_all().await.unwrap_err();
@@ -501,11 +590,33 @@ mod tests {
 
     #[tokio::test]
     async fn after_last_and_next_cursor_end_where_the_list_says() {
-        assert_eq!(after_last(&[1u8, 2], true, |x| x), Some(json!(2)));
-        assert_eq!(after_last(&[1u8, 2], false, |x| x), None);
-        assert_eq!(after_last::<u8, u8>(&[], true, |x| x), None);
-        assert_eq!(next_cursor(&Some("abc")), Some(json!("abc")));
-        assert_eq!(next_cursor(&None::<String>), None);
-        assert_eq!(next_cursor(&""), None);
+        assert_eq!(after_last(&[1u8, 2], true, key_of), Some(json!(2)));
+        assert_eq!(after_last(&[1u8, 2], false, key_of), None);
+        assert_eq!(after_last::<u8>(&[], true, key_of), None);
+        assert_eq!(after_last(&[Some(1u8), None], true, key_of), None, "a last item without a key ends the list");
+        assert_eq!(next_cursor(&Some("abc"), ""), Some(json!("abc")));
+        assert_eq!(next_cursor(&None::<String>, ""), None);
+        assert_eq!(next_cursor(&"", ""), None);
+        // a cursor nested in the envelope (`pages.next.starting_after`)
+        let pages = json!({"next": {"page": 2, "starting_after": "WzE2OTBd"}, "per_page": 2});
+        assert_eq!(next_cursor(&pages, "/next/starting_after"), Some(json!("WzE2OTBd")));
+        assert_eq!(next_cursor(&json!({"next": null}), "/next/starting_after"), None);
+        assert_eq!(next_cursor(&None::<Value>, "/next/starting_after"), None);
+    }
+
+    #[test]
+    fn a_key_cursor_each_way_follows_the_first_pages_order() {
+        // newest first (snowflakes falling, one of them a digit longer): on before the last
+        let newest_first = ["1000", "998", "99"];
+        assert_eq!(keyset_next(&newest_first, true, key_of, None, "after", "before"), Some(json!({"before": "99"})));
+        // oldest first: on after the last
+        assert_eq!(keyset_next(&["99", "998", "1000"], true, key_of, None, "after", "before"), Some(json!({"after": "1000"})));
+        // a page of one keeps the way the cursor before went
+        let previous = json!({"before": "5"});
+        assert_eq!(keyset_next(&["4"], true, key_of, Some(&previous), "after", "before"), Some(json!({"before": "4"})));
+        assert_eq!(keyset_next(&["4"], false, key_of, None, "after", "before"), None);
+        assert_eq!(keyset_side(json!({"before": "4"}), "before"), (true, json!("4")));
+        assert_eq!(keyset_side(json!({"after": "4"}), "before"), (false, json!("4")));
+        assert_eq!(key_order(&json!("b"), &json!("a")), std::cmp::Ordering::Greater);
     }
 }
