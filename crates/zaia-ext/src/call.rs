@@ -18,6 +18,88 @@ use crate::error::{ClientError, Error, request_id};
 
 tokio::task_local! {
     static CALL: CallOptions;
+    static MEDIA: MediaAnswer;
+}
+
+/// A call that asked for its answer in another of the media types the operation offers
+/// (`text/csv` beside JSON): the `Accept` it sends, and where the runtime leaves its successful
+/// answer unread, in place of the typed decoding the generated client would do.
+pub(crate) struct MediaAnswer {
+    accept: reqwest::header::HeaderValue,
+    answer: std::sync::Mutex<Option<reqwest::Response>>,
+}
+
+/// The `Accept` the running call asks for instead of the generated one, if it asked.
+pub(crate) fn media_accept() -> Option<reqwest::header::HeaderValue> {
+    MEDIA.try_with(|media| media.accept.clone()).ok()
+}
+
+/// Keeps a successful answer of a call that asked for another media type, and hands the
+/// generated client an empty one in its place (its decoding error is dropped); any other answer
+/// goes on as it is, so error statuses decode as the operation documents them.
+pub(crate) fn keep_media_answer(response: reqwest::Response) -> reqwest::Response {
+    if !response.status().is_success() {
+        return response;
+    }
+    // (outside a media call, which the runtime checks first, the answer would have no taker)
+    let _ = MEDIA.try_with(|media| {
+        if let Ok(mut slot) = media.answer.lock() {
+            *slot = Some(response);
+        }
+    });
+    reqwest::Response::from(http::Response::builder().status(204).body(Vec::<u8>::new()).expect("a plain 204"))
+}
+
+/// The whole body of an answer [`send_as_media`] left unread (for the blocking calls).
+#[allow(dead_code)]
+pub(crate) async fn read_all(
+    answer: impl Future<Output = Result<ResponseValue<progenitor_client::ByteStream>, Error>>,
+) -> Result<ResponseValue<bytes::Bytes>, Error> {
+    use futures_util::TryStreamExt;
+    let answer = answer.await?;
+    let (status, headers) = (answer.status(), answer.headers().clone());
+    let chunks: Vec<bytes::Bytes> = answer.into_inner().into_inner().try_collect().await.map_err(Error::from_reqwest)?;
+    Ok(ResponseValue::new(chunks.concat().into(), status, headers))
+}
+
+/// Sends a generated request asking for `media`, one of `offered` (the operation's other media
+/// types): the answer's body unread, as a stream of bytes, with its status and headers.
+#[allow(dead_code)]
+pub(crate) async fn send_as_media<T, E: ErrorBody, F>(
+    request: F,
+    timeout: Option<Duration>,
+    media: &str,
+    offered: &'static [&'static str],
+) -> Result<ResponseValue<progenitor_client::ByteStream>, Error>
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    let Some(accept) = offered.iter().find(|m| m.eq_ignore_ascii_case(media)) else {
+        return Err(Error::invalid("media", format!("{media:?} is not one of the answer's other media types ({})", offered.join(", "))));
+    };
+    let slot = MediaAnswer { accept: reqwest::header::HeaderValue::from_static(accept), answer: std::sync::Mutex::new(None) };
+    let (result, answer) = MEDIA
+        .scope(slot, async {
+            let result = send(request, timeout).await;
+            (result, MEDIA.with(|media| media.answer.lock().ok().and_then(|mut slot| slot.take())))
+        })
+        .await;
+    match (answer, result) {
+        (Some(response), _) => {
+            let (status, headers) = (response.status(), response.headers().clone());
+            // a body the runtime read ahead (to retry on a cut one) is in the response's extensions
+            let stream = match response.extensions().get::<zaia_client::ReadAhead>().map(|read| read.0.clone()) {
+                Some(bytes) => progenitor_client::ByteStream::new(Box::pin(futures_util::stream::once(async move { Ok(bytes) }))),
+                None => progenitor_client::ByteStream::new(Box::pin(response.bytes_stream())),
+            };
+            Ok(ResponseValue::new(stream, status, headers))
+        }
+        (None, Err(error)) => Err(error),
+        (None, Ok(_)) => Err(Error::InvalidRequest {
+            field: None,
+            message: "the answer in another media type was not kept: the client's runtime did not send this call".into(),
+        }),
+    }
 }
 
 /// What one call overrides of the client's settings.

@@ -41,6 +41,9 @@ impl Executor for Runtime {
         let headers = request.headers_mut();
         headers.insert(KEY_HEADER, self.key.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some(accept) = crate::call::media_accept() {
+            headers.insert(reqwest::header::ACCEPT, accept);
+        }
         Ok(())
     }
 
@@ -58,7 +61,11 @@ impl Executor for Runtime {
             elapsed_ms = tracing::field::Empty,
         );
         let deadline = crate::call::current().timeout.unwrap_or(self.operation_timeout);
-        Box::pin(self.send_with_retries(http, request, deadline, operation).instrument(span))
+        let answer = self.send_with_retries(http, request, deadline, operation).instrument(span);
+        if crate::call::media_accept().is_some() {
+            return Box::pin(async move { answer.await.map(crate::call::keep_media_answer) });
+        }
+        Box::pin(answer)
     }
 }
 

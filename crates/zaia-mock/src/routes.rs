@@ -200,6 +200,28 @@ async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
         return ApiError::no_such_route(&method, &path).into_response();
     };
     let query = Query::new(request.uri().query().map(String::from));
+    let accept = request.headers().get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_string);
+    // a success in another media type than JSON, when the request asks for it or JSON is not offered
+    match op.success_media(accept.as_deref()) {
+        Some((media, content)) if !spec::media::is_json(media) => {
+            let seed = state.config.seed.map_or(0, |s| s.seed);
+            let example = content.get("example").or_else(|| content.pointer("/schema/example"));
+            let body = spec::media::body(media, example, seed);
+            let status = StatusCode::from_u16(op.success().0).unwrap_or(StatusCode::OK);
+            let mut response = (status, [(axum::http::header::CONTENT_TYPE, media.to_string())], body).into_response();
+            response.extensions_mut().insert(ServedFromSpec);
+            return response;
+        }
+        None if op.success_media(None).is_some() => {
+            let offered = op.success_media(None).map(|(m, _)| m.to_string()).unwrap_or_default();
+            let message = format!("The answer is not offered as {}; it is offered as {offered}.", accept.as_deref().unwrap_or(""));
+            let mut response =
+                ApiError::with_status(406, "NotAcceptableException", "NOT_ACCEPTABLE", &message, [&message; 3]).into_response();
+            response.extensions_mut().insert(ServedFromSpec);
+            return response;
+        }
+        _ => {}
+    }
     let bytes = axum::body::to_bytes(request.into_body(), MAX_REQUEST_BODY).await.unwrap_or_default();
     let posted: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     let (status, synthesised) = op.example_response(state.config.seed.map_or(0, |s| s.seed), &params);

@@ -265,6 +265,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
                 }
             }
         });
+        let (media_method, blocking_media_method) = media_parts(op, list.is_some());
         let (list_fields, list_init, one_page, list_methods, blocking_list_methods) = match list {
             None => (quote! {}, quote! {}, quote! {}, quote! {}, quote! {}),
             Some(list) => list_parts(list, config),
@@ -306,6 +307,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
                     crate::call::send(builder.send(), self.timeout).await
                 }
 
+                #media_method
                 #list_methods
             }
 
@@ -352,6 +354,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
                     self.runtime.block_on(self.call.send_with_response())
                 }
 
+                #blocking_media_method
                 #blocking_list_methods
             }
         });
@@ -417,6 +420,57 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
         }
     };
     format_file(tokens, "calls")
+}
+
+/// The media types other than JSON an operation's successes offer beside JSON (`text/csv`), in
+/// the order of the spec: the typed call asks for JSON, `send_as` for one of these.
+pub fn other_media_types(op: &Value) -> Vec<String> {
+    let successes = op.get("responses").and_then(Value::as_object).into_iter().flatten().filter(|(s, _)| s.starts_with('2'));
+    let mut json = false;
+    let mut others: Vec<String> = Vec::new();
+    for (_, response) in successes {
+        for media in response.get("content").and_then(Value::as_object).into_iter().flat_map(|c| c.keys()) {
+            if super::super::stages::generator_forms::is_json(media) {
+                json = true;
+            } else if !others.contains(media) {
+                others.push(media.clone());
+            }
+        }
+    }
+    if json { others } else { Vec::new() }
+}
+
+/// `send_as` (and its blocking twin) for an operation that answers JSON and other media types.
+fn media_parts(op: &Value, list: bool) -> (TokenStream, TokenStream) {
+    let others = other_media_types(op);
+    if others.is_empty() {
+        return (quote! {}, quote! {});
+    }
+    let named = others.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+    let doc = format!(
+        "Sends the call asking for its answer as `media`, one of the other media types it offers ({named}), instead of JSON: the body unread, as a stream of bytes, with its status and headers. Any other `media` is an [`Error::InvalidRequest`] and nothing is sent; error statuses are errors as for [`send`](Self::send)."
+    );
+    let one_page = list.then(|| quote! { let builder = self.builder; });
+    let builder = if list {
+        quote! { builder }
+    } else {
+        quote! { self.builder }
+    };
+    let async_method = quote! {
+        #[doc = #doc]
+        pub async fn send_as(self, media: &str) -> Result<ResponseValue<progenitor_client::ByteStream>, Error> {
+            #one_page
+            crate::call::send_as_media(#builder.send(), self.timeout, media, &[#(#others),*]).await
+        }
+    };
+    let blocking_doc = format!("Sends the call asking for its answer as `media`, one of {named}, and waits for the whole body.");
+    let blocking_method = quote! {
+        #[doc = #blocking_doc]
+        pub fn send_as(self, media: &str) -> Result<ResponseValue<bytes::Bytes>, Error> {
+            self.runtime.block_on(crate::call::read_all(self.call.send_as(media)))
+        }
+    };
+    (async_method, blocking_method)
 }
 
 /// The parameters a list's stream sets itself (page number and size, limit, offset, cursor).

@@ -18,6 +18,7 @@
 //! ```
 
 mod forms;
+pub mod media;
 mod pattern;
 
 use std::collections::HashMap;
@@ -229,6 +230,25 @@ impl Operation {
             Some((status, response)) => (status.parse().unwrap_or(200), response.pointer("/content/application~1json/schema")),
             None => (200, None),
         }
+    }
+
+    /// The media type of the success answer to a request that accepts `accept`, with its
+    /// schema: JSON when the request accepts it (or says nothing), another media type the
+    /// success offers when the request asks for it (`text/csv`). `None` for a success without
+    /// content, or one whose media types the request accepts none of.
+    ///
+    /// ```
+    /// let (op, _) = zaia_mock::spec::spec().find("GET", "/api/v1/chats").unwrap();
+    /// assert_eq!(op.success_media(Some("application/json")).unwrap().0, "application/json");
+    /// assert!(op.success_media(Some("image/png")).is_none());
+    /// ```
+    pub fn success_media(&self, accept: Option<&str>) -> Option<(&str, &Value)> {
+        let responses = self.op["responses"].as_object()?;
+        let (_, success) = responses.iter().find(|(s, _)| s.starts_with('2'))?;
+        let content = success.get("content")?.as_object()?;
+        let offered: Vec<&str> = content.keys().map(String::as_str).collect();
+        let chosen = media::negotiate(&offered, accept)?;
+        Some((chosen, &content[chosen]))
     }
 
     /// The JSON body schema of a response with `status`.
