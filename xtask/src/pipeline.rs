@@ -87,10 +87,11 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
     let models = codegen::models::generate(&for_codegen)?;
     let client = codegen::client::generate(&for_codegen, config)?;
     let spec_text = crate::document::spec_text(&spec);
+    // what progenitor's builders take: the streams' and the round-trip test's argument types
+    let builders = codegen::builders::builders(&client)?;
     let mut run = Run { notes, ..Run::default() };
     if let Some(ext) = config.ext_out {
         // the lists as the client's types have them (a list that may answer 204 has no pages)
-        let builders = codegen::calls::builders(&client)?;
         let (lists, notes) = codegen::pagination::collect(&for_codegen, config, &builders);
         run.notes.extend(notes);
         run.outputs.push(Output { path: ext.pagination.into(), contents: codegen::pagination::generate(&lists, config)? });
@@ -100,7 +101,6 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
         run.outputs.push(Output { path: ext.limits.into(), contents: limits });
     }
     if let Some(path) = config.roundtrip_out {
-        let builders = codegen::calls::builders(&client)?;
         run.outputs.push(Output { path: path.into(), contents: codegen::roundtrip::generate(&spec, &builders)? });
     }
     if let Some(path) = config.client_operations_out {

@@ -3,6 +3,7 @@
 //! models (typify, via progenitor's type space) and client (progenitor) are generated from the
 //! same [`codegen_spec`] view of the merged spec, so they agree on every type name.
 
+pub mod builders;
 pub mod calls;
 pub mod client;
 pub mod constructors;

@@ -22,7 +22,7 @@ use super::format_file;
 use super::syn_helpers::snake_ident;
 use std::collections::BTreeMap;
 
-use super::calls::Builder;
+use super::builders::Builder;
 use crate::config::{Config, PageParams};
 use crate::document::operations;
 use crate::error::Result;
@@ -275,7 +275,7 @@ fn paged_list(
     let type_of = |p: &Value| -> Option<TokenStream> {
         let wire = p["name"].as_str().unwrap_or_default();
         rust_type(&p["schema"], config)
-            .or_else(|| builder?.setters.get(&snake_ident(wire)).map(|ty| super::calls::caller_type(&qualified(ty, config))))
+            .or_else(|| builder?.setters.get(&snake_ident(wire)).map(|ty| super::builders::caller_type(&qualified(ty, config))))
     };
     let size_param = || {
         query(config.page_params.limit).or_else(|| query(config.page_params.size)).or_else(|| {

@@ -6,7 +6,7 @@
 use quote::quote;
 use serde_json::Value;
 
-use super::calls::Builder;
+use super::builders::Builder;
 use super::format_file;
 use crate::document::operations;
 use crate::error::Result;
