@@ -17,8 +17,8 @@ fn mock(chats: usize) -> (String, String, mpsc::Sender<()>, MockPeek) {
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
-            let seed = Seed { chats, messages_per_chat: 3, follow_ups_per_chat: 1, seed: 5 };
-            let server = MockServer::start(MockConfig { seed: Some(seed), record: true, ..MockConfig::default() }).await.unwrap();
+            let seed = Seed::default().chats(chats).messages_per_chat(3).follow_ups_per_chat(1).seed(5);
+            let server = MockServer::start(MockConfig::default().seed(seed)).await.unwrap();
             let first_chat: Chat = server.with_store(|s| s.chats[0].clone());
             ready_tx.send((server.base_url(), server.api_key().to_string(), first_chat)).unwrap();
             // bounded: the test drops the sender when done, or 60 s pass

@@ -12,8 +12,8 @@ use zaia_mock::{MockConfig, MockServer, Seed};
 const CHATS: usize = 23;
 
 async fn mock() -> (MockServer, ZaiaClient) {
-    let seed = Seed { chats: CHATS, messages_per_chat: 5, follow_ups_per_chat: 1, seed: 9 };
-    let mock = MockServer::start(MockConfig { seed: Some(seed), record: true, ..MockConfig::default() }).await.unwrap();
+    let seed = Seed::default().chats(CHATS).messages_per_chat(5).follow_ups_per_chat(1).seed(9);
+    let mock = MockServer::start(MockConfig::default().seed(seed)).await.unwrap();
     let client = ZaiaClient::builder().api_key(mock.api_key()).base_url(mock.base_url()).build().unwrap();
     (mock, client)
 }

@@ -23,6 +23,8 @@ use futures::StreamExt;
 use zaia_ext::{Paginate, RetryPolicy, SendExt, ZaiaClient};
 use zaia_models::Chat;
 
+mod mock_load;
+
 const KEY: &str = "bench-key";
 
 /// Pages of chats: `total` items, `delay` per request. Pages of 100 are rendered once when
@@ -434,13 +436,18 @@ fn main() {
         Some("memory-child") => memory_child(args[1].parse().unwrap(), args[2].parse().unwrap()),
         Some("memory-limit") => memory_limit(),
         Some("memory-limit-child") => memory_limit_child(args[1].parse().unwrap(), args[2].parse().unwrap()),
+        // the mock as a server others run (issue 26): bounded memory under load and over time
+        Some("mock-load") => mock_load::load(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(15)),
+        Some("mock-load-child") => mock_load::load_child(args[1].parse().unwrap(), args[2].parse().unwrap()),
+        Some("mock-soak") => mock_load::soak(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000)),
+        Some("mock-soak-child") => mock_load::soak_child(args[1].parse().unwrap()),
         Some("all") => {
             overhead(20_000);
             pagination();
             memory();
         }
         _ => eprintln!(
-            "usage: zaia-bench <overhead [requests]|pagination|memory|memory-limit|profile [requests [baseline|surface|builder|plain|default]]|sizes|all>"
+            "usage: zaia-bench <overhead [requests]|pagination|memory|memory-limit|mock-load [secs]|mock-soak [requests]|profile [requests [baseline|surface|builder|plain|default]]|sizes|all>"
         ),
     }
 }

@@ -12,7 +12,7 @@ use zaia_mock::{MockConfig, MockServer, Seed};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mock = MockServer::start(MockConfig { seed: Some(Seed::default()), ..MockConfig::default() }).await?;
+    let mock = MockServer::start(MockConfig::default().seed(Seed::default())).await?;
     let client = ZaiaClient::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
 
     // 1. every chat, page by page (lazily: a page is fetched when the last one is used up)

@@ -4,8 +4,11 @@
 //!
 //! | request | what it does |
 //! |---|---|
-//! | `GET /__zaia-mock/journal` | every exchange so far, oldest first (JSON array) |
+//! | `GET /__zaia-mock/health` | `200 {"status": "ok", "requests": n}` once the mock answers |
+//! | `GET /__zaia-mock/journal` | the last exchanges, oldest first (JSON array; `x-zaia-mock-dropped`: how many it no longer holds) |
 //! | `DELETE /__zaia-mock/journal` | empties it |
+//! | `GET /__zaia-mock/counters` | requests by operation and status: `[{"operation": "get_chat", "status": 200, "count": 3}]` |
+//! | `DELETE /__zaia-mock/counters` | zeroes them |
 //! | `POST /__zaia-mock/faults` | arms a fault: `{"kind": "status", "status": 404, "operation": "get_chat", "times": 1}` |
 //! | `GET /__zaia-mock/faults` | the faults still armed |
 //! | `DELETE /__zaia-mock/faults` | disarms them all |
@@ -31,20 +34,45 @@ use crate::{AppState, spec};
 /// Where the admin API lives (see the module docs).
 pub const PREFIX: &str = "/__zaia-mock";
 
+/// The header of `GET /__zaia-mock/journal` that says how many exchanges it no longer holds.
+pub const DROPPED_HEADER: &str = "x-zaia-mock-dropped";
+
 pub(crate) fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route(&format!("{PREFIX}/journal"), get(journal).delete(clear_journal))
         .route(&format!("{PREFIX}/faults"), get(faults).post(arm).delete(disarm))
+        .route(&format!("{PREFIX}/counters"), get(counters).delete(reset_counters))
+        .route(&format!("{PREFIX}/health"), get(health))
         .with_state(state)
 }
 
 async fn journal(State(state): State<Arc<AppState>>) -> Response {
-    axum::Json(state.exchanges.lock().unwrap().clone()).into_response()
+    let (exchanges, dropped) = {
+        let journal = state.journal.lock().unwrap();
+        (journal.exchanges(), journal.dropped())
+    };
+    ([(DROPPED_HEADER, dropped.to_string())], axum::Json(exchanges)).into_response()
 }
 
 async fn clear_journal(State(state): State<Arc<AppState>>) -> StatusCode {
-    state.exchanges.lock().unwrap().clear();
+    state.journal.lock().unwrap().clear();
     StatusCode::NO_CONTENT
+}
+
+async fn counters(State(state): State<Arc<AppState>>) -> Response {
+    let counters = state.journal.lock().unwrap().counters();
+    axum::Json(counters).into_response()
+}
+
+async fn reset_counters(State(state): State<Arc<AppState>>) -> StatusCode {
+    state.journal.lock().unwrap().reset_counters();
+    StatusCode::NO_CONTENT
+}
+
+/// Ready: the mock answers. A CI job polls this before its tests start.
+async fn health(State(state): State<Arc<AppState>>) -> Response {
+    let requests = state.requests.load(std::sync::atomic::Ordering::Relaxed);
+    axum::Json(json!({"status": "ok", "requests": requests})).into_response()
 }
 
 async fn faults(State(state): State<Arc<AppState>>) -> Response {
@@ -74,6 +102,23 @@ async fn arm(State(state): State<Arc<AppState>>, body: axum::body::Bytes) -> Res
 
 fn refuse(message: String) -> Response {
     (StatusCode::BAD_REQUEST, axum::Json(json!({"message": message}))).into_response()
+}
+
+impl Fault {
+    /// A fault from the JSON the admin API takes (`POST /__zaia-mock/faults`, and the binary's
+    /// `--fault`); the error names the field at fault.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let fault = zaia_mock::Fault::from_json(r#"{"kind": "delay", "delayMs": 250, "times": 1}"#).unwrap();
+    /// assert_eq!(fault, zaia_mock::Fault::delay(Duration::from_millis(250)).once());
+    /// let err = zaia_mock::Fault::from_json(r#"{"kind": "server-error", "status": 404}"#).unwrap_err();
+    /// assert_eq!(err, "status: 404 is not a server error (5xx)");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Fault, String> {
+        let request: Value = serde_json::from_str(text).map_err(|e| format!("the fault is not JSON: {e}"))?;
+        fault(&request)
+    }
 }
 
 /// A fault from its JSON form; the error names the field at fault.

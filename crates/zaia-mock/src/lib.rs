@@ -15,7 +15,7 @@
 //! use zaia_mock::{MockConfig, MockServer, Seed};
 //!
 //! # async fn demo() -> std::io::Result<()> {
-//! let mock = MockServer::start(MockConfig { seed: Some(Seed::default()), ..MockConfig::default() }).await?;
+//! let mock = MockServer::start(MockConfig::default().seed(Seed::default())).await?;
 //! let client = zaia_ext::ClientBuilder::new().api_key(mock.api_key()).base_url(mock.base_url()).build().unwrap();
 //! let chats = client.list_chats().send().await.unwrap();
 //! assert_eq!(chats.len(), 10);
@@ -29,8 +29,9 @@
 //! - [`faults`]: make it fail as the API can (each documented status, typed per operation, and
 //!   429 with `Retry-After`, 5xx, delays, cut bodies, resets), once, `n` times or in sequence:
 //!   [`MockServer::arm`], [`MockServer::arm_sequence`].
-//! - The journal: every request and its answer ([`MockServer::journal`], [`Exchange`]), never
-//!   the key; every answer carries [`REQUEST_ID_HEADER`].
+//! - The journal: the last requests and their answers ([`MockServer::journal`], [`Exchange`];
+//!   bounded, see [`journal`]), never the key; counters by operation and status
+//!   ([`MockServer::counters`]); every answer carries [`REQUEST_ID_HEADER`].
 //! - State for every resource: operations served from the spec keep what is created, updated
 //!   and deleted, by resource.
 //! - [`MockServer::start_blocking`]: one line from sync code.
@@ -44,7 +45,7 @@
 //! use zaia_mock::{MockConfig, MockServer, Seed, faults};
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let mock = MockServer::start(MockConfig { seed: Some(Seed::default()), ..MockConfig::default() }).await?;
+//! let mock = MockServer::start(MockConfig::default().seed(Seed::default())).await?;
 //! let client = ZaiaClient::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
 //!
 //! // a retry path: a 429 with Retry-After, then the usual answer
@@ -62,8 +63,11 @@
 //!
 //! | request | what it does |
 //! |---|---|
-//! | `GET /__zaia-mock/journal` | every exchange so far, oldest first (JSON array) |
+//! | `GET /__zaia-mock/health` | `200 {"status": "ok", "requests": n}` once the mock answers |
+//! | `GET /__zaia-mock/journal` | the last exchanges, oldest first (JSON array; `x-zaia-mock-dropped`: how many it no longer holds) |
 //! | `DELETE /__zaia-mock/journal` | empties it |
+//! | `GET /__zaia-mock/counters` | requests by operation and status: `[{"operation": "get_chat", "status": 200, "count": 3}]` |
+//! | `DELETE /__zaia-mock/counters` | zeroes them |
 //! | `POST /__zaia-mock/faults` | arms a fault: `{"kind": "status", "status": 404, "operation": "get_chat", "times": 1}` |
 //! | `GET /__zaia-mock/faults` | the faults still armed |
 //! | `DELETE /__zaia-mock/faults` | disarms them all |
@@ -78,6 +82,7 @@
 mod admin;
 mod errors;
 pub mod faults;
+pub mod journal;
 mod resources;
 mod routes;
 pub mod seed;
@@ -87,20 +92,24 @@ pub mod store;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-pub use admin::PREFIX as ADMIN_PREFIX;
+pub use admin::{DROPPED_HEADER, PREFIX as ADMIN_PREFIX};
 pub use errors::ApiError;
 pub use faults::{Fault, FaultKind};
+pub use journal::RequestCount;
 pub use resources::item_key;
 pub use seed::{Seed, epoch};
 pub use store::{Channel, Store};
 
-/// How the mock behaves.
+/// How the mock behaves: [`MockConfig::default`], then the setters.
 ///
 /// ```
-/// let config = zaia_mock::MockConfig { seed: Some(zaia_mock::Seed::default()), record: true, ..Default::default() };
-/// assert_eq!(config.api_keys, ["test-key"]);
+/// use zaia_mock::{MockConfig, Seed};
+/// let config = MockConfig::default().seed(Seed::default().chats(5)).api_keys(["k1", "k2"]).journal_capacity(100);
+/// assert_eq!((config.api_keys.len(), config.journal_capacity), (2, 100));
+/// assert_eq!(MockConfig::default().api_keys, ["test-key"]);
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MockConfig {
     /// Keys accepted in the `authorization` header (default: `test-key`).
     pub api_keys: Vec<String>,
@@ -108,14 +117,56 @@ pub struct MockConfig {
     pub allow_loopback_callbacks: bool,
     /// A deterministic dataset to start with.
     pub seed: Option<Seed>,
-    /// Kept for compatibility: the journal ([`MockServer::journal`]) now records every
-    /// exchange whatever this says.
-    pub record: bool,
+    /// How many exchanges the journal keeps, the last ones (default
+    /// [`journal::DEFAULT_CAPACITY`]); 0 keeps none, only the counters.
+    pub journal_capacity: usize,
+    /// How much of each request and answer body the journal keeps, in bytes (default
+    /// [`journal::DEFAULT_BODY_LIMIT`]); a longer body is cut and marked
+    /// ([`Exchange::body_cut_from`]).
+    pub journal_body_limit: usize,
 }
 
 impl Default for MockConfig {
     fn default() -> Self {
-        MockConfig { api_keys: vec!["test-key".into()], allow_loopback_callbacks: false, seed: None, record: false }
+        MockConfig {
+            api_keys: vec!["test-key".into()],
+            allow_loopback_callbacks: false,
+            seed: None,
+            journal_capacity: journal::DEFAULT_CAPACITY,
+            journal_body_limit: journal::DEFAULT_BODY_LIMIT,
+        }
+    }
+}
+
+impl MockConfig {
+    /// The keys accepted in the `authorization` header, instead of `test-key`.
+    pub fn api_keys<K: Into<String>>(mut self, keys: impl IntoIterator<Item = K>) -> Self {
+        self.api_keys = keys.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Starts with this dataset.
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Lets export callbacks go to loopback addresses (and plain http there), for tests.
+    pub fn allow_loopback_callbacks(mut self, allow: bool) -> Self {
+        self.allow_loopback_callbacks = allow;
+        self
+    }
+
+    /// Keeps the last `exchanges` in the journal (0: none, only the counters).
+    pub fn journal_capacity(mut self, exchanges: usize) -> Self {
+        self.journal_capacity = exchanges;
+        self
+    }
+
+    /// Keeps up to `bytes` of each body in the journal.
+    pub fn journal_body_limit(mut self, bytes: usize) -> Self {
+        self.journal_body_limit = bytes;
+        self
     }
 }
 
@@ -146,12 +197,18 @@ pub struct Exchange {
     pub query: Vec<(String, String)>,
     /// The request's headers, lower-case names, without the API key's.
     pub headers: Vec<(String, String)>,
-    /// The request's JSON body (`null` when it had none or it was not JSON).
+    /// The request's JSON body (`null` when it had none or it was not JSON; its text, cut, when
+    /// it was longer than the journal keeps).
     pub request_body: serde_json::Value,
+    /// The request body's whole length in bytes, when the journal cut it
+    /// ([`MockConfig::journal_body_limit`]).
+    pub request_body_cut_from: Option<usize>,
     /// The status answered.
     pub status: u16,
-    /// The JSON body answered.
+    /// The JSON body answered (as for `request_body`).
     pub body: serde_json::Value,
+    /// The answer body's whole length in bytes, when the journal cut it.
+    pub body_cut_from: Option<usize>,
     /// The request id the mock answered with (`x-request-id`).
     pub request_id: String,
     /// Answered from the spec (no stateful handler for this operation).
@@ -165,7 +222,7 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 pub(crate) struct AppState {
     config: MockConfig,
     store: Mutex<Store>,
-    exchanges: Mutex<Vec<Exchange>>,
+    journal: Mutex<journal::Journal>,
     faults: Mutex<Vec<Fault>>,
     /// State of the operations served from the spec, by collection path.
     resources: Mutex<resources::Resources>,
@@ -186,6 +243,8 @@ pub struct MockServer {
     address: SocketAddr,
     state: Arc<AppState>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The server's task: done once every connection has closed after a shutdown.
+    served: Option<tokio::task::JoinHandle<()>>,
     /// The runtime a blocking start runs the server on (none when started from async code).
     runtime: Option<tokio::runtime::Runtime>,
 }
@@ -218,10 +277,11 @@ impl MockServer {
         if let Some(seed) = config.seed {
             seed::fill(&mut store, seed);
         }
+        let journal = journal::Journal::new(config.journal_capacity, config.journal_body_limit);
         let state = Arc::new(AppState {
             config,
             store: Mutex::new(store),
-            exchanges: Mutex::default(),
+            journal: Mutex::new(journal),
             faults: Mutex::default(),
             resources: Mutex::default(),
             requests: std::sync::atomic::AtomicU64::new(0),
@@ -232,14 +292,14 @@ impl MockServer {
         let address = listener.local_addr()?;
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = routes::router(state.clone());
-        tokio::spawn(async move {
+        let served = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })
                 .await;
         });
-        Ok(MockServer { address, state, shutdown: Some(shutdown), runtime: None })
+        Ok(MockServer { address, state, shutdown: Some(shutdown), served: Some(served), runtime: None })
     }
 
     /// `http://127.0.0.1:<port>`
@@ -295,8 +355,9 @@ impl MockServer {
         self.journal()
     }
 
-    /// The request journal: every request the mock received and its answer, oldest first
-    /// (operation, method, path, query, headers without the key, body, status, request id).
+    /// The request journal: the last requests the mock received and its answers, oldest first
+    /// (operation, method, path, query, headers without the key, bodies, status, request id);
+    /// as many as [`MockConfig::journal_capacity`] keeps.
     ///
     /// ```
     /// use std::io::{Read, Write};
@@ -309,12 +370,40 @@ impl MockServer {
     /// assert_eq!(journal[0].status, 401, "no key");
     /// ```
     pub fn journal(&self) -> Vec<Exchange> {
-        self.state.exchanges.lock().unwrap().clone()
+        self.state.journal.lock().unwrap().exchanges()
     }
 
-    /// Empties the journal.
+    /// Exchanges the journal no longer holds (beyond its capacity) since the start or the last
+    /// [`MockServer::clear_journal`].
+    pub fn journal_dropped(&self) -> u64 {
+        self.state.journal.lock().unwrap().dropped()
+    }
+
+    /// Empties the journal (the counters stay).
     pub fn clear_journal(&self) {
-        self.state.exchanges.lock().unwrap().clear();
+        self.state.journal.lock().unwrap().clear();
+    }
+
+    /// Requests answered so far by operation and status, in operation order: what a load test
+    /// wants to know, kept whatever the journal's capacity (one entry per pair, never more).
+    ///
+    /// ```
+    /// use std::io::{Read, Write};
+    /// let mock = zaia_mock::MockServer::start_blocking(zaia_mock::MockConfig::default().journal_capacity(0)).unwrap();
+    /// let mut tcp = std::net::TcpStream::connect(mock.address()).unwrap();
+    /// tcp.write_all(b"GET /api/v1/chats HTTP/1.1\r\nhost: mock\r\nconnection: close\r\n\r\n").unwrap();
+    /// tcp.read_to_string(&mut String::new()).unwrap();
+    /// assert!(mock.journal().is_empty());
+    /// let count = &mock.counters()[0];
+    /// assert_eq!((count.operation.as_deref(), count.status, count.count), (Some("list_chats"), 401, 1));
+    /// ```
+    pub fn counters(&self) -> Vec<RequestCount> {
+        self.state.journal.lock().unwrap().counters()
+    }
+
+    /// Every request received so far (admin requests aside).
+    pub fn requests(&self) -> u64 {
+        self.state.requests.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Arms a fault (see [`faults`]): the requests it applies to fail as it says, in the order
@@ -358,11 +447,35 @@ impl MockServer {
         Ok(server)
     }
 
+    /// Stops gracefully: takes no new connections, lets the requests in flight finish, and
+    /// returns once every connection has closed (idle keep-alive ones close at once), or after
+    /// `grace` with whatever was still open cut. Dropping the mock stops it without waiting.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mock = zaia_mock::MockServer::start(Default::default()).await?;
+    /// let address = mock.address();
+    /// mock.shutdown(std::time::Duration::from_secs(5)).await;
+    /// assert!(tokio::net::TcpStream::connect(address).await.is_err());
+    /// # Ok::<(), std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn shutdown(mut self, grace: std::time::Duration) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(mut served) = self.served.take() {
+            if tokio::time::timeout(grace, &mut served).await.is_err() {
+                served.abort();
+            }
+        }
+    }
+
     /// Reads or changes the state directly (to arrange a test).
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// let mock = zaia_mock::MockServer::start(zaia_mock::MockConfig { seed: Some(Default::default()), ..Default::default() }).await?;
+    /// let mock = zaia_mock::MockServer::start(zaia_mock::MockConfig::default().seed(Default::default())).await?;
     /// let chats = mock.with_store(|store| store.chats.len());
     /// assert!(chats > 0);
     /// # Ok::<(), std::io::Error>(())

@@ -82,36 +82,51 @@ async fn record(State(state): Shared, request: Request, next: Next) -> Response 
     let Ok(request_bytes) = axum::body::to_bytes(body, MAX_REQUEST_BODY).await else {
         return ApiError::invalid(format!("The request body is larger than {MAX_REQUEST_BODY} bytes.")).into_response();
     };
-    let request_body: Value = serde_json::from_slice(&request_bytes).unwrap_or(Value::Null);
     let number = state.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
     let request_id = format!("mock-{number:08}");
+    // the journal's copy of the request body (it may be off: then only the counters)
+    let keeps = state.journal.lock().unwrap().keeps();
+    let request_copy = if keeps { request_bytes.clone() } else { Bytes::new() };
+    let started = std::time::Instant::now();
     let response = next.run(Request::from_parts(parts, Body::from(request_bytes))).await;
     let served_from_spec = response.extensions().get::<ServedFromSpec>().is_some();
     let (mut parts, body) = response.into_parts();
     if let Ok(value) = axum::http::HeaderValue::from_str(&request_id) {
         parts.headers.insert(crate::REQUEST_ID_HEADER, value);
     }
-    let exchange = |status: u16, body: Value| Exchange {
-        operation: operation.clone(),
-        method: method.clone(),
-        path: template.clone(),
-        uri_path: uri_path.clone(),
-        query: query.clone(),
-        headers: headers.clone(),
-        request_body: request_body.clone(),
+    let status = parts.status.as_u16();
+    tracing::info!(
+        target: "zaia_mock::request",
+        operation = operation.as_deref().unwrap_or("-"),
+        method = %method,
+        path = %uri_path,
         status,
-        body,
-        request_id: request_id.clone(),
+        request_id = %request_id,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    let exchange = Exchange {
+        operation,
+        method,
+        path: template,
+        uri_path,
+        query: if keeps { query } else { Vec::new() },
+        headers: if keeps { headers } else { Vec::new() },
+        request_body: Value::Null,
+        request_body_cut_from: None,
+        status,
+        body: Value::Null,
+        body_cut_from: None,
+        request_id,
         served_from_spec,
     };
     // a fault's body (cut, reset) is not read here: that would undo the fault
     if parts.extensions.get::<crate::faults::Broken>().is_some() {
-        state.exchanges.lock().unwrap().push(exchange(parts.status.as_u16(), Value::Null));
+        state.journal.lock().unwrap().record(exchange, &request_copy, b"");
         return Response::from_parts(parts, body);
     }
     let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    let answered: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    state.exchanges.lock().unwrap().push(exchange(parts.status.as_u16(), answered));
+    state.journal.lock().unwrap().record(exchange, &request_copy, &bytes);
     Response::from_parts(parts, Body::from(bytes))
 }
 

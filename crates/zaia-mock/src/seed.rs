@@ -14,15 +14,16 @@ use zaia_models::*;
 
 use crate::store::Store;
 
-/// How much data to make.
+/// How much data to make: [`Seed::default`], then the setters.
 ///
 /// ```
 /// use zaia_mock::{Seed, Store};
 /// let mut store = Store::new();
-/// zaia_mock::seed::fill(&mut store, Seed::default());
-/// assert_eq!(store.chats.len(), Seed::default().chats);
+/// zaia_mock::seed::fill(&mut store, Seed::default().chats(4).seed(7));
+/// assert_eq!(store.chats.len(), 4);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Seed {
     /// Makes the ids; the same value gives the same data.
     pub seed: u64,
@@ -37,6 +38,32 @@ pub struct Seed {
 impl Default for Seed {
     fn default() -> Self {
         Seed { seed: 42, chats: 25, messages_per_chat: 6, follow_ups_per_chat: 2 }
+    }
+}
+
+impl Seed {
+    /// Makes the ids from this value (the same value gives the same data).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Chats to create (spread over the channels).
+    pub fn chats(mut self, chats: usize) -> Self {
+        self.chats = chats;
+        self
+    }
+
+    /// Messages per chat, alternating user and assistant, the last from the assistant.
+    pub fn messages_per_chat(mut self, messages: usize) -> Self {
+        self.messages_per_chat = messages;
+        self
+    }
+
+    /// Follow-ups per chat, cycling through the statuses.
+    pub fn follow_ups_per_chat(mut self, follow_ups: usize) -> Self {
+        self.follow_ups_per_chat = follow_ups;
+        self
     }
 }
 

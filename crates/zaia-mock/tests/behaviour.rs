@@ -10,7 +10,9 @@ use zaia_mock::{MockConfig, MockServer, Seed};
 use zaia_models::*;
 
 async fn start(seed: Option<Seed>) -> (MockServer, ZaiaClient) {
-    let mock = MockServer::start(MockConfig { seed, allow_loopback_callbacks: true, ..MockConfig::default() }).await.unwrap();
+    let mut config = MockConfig::default().allow_loopback_callbacks(true);
+    config.seed = seed;
+    let mock = MockServer::start(config).await.unwrap();
     let client = ZaiaClient::builder().api_key(mock.api_key()).base_url(mock.base_url()).retry_policy(RetryPolicy::none()).build().unwrap();
     (mock, client)
 }
@@ -68,7 +70,7 @@ async fn a_chat_lives_and_is_removed() {
 
 #[tokio::test]
 async fn last_message_time_filters_chats() {
-    let (mock, client) = start(Some(Seed { chats: 4, messages_per_chat: 2, follow_ups_per_chat: 0, seed: 3 })).await;
+    let (mock, client) = start(Some(Seed::default().chats(4).messages_per_chat(2).follow_ups_per_chat(0).seed(3))).await;
     let (first_chat_last, second_chat_first) = mock.with_store(|s| {
         let of = |c: usize| s.messages.iter().filter(|m| m.chat_id == s.chats[c].id).map(|m| m.created_at).collect::<Vec<_>>();
         (*of(0).last().unwrap(), of(1)[0])
@@ -81,7 +83,7 @@ async fn last_message_time_filters_chats() {
 
 #[tokio::test]
 async fn messages_list_with_joins_and_limit() {
-    let (mock, client) = start(Some(Seed { chats: 1, messages_per_chat: 6, follow_ups_per_chat: 2, seed: 1 })).await;
+    let (mock, client) = start(Some(Seed::default().chats(1).messages_per_chat(6).follow_ups_per_chat(2).seed(1))).await;
     let chat = mock.with_store(|s| s.chats[0].id);
     let all = client
         .list_chat_messages_pages(chat, |r| r.joins(vec![ChatMessageJoin::ChatMessageFollowUps, ChatMessageJoin::Senders]))
@@ -157,7 +159,7 @@ async fn follow_ups_follow_the_documented_rules() {
 
 #[tokio::test]
 async fn follow_ups_page_through_a_seeded_dataset_with_every_filter() {
-    let (mock, client) = start(Some(Seed { chats: 20, messages_per_chat: 4, follow_ups_per_chat: 3, seed: 9 })).await;
+    let (mock, client) = start(Some(Seed::default().chats(20).messages_per_chat(4).follow_ups_per_chat(3).seed(9))).await;
     let all = client.list_chat_message_follow_ups_pages(|r| r).page_size(7).collect_all().await.unwrap();
     assert_eq!(all.len(), 60);
     let prefetched = client.list_chat_message_follow_ups_pages(|r| r).page_size(7).prefetch(4).collect_all().await.unwrap();
@@ -181,7 +183,7 @@ async fn follow_ups_page_through_a_seeded_dataset_with_every_filter() {
 
 #[tokio::test]
 async fn exports_check_the_range_and_post_to_the_callback() {
-    let (mock, client) = start(Some(Seed { chats: 2, messages_per_chat: 3, follow_ups_per_chat: 0, seed: 5 })).await;
+    let (mock, client) = start(Some(Seed::default().chats(2).messages_per_chat(3).follow_ups_per_chat(0).seed(5))).await;
     let receiver = wiremock_receiver().await;
     let start = zaia_mock::epoch();
     let request = |start, end| {
