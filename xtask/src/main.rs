@@ -28,6 +28,7 @@ mod workspace;
 
 #[cfg(test)]
 mod new_resource;
+mod newest;
 #[cfg(test)]
 mod tests;
 
@@ -59,8 +60,16 @@ enum Command {
         #[arg(default_value = baseline::RELEASED)]
         against: String,
     },
-    /// Record the merged spec and the crate versions as the last release (openapi/released.json).
-    Release,
+    /// Record the merged spec and the crate versions as the last release (openapi/released.json),
+    /// after `newest` passes.
+    Release {
+        /// Record without building against the newest compatible dependencies (no network).
+        #[arg(long)]
+        skip_newest: bool,
+    },
+    /// Build and test the published crates against the newest versions their manifests allow
+    /// (`cargo update` in a scratch copy), failing on any warning in our crates. Needs the network.
+    Newest,
     /// Check the diff's verdict on every compat fixture (xtask/tests/fixtures/compat) against
     /// cargo-semver-checks and a consumer of the old generated crates compiled against the new.
     Semver {
@@ -98,7 +107,8 @@ fn main() -> ExitCode {
         Command::Generate => generate_all(&root, &configs),
         Command::Check => check_all(&root, &configs),
         Command::Diff { against } => spec_diff(&root, &against),
-        Command::Release => record_release(&root),
+        Command::Release { skip_newest } => (if skip_newest { Ok(()) } else { newest::run(&root) }).and_then(|()| record_release(&root)),
+        Command::Newest => newest::run(&root),
         Command::Semver { fixture } => compat::semver::run(&root, fixture.as_deref()),
         Command::Corpus { api, compile, history } => corpus::run(&root, &corpus::Options { api, compile, history }),
         Command::Bench { iterations } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),

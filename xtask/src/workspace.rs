@@ -78,3 +78,26 @@ pub fn mark_versions(root: &Path, mark: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Copies the workspace to `to` for a scratch build: everything but `target/`, `.git/` and the
+/// vendored corpus (`tests/corpus`, which only the xtask reads).
+pub fn copy_workspace(root: &Path, to: &Path) -> Result<(), String> {
+    fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<(), String> {
+        std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+        for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?.flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            if [Path::new("target"), Path::new(".git"), Path::new("tests/corpus")].contains(&rel) {
+                continue;
+            }
+            let dest = to.join(entry.file_name());
+            if path.is_dir() {
+                copy_tree(&path, &dest, root)?;
+            } else {
+                std::fs::copy(&path, &dest).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
+    copy_tree(root, to, root)
+}

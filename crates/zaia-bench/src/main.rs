@@ -416,7 +416,9 @@ fn memory() {
 }
 
 fn main() {
-    // the baseline's reqwest::Client, built here, needs a TLS provider (README, "TLS")
+    // the baseline's reqwest::Client, built here, needs a TLS provider (README, "TLS"); ring's,
+    // deprecated in rustls 0.23.48 (no post-quantum key exchange), is what the SDK falls back to
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().skip(1).collect();
     if cfg!(debug_assertions) && !args.first().is_some_and(|a| a.ends_with("-child")) {

@@ -6,8 +6,21 @@
 //! TLS configuration whole, so it neither needs nor changes the process-wide default provider:
 //! a provider the program installed is used, ring otherwise. With `native-tls` on as well,
 //! reqwest's native TLS is used instead, as reqwest itself would.
+//!
+//! rustls 0.23.48 deprecates `crypto::ring::default_provider` because ring has no
+//! post-quantum key exchange. It stays the fallback here (it builds with gcc alone; aws-lc's
+//! provider, which has one, needs a longer C build): a program that wants post-quantum key
+//! exchange installs that provider as the process default, and the SDK uses it.
 
 use crate::config::ConfigError;
+
+/// ring's provider: deprecated in rustls 0.23.48 for want of post-quantum key exchange, and
+/// chosen anyway (see the module docs); one place says so.
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+#[allow(deprecated)]
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
 
 /// `builder` with the SDK's TLS.
 #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
@@ -18,7 +31,7 @@ pub(crate) fn configure(builder: reqwest::ClientBuilder) -> Result<reqwest::Clie
     use rustls_platform_verifier::BuilderVerifierExt;
 
     let tls = |e: rustls::Error| ConfigError::Tls { reason: e.to_string() };
-    let provider = CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+    let provider = CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(ring_provider()));
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(tls)?

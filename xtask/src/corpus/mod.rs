@@ -276,7 +276,7 @@ fn compile_scratch(
     if scratch.exists() {
         std::fs::remove_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
     }
-    copy_tree(root, &scratch, root)?;
+    crate::workspace::copy_workspace(root, &scratch)?;
     for f in fragments {
         let path = scratch.join("openapi").join(&f.resource).join(&f.file);
         std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| e.to_string())?;
@@ -316,20 +316,3 @@ fn compile_scratch(
     Ok(done)
 }
 
-fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?.flatten() {
-        let path = entry.path();
-        let rel = path.strip_prefix(root).unwrap_or(&path);
-        if [Path::new("target"), Path::new(".git"), Path::new(CORPUS_DIR)].contains(&rel) {
-            continue;
-        }
-        let dest = to.join(entry.file_name());
-        if path.is_dir() {
-            copy_tree(&path, &dest, root)?;
-        } else {
-            std::fs::copy(&path, &dest).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-    }
-    Ok(())
-}
