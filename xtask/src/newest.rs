@@ -35,12 +35,20 @@ pub fn run(root: &Path) -> Result<(), String> {
             .map_err(|e| format!("cargo: {e}"))?;
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         if !output.status.success() {
-            return Err(format!("newest: {what} failed against the newest compatible dependencies:\n{stderr}"));
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            return Err(format!("newest: {what} failed against the newest compatible dependencies:\n{stdout}\n{stderr}"));
         }
         Ok(stderr)
     };
     let updated = step("cargo update", &["update"])?;
-    let changes: Vec<&str> = updated.lines().map(str::trim).filter(|l| l.starts_with("Updating ") && l.contains(" -> ")).collect();
+    // (the workspace's own crates show as updated too: their versions carry the mark)
+    let changes: Vec<&str> = updated
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("Updating ") && l.contains(" -> ") && !l.contains("+newest") && !l.contains(".newest"))
+        .collect();
+    // every package of the new lock file, for the tests that read the tree offline
+    step("cargo fetch", &["fetch"])?;
     println!("newest: {} dependencies newer than the lock file's", changes.len());
     for change in &changes {
         println!("  {}", change.trim_start_matches("Updating "));

@@ -105,11 +105,17 @@ pub fn load(secs: u64) {
         (parts[0].parse().unwrap(), parts[1].parse().unwrap(), parts[2].parse().unwrap())
     };
     let (_, _, baseline) = run(1, 0);
-    println!("the mock under load through the SDK (list_chats, default config: journal of {} exchanges); peak RSS (VmHWM)", zaia_mock::journal::DEFAULT_CAPACITY);
+    println!(
+        "the mock under load through the SDK (list_chats, default config: journal of {} exchanges); peak RSS (VmHWM)",
+        zaia_mock::journal::DEFAULT_CAPACITY
+    );
     println!("  baseline (started, no load)        {baseline:>7.1} MiB");
     for tasks in [200, 1000] {
         let (calls, errors, peak) = run(tasks, secs);
-        println!("  {tasks:>4} tasks × {secs} s: {calls:>8} calls, {errors} errors, peak {peak:>7.1} MiB ({:.2}× baseline)", peak / baseline);
+        println!(
+            "  {tasks:>4} tasks × {secs} s: {calls:>8} calls, {errors} errors, peak {peak:>7.1} MiB ({:.2}× baseline)",
+            peak / baseline
+        );
     }
 }
 

@@ -139,7 +139,10 @@ impl Journal {
     }
 
     pub(crate) fn counters(&self) -> Vec<RequestCount> {
-        self.counts.iter().map(|((operation, status), count)| RequestCount { operation: operation.clone(), status: *status, count: *count }).collect()
+        self.counts
+            .iter()
+            .map(|((operation, status), count)| RequestCount { operation: operation.clone(), status: *status, count: *count })
+            .collect()
     }
 
     pub(crate) fn reset_counters(&mut self) {
@@ -176,7 +179,10 @@ mod tests {
             journal.record(exchange("list_chats", 200 + (i % 2)), b"", format!("[{i}]").as_bytes());
         }
         let kept = journal.exchanges();
-        assert_eq!(kept.iter().map(|e| e.body.clone()).collect::<Vec<_>>(), [serde_json::json!([7]), serde_json::json!([8]), serde_json::json!([9])]);
+        assert_eq!(
+            kept.iter().map(|e| e.body.clone()).collect::<Vec<_>>(),
+            [serde_json::json!([7]), serde_json::json!([8]), serde_json::json!([9])]
+        );
         assert_eq!(journal.dropped(), 7);
         let counts: Vec<(u16, u64)> = journal.counters().iter().map(|c| (c.status, c.count)).collect();
         assert_eq!(counts, [(200, 5), (201, 5)]);

@@ -98,9 +98,7 @@ impl Driver {
 
 #[tokio::test]
 async fn every_response_matches_the_spec_and_every_documented_status_is_exercised() {
-    let mock = MockServer::start(MockConfig::default().seed(Seed::default().chats(3)).allow_loopback_callbacks(true))
-    .await
-    .unwrap();
+    let mock = MockServer::start(MockConfig::default().seed(Seed::default().chats(3)).allow_loopback_callbacks(true)).await.unwrap();
     let d = Driver { http: reqwest::Client::new(), base: mock.base_url(), key: mock.api_key().to_string() };
     let missing = Uuid::from_u128(404);
     let (channel, chat, last_message) = mock.with_store(|s| {

@@ -75,7 +75,10 @@ async fn on_every_interface_at_a_port_it_picks_ready_and_stopped_by_sigterm_afte
     child.stderr.take().unwrap().read_to_string(&mut logs).await.unwrap();
     let line = logs.lines().find(|l| l.contains("\"request\"")).unwrap_or_else(|| panic!("{logs}"));
     let line: serde_json::Value = serde_json::from_str(line).unwrap();
-    assert_eq!((line["operation"].as_str(), line["status"].as_u64(), line["level"].as_str()), (Some("list_chats"), Some(200), Some("INFO")));
+    assert_eq!(
+        (line["operation"].as_str(), line["status"].as_u64(), line["level"].as_str()),
+        (Some("list_chats"), Some(200), Some("INFO"))
+    );
     assert!(!logs.contains("test-key"), "the key is never logged");
     let _ = std::fs::remove_dir_all(&dir);
 }

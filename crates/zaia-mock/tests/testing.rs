@@ -174,8 +174,7 @@ async fn create_then_read() {
 
 #[test]
 fn from_sync_code_in_one_line() {
-    let mock =
-        MockServer::start_blocking(MockConfig::default().seed(Seed::default().chats(4))).unwrap();
+    let mock = MockServer::start_blocking(MockConfig::default().seed(Seed::default().chats(4))).unwrap();
     let client = zaia_ext::blocking::ZaiaClient::builder().api_key(mock.api_key()).base_url(mock.base_url()).build().unwrap();
     mock.arm(faults::list_chats::server_error(503).once());
     let chats: Vec<Chat> = client.list_chats().items().collect::<Result<_, _>>().unwrap();

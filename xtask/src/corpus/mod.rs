@@ -315,4 +315,3 @@ fn compile_scratch(
     }
     Ok(done)
 }
-

@@ -7,9 +7,10 @@ use zaia_mock::{MockConfig, MockServer, Seed};
 use zaia_models::*;
 
 async fn start() -> (MockServer, ZaiaClient) {
-    let mock = MockServer::start(MockConfig::default().seed(Seed::default().chats(30).messages_per_chat(3).follow_ups_per_chat(2).seed(11)))
-    .await
-    .unwrap();
+    let mock =
+        MockServer::start(MockConfig::default().seed(Seed::default().chats(30).messages_per_chat(3).follow_ups_per_chat(2).seed(11)))
+            .await
+            .unwrap();
     let client = ZaiaClient::builder().api_key(mock.api_key()).base_url(mock.base_url()).build().unwrap();
     (mock, client)
 }

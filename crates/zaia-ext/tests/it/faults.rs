@@ -51,9 +51,7 @@ fn ok_chats() -> ResponseTemplate {
 /// zaia-mock with one chat, and a client of it with fast retries: for failures the vendor
 /// documents (statuses with its `KnownException` body), armed as the mock's faults.
 async fn zaia_mock() -> (zaia_mock::MockServer, zaia_ext::ClientBuilder) {
-    let mock = zaia_mock::MockServer::start(zaia_mock::MockConfig::default().seed(zaia_mock::Seed::default().chats(1)))
-    .await
-    .unwrap();
+    let mock = zaia_mock::MockServer::start(zaia_mock::MockConfig::default().seed(zaia_mock::Seed::default().chats(1))).await.unwrap();
     let builder = zaia_ext::ClientBuilder::new()
         .api_key(mock.api_key())
         .base_url(mock.base_url())
