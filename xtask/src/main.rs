@@ -7,7 +7,8 @@
 //!
 //! Layers, bottom up (docs/STYLE.md, "Layers"; `layers.rs` fails a test on a cycle): the leaves
 //! `document`, `baseline`, `workspace`, `config`, `error`, `output` → `stages` → `codegen` →
-//! `pipeline` → `diff` → `release` → the commands here, `compat`, `bench`, `new_resource`.
+//! `pipeline` → `diff` → `release` → the commands here, `compat`, `bench`, `corpus`, `newest`,
+//! and the scratch-workspace proofs `new_resource` and `install_check`.
 
 mod baseline;
 mod bench;
@@ -26,6 +27,8 @@ mod release;
 mod stages;
 mod workspace;
 
+#[cfg(test)]
+mod install_check;
 #[cfg(test)]
 mod new_resource;
 mod newest;

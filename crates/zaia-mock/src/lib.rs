@@ -464,10 +464,10 @@ impl MockServer {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
-        if let Some(mut served) = self.served.take() {
-            if tokio::time::timeout(grace, &mut served).await.is_err() {
-                served.abort();
-            }
+        if let Some(mut served) = self.served.take()
+            && tokio::time::timeout(grace, &mut served).await.is_err()
+        {
+            served.abort();
         }
     }
 
