@@ -22,7 +22,10 @@
 //! # Ok(()) }
 //! ```
 //!
-//! As a program: `cargo run -p zaia-mock -- --port 8080 --chats 25`.
+//! As a program: `cargo run -p zaia-mock -- --port 8080 --chats 25` (`--help` for every option;
+//! `cargo install zaia-mock` installs it; the crate's README shows it as a CI service). The
+//! program is the default `cli` feature: `default-features = false, features = ["callbacks"]`
+//! leaves its command-line parser out of a test's build.
 //!
 //! # Testing your code
 //!
