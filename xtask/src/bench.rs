@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: wall time of the generator, on the real fragments and on a synthetic
-//! 120-operation spec made from renamed copies of them.
+//! `cargo xtask bench`: wall time of the generator and the Rust it writes, on the real fragments
+//! and on synthetic specs of 130 and 360 operations made from renamed copies of them (the vendor
+//! grown tenfold, and to the size of the real chat platforms).
 //!
 //! Each figure is the median of `iterations` runs, next to a baseline measured in the same run:
 //! loading (reading and parsing) the same fragments, the floor any generator pays.
@@ -92,25 +93,38 @@ fn time<T>(iterations: usize, mut f: impl FnMut() -> T) -> Duration {
     )
 }
 
+/// Lines of the generated Rust a run writes (every `.rs` output).
+fn rust_lines(run: &pipeline::Run) -> usize {
+    run.outputs.iter().filter(|o| o.path.extension().is_some_and(|e| e == "rs")).map(|o| o.contents.lines().count()).sum()
+}
+
 pub fn run(root: &Path, config: &Config, iterations: usize) -> Result<()> {
     let originals = load::load_dir(root, config.openapi_dir)?;
     let load_only = time(iterations, || load::load_dir(root, config.openapi_dir));
     let real = time(iterations, || pipeline::run(root, config));
-    let (synthetic, synthetic_config) = synthetic(&originals, 120, config);
-    let outputs = pipeline::run_fragments(&synthetic, &synthetic_config)?;
-    let client_lines = outputs.outputs[2].contents.lines().count();
-    let big = time(iterations, || pipeline::run_fragments(&synthetic, &synthetic_config));
+    let real_lines = rust_lines(&pipeline::run(root, config)?);
     let profile = if cfg!(debug_assertions) { "xtask: dev with the generator crates optimised" } else { "release" };
-    println!("generator wall time, median of {iterations} runs ({profile} profile)");
+    println!("generator wall time, median of {iterations} runs ({profile} profile), and the Rust it writes");
     let n = originals.len();
     println!("  baseline: load the {n} fragments           {:>9.2?}", load_only);
-    println!("  {n} operations, load → write-ready outputs  {:>9.2?}  ({:.1}× baseline)", real, ratio(real, load_only));
     println!(
-        "  120 operations (synthetic, in memory)       {:>9.2?}  ({:.1}× baseline, {:.1}× the {n}-operation run; client {client_lines} lines)",
-        big,
-        ratio(big, load_only),
-        ratio(big, real)
+        "  {n} operations, load → write-ready outputs  {:>9.2?}  ({:.1}× baseline; {real_lines} lines of Rust)",
+        real,
+        ratio(real, load_only)
     );
+    for operations in [130, 360] {
+        let (synthetic, synthetic_config) = synthetic(&originals, operations, config);
+        let outputs = pipeline::run_fragments(&synthetic, &synthetic_config)?;
+        let lines = rust_lines(&outputs);
+        let big = time(iterations, || pipeline::run_fragments(&synthetic, &synthetic_config));
+        println!(
+            "  {operations} operations (synthetic, in memory)  {:>9.2?}  ({:.1}× baseline, {:.1}× the {n}-operation run; {lines} lines of Rust, {} per operation)",
+            big,
+            ratio(big, load_only),
+            ratio(big, real),
+            lines / operations
+        );
+    }
     Ok(())
 }
 
