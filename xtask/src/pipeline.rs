@@ -78,39 +78,69 @@ pub fn run(root: &Path, config: &Config) -> Result<Run> {
     run_fragments(&fragments, config)
 }
 
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
 /// [`run`] on fragments already loaded.
 pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Run> {
     let Specs { merged: spec, per_operation, notes } = specs(fragments, config)?;
     let mut for_codegen = codegen::codegen_spec(&spec);
     let mut notes = notes;
     generator_forms::for_generators(&mut for_codegen, &mut notes);
-    let models = codegen::models::generate(&for_codegen)?;
-    let client = codegen::client::generate(&for_codegen, config)?;
+    // three independent parts on threads of their own: the models (typify); what is made from the
+    // merged spec alone (limits, operations table, mock faults); and here the client
+    // (progenitor), then what reads its builders (streams, calls, round-trip test). Outputs and
+    // notes keep one order whatever finishes first.
+    let (models, from_spec, client_parts) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| codegen::models::generate(&for_codegen));
+        let from_spec = scope.spawn(|| -> Result<_> {
+            let limits = config.ext_out.map(|_| codegen::limits::generate(&spec, &per_operation)).transpose()?;
+            let operations = config.client_operations_out.map(|_| codegen::client::operations_table(&spec)).transpose()?;
+            let faults = config.mock_faults_out.map(|_| codegen::mock_faults::generate(&spec)).transpose()?;
+            Ok((limits, operations, faults))
+        });
+        let client_parts = (|| -> Result<_> {
+            let client = codegen::client::generate(&for_codegen, config)?;
+            // what progenitor's builders take: the streams' and the round-trip test's argument types
+            let builders = codegen::builders::builders(&client)?;
+            let lists = match config.ext_out {
+                Some(_) => {
+                    // the lists as the client's types have them (a list that may answer 204 has no pages)
+                    let (lists, notes) = codegen::pagination::collect(&for_codegen, config, &builders);
+                    let pagination = codegen::pagination::generate(&lists, config)?;
+                    let calls = codegen::calls::generate(&spec, &client, &lists, config)?;
+                    Some((notes, pagination, calls))
+                }
+                None => None,
+            };
+            let roundtrip = config.roundtrip_out.map(|_| codegen::roundtrip::generate(&spec, &builders)).transpose()?;
+            Ok((client, lists, roundtrip))
+        })();
+        (joined(models), joined(from_spec), client_parts)
+    });
+    let (models, (limits, operations, faults), (client, lists, roundtrip)) = (models?, from_spec?, client_parts?);
     let spec_text = crate::document::spec_text(&spec);
-    // what progenitor's builders take: the streams' and the round-trip test's argument types
-    let builders = codegen::builders::builders(&client)?;
     let mut run = Run { notes, ..Run::default() };
-    if let Some(ext) = config.ext_out {
-        // the lists as the client's types have them (a list that may answer 204 has no pages)
-        let (lists, notes) = codegen::pagination::collect(&for_codegen, config, &builders);
+    if let (Some(ext), Some((notes, pagination, calls)), Some((limits, limit_notes))) = (config.ext_out, lists, limits) {
         run.notes.extend(notes);
-        run.outputs.push(Output { path: ext.pagination.into(), contents: codegen::pagination::generate(&lists, config)? });
-        run.outputs.push(Output { path: ext.calls.into(), contents: codegen::calls::generate(&spec, &client, &lists, config)? });
-        let (limits, notes) = codegen::limits::generate(&spec, &per_operation)?;
-        run.notes.extend(notes);
+        run.outputs.push(Output { path: ext.pagination.into(), contents: pagination });
+        run.outputs.push(Output { path: ext.calls.into(), contents: calls });
+        run.notes.extend(limit_notes);
         run.outputs.push(Output { path: ext.limits.into(), contents: limits });
     }
-    if let Some(path) = config.roundtrip_out {
-        run.outputs.push(Output { path: path.into(), contents: codegen::roundtrip::generate(&spec, &builders)? });
+    if let (Some(path), Some(contents)) = (config.roundtrip_out, roundtrip) {
+        run.outputs.push(Output { path: path.into(), contents });
     }
-    if let Some(path) = config.client_operations_out {
-        run.outputs.push(Output { path: path.into(), contents: codegen::client::operations_table(&spec)? });
+    if let (Some(path), Some(contents)) = (config.client_operations_out, operations) {
+        run.outputs.push(Output { path: path.into(), contents });
     }
     if let Some(path) = config.mock_spec_out {
         run.outputs.push(Output { path: path.into(), contents: spec_text.clone() });
     }
-    if let Some(path) = config.mock_faults_out {
-        run.outputs.push(Output { path: path.into(), contents: codegen::mock_faults::generate(&spec)? });
+    if let (Some(path), Some(contents)) = (config.mock_faults_out, faults) {
+        run.outputs.push(Output { path: path.into(), contents });
     }
     run.outputs.splice(
         0..0,
