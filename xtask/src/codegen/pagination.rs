@@ -286,7 +286,19 @@ fn paged_list(
         })
     };
     let PageParams { number, size, limit } = config.page_params;
-    let cursor_param = CURSOR_PARAMS.iter().find_map(|n| query(n));
+    // a cursor parameter by name, or any string query parameter the envelope gives back by its
+    // own name (`next` → `next`, `starting_after` → `pages.next.starting_after`)
+    let echoed = || {
+        let (_, env) = envelope?;
+        params.iter().copied().find(|p| {
+            let name = p["name"].as_str().unwrap_or_default();
+            p["in"] == "query"
+                && resolve(&p["schema"]).get("type") == Some(&Value::from("string"))
+                && ![number, size, limit].contains(&name)
+                && nested_field(spec, env, name).is_some_and(|(outer, pointer)| paging_path(&outer, &pointer))
+        })
+    };
+    let cursor_param = CURSOR_PARAMS.iter().find_map(|n| query(n)).or_else(echoed);
     let mut cursor_type = None;
     let mut backward_type = None;
     let (shape, size_schema, size_name, page_names): (Shape, Value, String, Vec<String>) = if let (Some(_), Some(size_param)) =
@@ -487,23 +499,37 @@ fn item_key(spec: &Value, item: &str, cursor: &Value) -> Option<KeyPath> {
     None
 }
 
-/// A property named as the cursor parameter inside the envelope, two or three levels down
-/// (`pages` → `next` → `starting_after`): (the envelope's field, the pointer inside it).
+/// A property named as the cursor parameter in the envelope, at its top or two or three levels
+/// down (`pages` → `next` → `starting_after`): (the envelope's field, the pointer inside it,
+/// empty at the top). A link (`format: uri`) is not a cursor: it is followed as a link.
 fn nested_field(spec: &Value, envelope: &Value, param: &str) -> Option<(String, String)> {
-    fn find(spec: &Value, schema: &Value, param: &str, depth: usize) -> Option<String> {
+    let is_cursor =
+        |name: &str, schema: &Value| bare(name) == bare(param) && resolved(spec, schema).get("format") != Some(&Value::from("uri"));
+    fn find(spec: &Value, schema: &Value, depth: usize, is_cursor: &dyn Fn(&str, &Value) -> bool) -> Option<String> {
         let properties = resolved(spec, schema).get("properties")?.as_object()?.clone();
-        if let Some((name, _)) = properties.iter().find(|(n, _)| bare(n) == bare(param)) {
+        if let Some((name, _)) = properties.iter().find(|(n, s)| is_cursor(n, s)) {
             return Some(format!("/{}", crate::error::escape_pointer_token(name)));
         }
         if depth == 0 {
             return None;
         }
         properties.iter().find_map(|(name, s)| {
-            find(spec, s, param, depth - 1).map(|rest| format!("/{}{rest}", crate::error::escape_pointer_token(name)))
+            find(spec, s, depth - 1, is_cursor).map(|rest| format!("/{}{rest}", crate::error::escape_pointer_token(name)))
         })
     }
     let properties = envelope.get("properties")?.as_object()?;
-    properties.iter().find_map(|(outer, s)| Some((outer.clone(), find(spec, s, param, 1)?)))
+    if let Some((name, _)) = properties.iter().find(|(n, s)| is_cursor(n, s)) {
+        return Some((name.clone(), String::new()));
+    }
+    properties.iter().find_map(|(outer, s)| Some((outer.clone(), find(spec, s, 1, &is_cursor)?)))
+}
+
+/// Objects of an envelope that say where the next page is: a parameter given back inside one of
+/// them (or as one of them, `next`) is a cursor, not a filter echoed (`type`, `status`).
+pub const PAGING_OBJECTS: &[&str] = &["next", "pages", "paging", "pagination", "cursor", "cursors", "meta", "links"];
+
+fn paging_path(outer: &str, pointer: &str) -> bool {
+    std::iter::once(outer).chain(pointer.split('/')).any(|token| PAGING_OBJECTS.contains(&bare(token).as_str()))
 }
 
 /// A setter's type as zaia-ext names it (`types::X` is the models crate's).
@@ -1127,5 +1153,34 @@ mod tests {
         );
         let (lists, notes) = collect(&one, &Config::zaia(), &BTreeMap::new());
         assert!(lists.is_empty() && notes.is_empty(), "{notes:?}");
+    }
+
+    #[test]
+    fn a_parameter_the_envelope_gives_back_in_its_paging_object_is_a_cursor_and_a_filter_echoed_is_not() {
+        let limit = json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}});
+        let next = json!({"name": "next", "in": "query", "schema": {"type": "string"}});
+        let kind = json!({"name": "type", "in": "query", "schema": {"type": "string"}});
+        let spec = get(
+            "/api/v1/items",
+            json!([limit, kind, next]),
+            json!({"type": "object", "properties": {"type": {"type": "string"},
+                "data": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}, "next": {"type": "string", "nullable": true}}}),
+            json!({"Item": {"type": "object", "properties": {"name": {"type": "string"}}}}),
+        );
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(
+            lists[0].shape,
+            Shape::Cursor {
+                param: "next".into(),
+                next: NextCursor::Field { field: "next".into(), pointer: String::new() },
+                backward: None
+            }
+        );
+        // the same list without `next`: `type` is given back too, but it is no cursor
+        let mut filter_only = spec.clone();
+        filter_only["paths"]["/api/v1/items"]["get"]["parameters"].as_array_mut().unwrap().pop();
+        let (lists, _) = collect(&filter_only, &Config::zaia(), &BTreeMap::new());
+        assert_eq!(lists[0].shape, Shape::Limit { object: None });
     }
 }
