@@ -44,7 +44,13 @@ fn the_packaged_mock_installs_with_cargo_install_and_serves() {
     // the crates as they would be published (the mock's tests need the others: packaging
     // resolves dev-dependencies too)
     let crates = ["-p", "zaia-models", "-p", "zaia-client", "-p", "zaia-ext", "-p", "zaia-mock"];
-    run(cargo().current_dir(&root).args(["package", "--quiet", "--no-verify", "--offline"]).args(crates).arg("--target-dir").arg(&scratch));
+    // (the working tree as it is: a change being made is what the test is for)
+    run(cargo()
+        .current_dir(&root)
+        .args(["package", "--quiet", "--no-verify", "--offline", "--allow-dirty"])
+        .args(crates)
+        .arg("--target-dir")
+        .arg(&scratch));
     let packaged = scratch.join("package");
     let crate_file = |name: &str| -> std::path::PathBuf {
         let found = std::fs::read_dir(&packaged).unwrap().flatten().map(|e| e.path()).find(|p| {

@@ -227,15 +227,17 @@ async fn serve_from_spec(State(state): Shared, request: Request) -> Response {
             response.extensions_mut().insert(ServedFromSpec);
             return response;
         }
-        None if op.success_media(None).is_some() => {
-            let offered = op.success_media(None).map(|(m, _)| m.to_string()).unwrap_or_default();
-            let message = format!("The answer is not offered as {}; it is offered as {offered}.", accept.as_deref().unwrap_or(""));
-            let mut response =
-                ApiError::with_status(406, "NotAcceptableException", "NOT_ACCEPTABLE", &message, [&message; 3]).into_response();
-            response.extensions_mut().insert(ServedFromSpec);
-            return response;
+        // a success with content, none of it in a type the request accepts
+        None => {
+            if let Some((offered, _)) = op.success_media(None) {
+                let message = format!("The answer is not offered as {}; it is offered as {offered}.", accept.as_deref().unwrap_or(""));
+                let mut response =
+                    ApiError::with_status(406, "NotAcceptableException", "NOT_ACCEPTABLE", &message, [&message; 3]).into_response();
+                response.extensions_mut().insert(ServedFromSpec);
+                return response;
+            }
         }
-        _ => {}
+        Some(_) => {}
     }
     let bytes = axum::body::to_bytes(request.into_body(), MAX_REQUEST_BODY).await.unwrap_or_default();
     let posted: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);

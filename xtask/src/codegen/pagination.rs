@@ -84,29 +84,10 @@ fn bare(name: &str) -> String {
 
 /// The envelope's link to the next page: `(field, pointer inside it)`, one or two levels down.
 fn next_link(spec: &Value, envelope: &Value) -> Option<(String, String)> {
-    let resolve = |s: &Value| -> Value {
-        match s.get("$ref").and_then(Value::as_str) {
-            Some(r) => spec.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
-            None => match s.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
-                Some([one]) => match one.get("$ref").and_then(Value::as_str) {
-                    Some(r) => spec.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
-                    None => one.clone(),
-                },
-                _ => s.clone(),
-            },
-        }
+    let is_link = |name: &str, s: &Value| {
+        NEXT_LINK_FIELDS.contains(&bare(name).as_str()) && resolved(spec, s).get("type") == Some(&Value::from("string"))
     };
-    let is_link =
-        |name: &str, s: &Value| NEXT_LINK_FIELDS.contains(&bare(name).as_str()) && resolve(s).get("type") == Some(&Value::from("string"));
-    let properties = envelope.get("properties")?.as_object()?;
-    if let Some((name, _)) = properties.iter().find(|(n, s)| is_link(n, s)) {
-        return Some((name.clone(), String::new()));
-    }
-    properties.iter().find_map(|(outer, s)| {
-        let inner = resolve(s);
-        let (name, _) = inner.get("properties")?.as_object()?.iter().find(|(n, s)| is_link(n, s))?;
-        Some((outer.clone(), format!("/{}", crate::error::escape_pointer_token(name))))
-    })
+    find_in_envelope(spec, envelope, 0, &is_link)
 }
 
 /// Where a cursor list's next cursor comes from.
@@ -295,7 +276,7 @@ fn paged_list(
             p["in"] == "query"
                 && resolve(&p["schema"]).get("type") == Some(&Value::from("string"))
                 && ![number, size, limit].contains(&name)
-                && nested_field(spec, env, name).is_some_and(|(outer, pointer)| paging_path(&outer, &pointer))
+                && cursor_field(spec, env, &[name]).is_some_and(|(outer, pointer)| paging_path(&outer, &pointer))
         })
     };
     let cursor_param = CURSOR_PARAMS.iter().find_map(|n| query(n)).or_else(echoed);
@@ -307,20 +288,18 @@ fn paged_list(
         (Shape::PageNumber, resolve(&size_param["schema"]), size.to_string(), vec![number.to_string(), size.to_string()])
     } else if let (Some(cursor), Some(size_param)) = (cursor_param, size_param()) {
         let param = cursor["name"].as_str().unwrap_or_default().to_string();
-        let next = match field_of(NEXT_CURSOR_FIELDS) {
-            Some((field, _)) => NextCursor::Field { field, pointer: String::new() },
-            None => match envelope.and_then(|(_, env)| nested_field(spec, env, &param)) {
-                // the envelope carries the next request's parameter itself (`pages.next.starting_after`)
-                Some((field, pointer)) => NextCursor::Field { field: rust_field(&field), pointer },
-                None => match item_key(spec, item, &cursor["schema"]) {
-                    Some(key) => NextCursor::AfterLast { key, more: field_of(HAS_MORE_FIELDS) },
-                    None => {
-                        return Err(format!(
-                            "cursor `{param}`: the envelope has no next-cursor field ({}) nor a `{param}` of its own, and the items have no key of the cursor's type to start after (`id`, a member's `id`, or the one field of the cursor's format)",
-                            NEXT_CURSOR_FIELDS.join(", ")
-                        ));
-                    }
-                },
+        let names: Vec<&str> = std::iter::once(param.as_str()).chain(NEXT_CURSOR_FIELDS.iter().copied()).collect();
+        let next = match envelope.and_then(|(_, env)| cursor_field(spec, env, &names)) {
+            // a next-cursor field, or the next request's parameter itself (`pages.next.starting_after`)
+            Some((field, pointer)) => NextCursor::Field { field: rust_field(&field), pointer },
+            None => match item_key(spec, item, &cursor["schema"]) {
+                Some(key) => NextCursor::AfterLast { key, more: field_of(HAS_MORE_FIELDS) },
+                None => {
+                    return Err(format!(
+                        "cursor `{param}`: the envelope has no next-cursor field ({}) nor a `{param}` of its own, and the items have no key of the cursor's type to start after (`id`, a member's `id`, or the one field of the cursor's format)",
+                        NEXT_CURSOR_FIELDS.join(", ")
+                    ));
+                }
             },
         };
         cursor_type = Some(type_of(cursor).ok_or_else(|| format!("the cursor `{param}` has no plain Rust type here"))?);
@@ -499,29 +478,37 @@ fn item_key(spec: &Value, item: &str, cursor: &Value) -> Option<KeyPath> {
     None
 }
 
-/// A property named as the cursor parameter in the envelope, at its top or two or three levels
-/// down (`pages` → `next` → `starting_after`): (the envelope's field, the pointer inside it,
-/// empty at the top). A link (`format: uri`) is not a cursor: it is followed as a link.
-fn nested_field(spec: &Value, envelope: &Value, param: &str) -> Option<(String, String)> {
-    let is_cursor =
-        |name: &str, schema: &Value| bare(name) == bare(param) && resolved(spec, schema).get("format") != Some(&Value::from("uri"));
-    fn find(spec: &Value, schema: &Value, depth: usize, is_cursor: &dyn Fn(&str, &Value) -> bool) -> Option<String> {
-        let properties = resolved(spec, schema).get("properties")?.as_object()?.clone();
-        if let Some((name, _)) = properties.iter().find(|(n, s)| is_cursor(n, s)) {
+/// The first property of the envelope `wanted` accepts, at its top or inside its objects up to
+/// `depth` levels below their own properties (references followed): (the envelope's field, the
+/// pointer of wire names inside it; empty at the top).
+fn find_in_envelope(spec: &Value, envelope: &Value, depth: usize, wanted: &dyn Fn(&str, &Value) -> bool) -> Option<(String, String)> {
+    fn find(spec: &Value, schema: &Value, depth: usize, wanted: &dyn Fn(&str, &Value) -> bool) -> Option<String> {
+        let object = resolved(spec, schema);
+        let properties = object.get("properties")?.as_object()?;
+        if let Some((name, _)) = properties.iter().find(|(n, s)| wanted(n, s)) {
             return Some(format!("/{}", crate::error::escape_pointer_token(name)));
         }
-        if depth == 0 {
-            return None;
-        }
-        properties.iter().find_map(|(name, s)| {
-            find(spec, s, depth - 1, is_cursor).map(|rest| format!("/{}{rest}", crate::error::escape_pointer_token(name)))
-        })
+        let deeper = depth.checked_sub(1)?;
+        properties
+            .iter()
+            .find_map(|(name, s)| find(spec, s, deeper, wanted).map(|rest| format!("/{}{rest}", crate::error::escape_pointer_token(name))))
     }
     let properties = envelope.get("properties")?.as_object()?;
-    if let Some((name, _)) = properties.iter().find(|(n, s)| is_cursor(n, s)) {
+    if let Some((name, _)) = properties.iter().find(|(n, s)| wanted(n, s)) {
         return Some((name.clone(), String::new()));
     }
-    properties.iter().find_map(|(outer, s)| Some((outer.clone(), find(spec, s, 1, &is_cursor)?)))
+    properties.iter().find_map(|(outer, s)| Some((outer.clone(), find(spec, s, depth, wanted)?)))
+}
+
+/// Where in the envelope the next page's cursor is: a property named as one of `names` (the
+/// cursor parameter's own name, the usual next-cursor names), at the envelope's top or up to
+/// three levels into it (`pages` → `next` → `starting_after`, `response_metadata` →
+/// `next_cursor`). A link (`format: uri`) is not a cursor: it is followed as a link.
+fn cursor_field(spec: &Value, envelope: &Value, names: &[&str]) -> Option<(String, String)> {
+    let names: Vec<String> = names.iter().map(|n| bare(n)).collect();
+    let is_cursor =
+        |name: &str, schema: &Value| names.contains(&bare(name)) && resolved(spec, schema).get("format") != Some(&Value::from("uri"));
+    find_in_envelope(spec, envelope, 1, &is_cursor)
 }
 
 /// Objects of an envelope that say where the next page is: a parameter given back inside one of
@@ -1032,7 +1019,7 @@ mod tests {
                 {"name": "around", "in": "query", "schema": snowflake()},
                 {"name": "before", "in": "query", "schema": snowflake()},
                 {"name": "after", "in": "query", "schema": snowflake()},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]),
+                limit()]),
             json!({"type": "array", "items": {"$ref": "#/components/schemas/Message"}}),
             json!({"Message": {"type": "object", "required": ["id"], "properties": {"id": snowflake()}}}),
         );
@@ -1052,8 +1039,7 @@ mod tests {
         // `before` alone pages backward from the last item
         let only_before = get(
             "/api/v1/things",
-            json!([{"name": "before", "in": "query", "schema": snowflake()},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]),
+            json!([{"name": "before", "in": "query", "schema": snowflake()}, limit()]),
             json!({"type": "array", "items": {"$ref": "#/components/schemas/Message"}}),
             json!({"Message": {"type": "object", "properties": {"id": snowflake()}}}),
         );
@@ -1063,10 +1049,9 @@ mod tests {
 
     #[test]
     fn a_key_cursor_starts_after_a_members_id_or_the_one_field_of_its_format() {
-        let limit = json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}});
         let members = get(
             "/api/v1/guilds/{guild_id}/members",
-            json!([limit, {"name": "after", "in": "query", "schema": snowflake()}]),
+            json!([limit(), {"name": "after", "in": "query", "schema": snowflake()}]),
             json!({"type": "array", "items": {"$ref": "#/components/schemas/Member"}}),
             json!({"Member": {"type": "object", "properties": {"nick": {"type": "string"}, "user": {"$ref": "#/components/schemas/User"}}},
                 "User": {"type": "object", "required": ["id"], "properties": {"id": snowflake()}}}),
@@ -1080,7 +1065,7 @@ mod tests {
 
         let pins = get(
             "/api/v1/channels/{channel_id}/pins",
-            json!([limit, {"name": "before", "in": "query", "schema": {"type": "string", "format": "date-time"}}]),
+            json!([limit(), {"name": "before", "in": "query", "schema": {"type": "string", "format": "date-time"}}]),
             json!({"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Pin"}}, "has_more": {"type": "boolean"}}}),
             json!({"Pin": {"type": "object", "required": ["pinned_at"], "properties": {
                 "pinned_at": {"type": "string", "format": "date-time"}, "message": {"type": "object", "properties": {"id": snowflake()}}}}}),
@@ -1133,8 +1118,7 @@ mod tests {
     fn the_path_names_the_items_among_several_arrays_and_a_list_without_pages_is_no_list() {
         let threads = get(
             "/api/v1/channels/{channel_id}/threads/archived/public",
-            json!([{"name": "before", "in": "query", "schema": snowflake()},
-                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 2, "maximum": 100}}]),
+            json!([{"name": "before", "in": "query", "schema": snowflake()}, limit()]),
             json!({"type": "object", "required": ["threads", "members", "has_more"], "properties": {
                 "threads": {"type": "array", "items": {"$ref": "#/components/schemas/Thread"}},
                 "members": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
@@ -1157,12 +1141,11 @@ mod tests {
 
     #[test]
     fn a_parameter_the_envelope_gives_back_in_its_paging_object_is_a_cursor_and_a_filter_echoed_is_not() {
-        let limit = json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}});
         let next = json!({"name": "next", "in": "query", "schema": {"type": "string"}});
         let kind = json!({"name": "type", "in": "query", "schema": {"type": "string"}});
         let spec = get(
             "/api/v1/items",
-            json!([limit, kind, next]),
+            json!([limit(), kind, next]),
             json!({"type": "object", "properties": {"type": {"type": "string"},
                 "data": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}, "next": {"type": "string", "nullable": true}}}),
             json!({"Item": {"type": "object", "properties": {"name": {"type": "string"}}}}),
@@ -1182,5 +1165,30 @@ mod tests {
         filter_only["paths"]["/api/v1/items"]["get"]["parameters"].as_array_mut().unwrap().pop();
         let (lists, _) = collect(&filter_only, &Config::zaia(), &BTreeMap::new());
         assert_eq!(lists[0].shape, Shape::Limit { object: None });
+    }
+
+    #[test]
+    fn a_next_cursor_field_nested_in_the_envelope_is_followed() {
+        // as Slack's `conversations.list` answers: `{channels, response_metadata: {next_cursor}}`
+        let spec = get(
+            "/api/v1/conversations",
+            json!([limit(), {"name": "cursor", "in": "query", "schema": {"type": "string"}}]),
+            json!({"type": "object", "properties": {"ok": {"type": "boolean"},
+                "channels": {"type": "array", "items": {"$ref": "#/components/schemas/Channel"}},
+                "response_metadata": {"$ref": "#/components/schemas/ResponseMetadata"}}}),
+            json!({"Channel": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "ResponseMetadata": {"type": "object", "properties": {"next_cursor": {"type": "string"}}}}),
+        );
+        let (lists, notes) = collect(&spec, &Config::zaia(), &BTreeMap::new());
+        assert!(notes.is_empty(), "{notes:?}");
+        // the opaque cursor the API gives, not the last channel's id
+        assert_eq!(
+            lists[0].shape,
+            Shape::Cursor {
+                param: "cursor".into(),
+                next: NextCursor::Field { field: "response_metadata".into(), pointer: "/next_cursor".into() },
+                backward: None
+            }
+        );
     }
 }
