@@ -5,7 +5,7 @@
 //! Each figure is the median of `iterations` runs, next to a baseline measured in the same run:
 //! loading (reading and parsing) the same fragments, the floor any generator pays.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -126,6 +126,34 @@ pub fn run(root: &Path, config: &Config, iterations: usize) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A copy of the workspace at `target/bench/zaia-<operations>` whose vendor has grown to
+/// `operations` operations: the synthetic fragments under `openapi/` and everything generated
+/// from them, versions marked apart from the real crates' (`workspace::mark_versions`).
+pub fn write_workspace(root: &Path, config: &Config, operations: usize) -> Result<PathBuf, String> {
+    let originals = load::load_dir(root, config.openapi_dir).map_err(|e| e.to_string())?;
+    let (fragments, synthetic_config) = synthetic(&originals, operations, config);
+    let run = pipeline::run_fragments(&fragments, &synthetic_config).map_err(|e| e.to_string())?;
+    let scratch = root.join("target/bench").join(format!("zaia-{operations}"));
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    }
+    crate::workspace::copy_workspace(root, &scratch)?;
+    for (index, fragment) in fragments.iter().enumerate().skip(originals.len()) {
+        // `openapi/chats/get-list.json (copy 2)` → `openapi/k2-chats/get-list.json`
+        let (file, copy) = fragment.name.split_once(" (copy ").unwrap_or((&fragment.name, "0)"));
+        let copy = copy.trim_end_matches(')');
+        let relative = file.strip_prefix(&format!("{}/", config.openapi_dir)).unwrap_or(file);
+        let path = scratch.join(config.openapi_dir).join(format!("k{copy}-{relative}"));
+        std::fs::create_dir_all(path.parent().expect("a file in a folder")).map_err(|e| e.to_string())?;
+        let text = serde_json::to_string_pretty(&fragment.doc).expect("JSON") + "\n";
+        std::fs::write(&path, text).map_err(|e| format!("{} (fragment {index}): {e}", path.display()))?;
+    }
+    crate::output::write_all(&scratch, &run.outputs).map_err(|e| e.to_string())?;
+    crate::workspace::mark_versions(&scratch, &format!("bench{operations}"))?;
+    println!("{}", scratch.display());
+    Ok(scratch)
 }
 
 fn ratio(a: Duration, b: Duration) -> f64 {

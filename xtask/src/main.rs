@@ -100,6 +100,10 @@ enum Command {
         /// Runs per figure (the median is reported).
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
         iterations: u32,
+        /// Instead of timing: write a copy of the workspace grown to this many operations to
+        /// `target/bench/zaia-<operations>` (fragments and generated crates), to build and measure.
+        #[arg(long)]
+        write: Option<usize>,
     },
 }
 
@@ -115,7 +119,8 @@ fn main() -> ExitCode {
         Command::Newest => newest::run(&root),
         Command::Semver { fixture } => compat::semver::run(&root, fixture.as_deref()),
         Command::Corpus { api, compile, history } => corpus::run(&root, &corpus::Options { api, compile, history }),
-        Command::Bench { iterations } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
+        Command::Bench { iterations, write: None } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
+        Command::Bench { write: Some(operations), .. } => bench::write_workspace(&root, &Config::zaia(), operations).map(|_| ()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

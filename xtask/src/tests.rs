@@ -49,6 +49,8 @@ fn snapshot_api_surface() {
 #[test]
 fn snapshot_pagination_and_limits() {
     insta::assert_snapshot!("pagination", frozen("pagination/generated.rs"));
+    // the calls: each operation's impls over the one generic call, each list's stream
+    insta::assert_snapshot!("calls", frozen("calls/generated.rs"));
     insta::assert_snapshot!("limits", frozen("validate/generated.rs"));
 }
 
@@ -318,7 +320,7 @@ fn the_command_line_refuses_what_it_does_not_know() {
     let parse = |args: &[&str]| crate::Cli::try_parse_from(std::iter::once("cargo xtask").chain(args.iter().copied()));
     assert!(matches!(parse(&["generate"]).unwrap().command, crate::Command::Generate));
     assert!(matches!(parse(&["diff"]).unwrap().command, crate::Command::Diff { against } if against == crate::baseline::RELEASED));
-    assert!(matches!(parse(&["bench", "--iterations", "3"]).unwrap().command, crate::Command::Bench { iterations: 3 }));
+    assert!(matches!(parse(&["bench", "--iterations", "3"]).unwrap().command, crate::Command::Bench { iterations: 3, write: None, .. }));
     for bad in [
         &["generate", "--check"][..],
         &["bench", "--iterations", "abc"],

@@ -51,7 +51,7 @@ pub(crate) fn keep_media_answer(response: reqwest::Response) -> reqwest::Respons
 }
 
 /// The whole body of an answer [`send_as_media`] left unread (for the blocking calls).
-#[allow(dead_code)]
+#[cfg(feature = "blocking")]
 pub(crate) async fn read_all(
     answer: impl Future<Output = Result<ResponseValue<progenitor_client::ByteStream>, Error>>,
 ) -> Result<ResponseValue<bytes::Bytes>, Error> {
@@ -62,17 +62,16 @@ pub(crate) async fn read_all(
     Ok(ResponseValue::new(chunks.concat().into(), status, headers))
 }
 
-/// Sends a generated request asking for `media`, one of `offered` (the operation's other media
-/// types): the answer's body unread, as a stream of bytes, with its status and headers.
-#[allow(dead_code)]
-pub(crate) async fn send_as_media<T, E: ErrorBody, F>(
+/// Sends a call's request (its future, not yet polled) asking for `media`, one of `offered`
+/// (the operation's other media types): the answer's body unread, as a stream of bytes, with
+/// its status and headers.
+pub(crate) async fn send_as_media<T, F>(
     request: F,
-    timeout: Option<Duration>,
     media: &str,
     offered: &'static [&'static str],
 ) -> Result<ResponseValue<progenitor_client::ByteStream>, Error>
 where
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    F: Future<Output = Result<ResponseValue<T>, Error>>,
 {
     let Some(accept) = offered.iter().find(|m| m.eq_ignore_ascii_case(media)) else {
         return Err(Error::invalid("media", format!("{media:?} is not one of the answer's other media types ({})", offered.join(", "))));
@@ -80,7 +79,7 @@ where
     let slot = MediaAnswer { accept: reqwest::header::HeaderValue::from_static(accept), answer: std::sync::Mutex::new(None) };
     let (result, answer) = MEDIA
         .scope(slot, async {
-            let result = send(request, timeout).await;
+            let result = request.await;
             (result, MEDIA.with(|media| media.answer.lock().ok().and_then(|mut slot| slot.take())))
         })
         .await;

@@ -46,7 +46,8 @@
 //! Layers, bottom up (docs/STYLE.md, "Layers"; a test fails on an import cycle): `config`,
 //! `sleep`, `retry`, `retry_budget`, `body`, `redirect`, `validate` → `error` → `call` (a call's
 //! settings, `SendExt`, every call's `send`) → `runtime` (the executor every request runs
-//! through) → `sdk_client` (the client and its builder), `pagination` → `blocking` → `calls`
+//! through) → `sdk_client` (the client and its builder), `operation` (what each generated request is),
+//! `pagination` → `blocking` → `calls`
 //! (the generated surface).
 
 #![warn(missing_docs)]
@@ -58,6 +59,7 @@ mod call;
 pub mod calls;
 mod config;
 mod error;
+mod operation;
 pub mod pagination;
 mod redirect;
 mod retry;

@@ -96,133 +96,68 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
             #[doc = #doc]
             #deprecated
             pub fn #method_ident(&self, #(#arg_names: impl Into<#arg_types>),*) -> #call<'_> {
-                #call::new(self.generated().#method_ident() #(.#arg_names(#arg_names.into()))*)
+                Call::new(self.generated().#method_ident() #(.#arg_names(#arg_names.into()))*)
             }
         });
         blocking_methods.push(quote! {
             #[doc = #doc]
             #deprecated
             pub fn #method_ident(&self, #(#arg_names: impl Into<#arg_types>),*) -> blocking::#call<'_> {
-                blocking::#call { call: self.as_async().#method_ident(#(#arg_names),*), runtime: self.runtime() }
+                blocking::Call::new(self.as_async().#method_ident(#(#arg_names),*), self.runtime())
             }
         });
-        let setters = optional.iter().map(|p| {
-            let (setter, ty) = (&p.setter, &p.ty);
-            let doc = format!("Sets the optional parameter `{setter}`.");
-            let deprecated = p.deprecated.as_ref().map(|note| quote! { #[deprecated(note = #note)] });
+        // the optional parameters: the same setters on the async call and the blocking one
+        let setters: Vec<TokenStream> = optional
+            .iter()
+            .map(|p| {
+                let (setter, ty) = (&p.setter, &p.ty);
+                let doc = format!("Sets the optional parameter `{setter}`.");
+                let deprecated = p.deprecated.as_ref().map(|note| quote! { #[deprecated(note = #note)] });
+                quote! {
+                    #[doc = #doc]
+                    #deprecated
+                    pub fn #setter(self, value: impl Into<#ty>) -> Self {
+                        self.map(|request| request.#setter(value.into()))
+                    }
+                }
+            })
+            .collect();
+        let setters_impl = (!setters.is_empty()).then(|| {
             quote! {
-                #[doc = #doc]
-                #deprecated
-                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                    self.builder = self.builder.#setter(value.into());
-                    self
+                #[allow(deprecated)]
+                impl<'a> #call<'a> {
+                    #(#setters)*
                 }
             }
         });
-        let blocking_setters = optional.iter().map(|p| {
-            let (setter, ty) = (&p.setter, &p.ty);
-            let doc = format!("Sets the optional parameter `{setter}`.");
-            let deprecated = p.deprecated.as_ref().map(|note| quote! { #[deprecated(note = #note)] });
-            quote! {
-                #[doc = #doc]
-                #deprecated
-                pub fn #setter(self, value: impl Into<#ty>) -> Self {
-                    #call { call: self.call.#setter(value), runtime: self.runtime }
-                }
-            }
-        });
-        let (media_method, blocking_media_method) = media_parts(op, list.is_some());
-        let (list_fields, list_init, one_page, list_methods, blocking_list_methods) = match list {
-            None => (quote! {}, quote! {}, quote! {}, quote! {}, quote! {}),
-            Some(list) => list_parts(list, config),
-        };
+        let with_page_size = list.map(|list| page_size_method(list, config));
+        let paged = list.map(|list| paged_impl(&call, list, config));
+        let media = media_impl(&call, op);
         calls.push(quote! {
             #[doc = #call_doc]
-            #[must_use = "a call does nothing until it is awaited or sent"]
-            pub struct #call<'a> {
-                builder: builder::#call<'a>,
-                timeout: Option<Duration>,
-                #list_fields
-            }
+            pub type #call<'a> = Call<'a, builder::#call<'a>>;
 
             #[allow(deprecated)]
-            impl<'a> #call<'a> {
-                fn new(builder: builder::#call<'a>) -> Self {
-                    #call { builder, timeout: None, #list_init }
+            impl<'a> Operation<'a> for builder::#call<'a> {
+                type Output = #output;
+                const NAME: &'static str = stringify!(#call);
+
+                fn sent(self, timeout: Option<Duration>) -> impl Future<Output = Result<ResponseValue<#output>, Error>> + Send + 'a {
+                    crate::call::send(self.send(), timeout)
                 }
 
-                #(#setters)*
-
-                /// This call's own deadline (every attempt and wait) instead of the client's
-                /// operation timeout; for a stream, each page's.
-                pub fn within(mut self, timeout: Duration) -> Self {
-                    self.timeout = Some(timeout);
-                    self
-                }
-
-                /// Sends the call: the answer's body.
-                pub async fn send(self) -> Result<#output, Error> {
-                    self.send_with_response().await.map(ResponseValue::into_inner)
-                }
-
-                /// Sends the call: the answer with its status and headers
-                /// ([`crate::request_id`] reads the request id from them).
-                pub async fn send_with_response(self) -> Result<ResponseValue<#output>, Error> {
-                    let builder = self.builder;
-                    #one_page
-                    crate::call::send(builder.send(), self.timeout).await
-                }
-
-                #media_method
-                #list_methods
+                #with_page_size
             }
 
-            impl<'a> IntoFuture for #call<'a> {
-                type Output = Result<#output, Error>;
-                type IntoFuture = BoxFuture<'a, Self::Output>;
-
-                fn into_future(self) -> Self::IntoFuture {
-                    Box::pin(self.send())
-                }
-            }
-
-            impl std::fmt::Debug for #call<'_> {
-                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.debug_struct(stringify!(#call)).field("timeout", &self.timeout).finish_non_exhaustive()
-                }
-            }
+            #setters_impl
+            #paged
+            #media
         });
         blocking_calls.push(quote! {
             #[doc = #call_doc]
-            #[must_use = "a call does nothing until it is sent"]
-            #[derive(Debug)]
-            pub struct #call<'a> {
-                pub(crate) call: super::#call<'a>,
-                pub(crate) runtime: &'a tokio::runtime::Runtime,
-            }
+            pub type #call<'a> = Call<'a, builder::#call<'a>>;
 
-            #[allow(deprecated)]
-            impl<'a> #call<'a> {
-                #(#blocking_setters)*
-
-                /// This call's own deadline (every attempt and wait); for a list, each page's.
-                pub fn within(self, timeout: Duration) -> Self {
-                    #call { call: self.call.within(timeout), runtime: self.runtime }
-                }
-
-                /// Sends the call and waits for the answer's body.
-                pub fn send(self) -> Result<#output, Error> {
-                    self.runtime.block_on(self.call.send())
-                }
-
-                /// Sends the call and waits for the answer with its status and headers.
-                pub fn send_with_response(self) -> Result<ResponseValue<#output>, Error> {
-                    self.runtime.block_on(self.call.send_with_response())
-                }
-
-                #blocking_media_method
-                #blocking_list_methods
-            }
+            #setters_impl
         });
     }
     // every error type an operation documents, other than the API's one error type (which
@@ -241,14 +176,15 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
     }
     let error_types = error_types.values();
     let tokens = quote! {
-        use std::future::IntoFuture;
+        use std::future::Future;
         use std::time::Duration;
 
-        use futures_util::future::BoxFuture;
         use progenitor_client::ResponseValue;
         use zaia_client::builder;
 
         use crate::error::Error;
+        use crate::operation::Operation;
+        use super::surface::Call;
 
         /// Every operation, as a method whose arguments are what the operation requires.
         #[allow(deprecated)]
@@ -269,11 +205,9 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
         /// The blocking calls: the same methods, arguments and setters; `.send()` waits.
         #[cfg(feature = "blocking")]
         pub mod blocking {
-            use std::time::Duration;
+            use zaia_client::builder;
 
-            use progenitor_client::ResponseValue;
-
-            use crate::error::Error;
+            pub use crate::calls::surface::blocking::Call;
 
             #(#blocking_calls)*
         }
@@ -306,37 +240,21 @@ pub fn other_media_types(op: &Value) -> Vec<String> {
     if json { others } else { Vec::new() }
 }
 
-/// `send_as` (and its blocking twin) for an operation that answers JSON and other media types.
-fn media_parts(op: &Value, list: bool) -> (TokenStream, TokenStream) {
+/// The [`Media`] impl of an operation that answers JSON and other media types: the call gains
+/// `send_as(media)` (written once, in `zaia-ext/src/calls/operation.rs`).
+fn media_impl(call: &syn::Ident, op: &Value) -> Option<TokenStream> {
     let others = other_media_types(op);
     if others.is_empty() {
-        return (quote! {}, quote! {});
+        return None;
     }
     let named = others.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
-    let doc = format!(
-        "Sends the call asking for its answer as `media`, one of the other media types it offers ({named}), instead of JSON: the body unread, as a stream of bytes, with its status and headers. Any other `media` is an [`Error::InvalidRequest`] and nothing is sent; error statuses are errors as for [`send`](Self::send)."
-    );
-    let one_page = list.then(|| quote! { let builder = self.builder; });
-    let builder = if list {
-        quote! { builder }
-    } else {
-        quote! { self.builder }
-    };
-    let async_method = quote! {
+    let doc = format!("Beside JSON, the answer is offered as {named}: `send_as(media)` asks for one of them.");
+    Some(quote! {
         #[doc = #doc]
-        pub async fn send_as(self, media: &str) -> Result<ResponseValue<progenitor_client::ByteStream>, Error> {
-            #one_page
-            crate::call::send_as_media(#builder.send(), self.timeout, media, &[#(#others),*]).await
+        impl<'a> crate::operation::Media<'a> for builder::#call<'a> {
+            const OFFERED: &'static [&'static str] = &[#(#others),*];
         }
-    };
-    let blocking_doc = format!("Sends the call asking for its answer as `media`, one of {named}, and waits for the whole body.");
-    let blocking_method = quote! {
-        #[doc = #blocking_doc]
-        pub fn send_as(self, media: &str) -> Result<ResponseValue<bytes::Bytes>, Error> {
-            self.runtime.block_on(crate::call::read_all(self.call.send_as(media)))
-        }
-    };
-    (async_method, blocking_method)
+    })
 }
 
 /// The parameters a list's stream sets itself (page number and size, limit, offset, cursor).
@@ -352,11 +270,9 @@ fn page_parameters(list: &PagedList) -> Vec<String> {
     names
 }
 
-/// What a paginated list's call adds: fields, their start, how one awaited page takes the page
-/// size, the stream methods, and the blocking ones.
-fn list_parts(list: &PagedList, config: &Config) -> (TokenStream, TokenStream, TokenStream, TokenStream, TokenStream) {
+/// How one awaited page of a list takes the call's page size (`Operation::with_page_size`).
+fn page_size_method(list: &PagedList, config: &Config) -> TokenStream {
     let models: TokenStream = config.models_crate.parse().expect("checked by the client stage");
-    let item = format_ident!("{}", list.item);
     let size_setter = match &list.shape {
         Shape::PageNumber => format_ident!("{}", snake_ident(config.page_params.size)),
         _ => format_ident!("{}", snake_ident(&list.size_name)),
@@ -370,86 +286,37 @@ fn list_parts(list: &PagedList, config: &Config) -> (TokenStream, TokenStream, T
         }
         _ => quote! { builder.#size_setter(size) },
     };
-    let base = quote! { base.clone() };
-    let pages = super::pagination::pages_expr(list, config, &base);
-    let what = super::pagination::describe(list);
-    let items_doc = format!("The items of {what}, in order, as a stream (lazy unless [`Self::prefetch`]).");
-    let pages_doc = format!("The pages of {what}, in order, as a stream.");
-    let fields = quote! { page_size: Option<u64>, prefetch: usize, };
-    let init = quote! { page_size: None, prefetch: 1, };
-    let one_page = quote! {
-        let builder = match self.page_size {
-            Some(size) => #set_size,
-            None => builder,
-        };
-    };
-    let methods = quote! {
-        /// Items per page: for the page an awaited call asks for, and for every page of a
-        /// stream (checked against the documented range before anything is sent).
-        pub fn page_size(mut self, size: u64) -> Self {
-            self.page_size = Some(size);
-            self
-        }
-
-        /// Page requests a stream keeps in flight (1, the default, is lazy; a cursor list is
-        /// sequential by nature and ignores it).
-        pub fn prefetch(mut self, window: usize) -> Self {
-            self.prefetch = window;
-            self
-        }
-
-        #[doc = #pages_doc]
-        pub fn pages(self) -> futures_util::stream::BoxStream<'a, Result<Vec<#models::#item>, Error>> {
-            self.into_pages().pages()
-        }
-
-        #[doc = #items_doc]
-        pub fn items(self) -> futures_util::stream::BoxStream<'a, Result<#models::#item, Error>> {
-            self.into_pages().items()
-        }
-
-        /// Every item of every page.
-        pub async fn collect_all(self) -> Result<Vec<#models::#item>, Error> {
-            self.into_pages().collect_all().await
-        }
-
-        fn into_pages(self) -> crate::pagination::pages::Pages<'a, #models::#item> {
-            let (base, timeout, window, size) = (self.builder, self.timeout, self.prefetch, self.page_size);
-            let pages = #pages;
-            let pages = pages.prefetch(window);
+    quote! {
+        fn with_page_size(self, size: Option<u64>) -> Self {
+            let builder = self;
             match size {
-                Some(size) => pages.page_size(size),
-                None => pages,
+                Some(size) => #set_size,
+                None => builder,
             }
         }
-    };
-    let blocking_methods = quote! {
-        /// Items per page (see the async call's `page_size`).
-        pub fn page_size(self, size: u64) -> Self {
-            Self { call: self.call.page_size(size), runtime: self.runtime }
-        }
+    }
+}
 
-        /// Page requests kept in flight while iterating.
-        pub fn prefetch(self, window: usize) -> Self {
-            Self { call: self.call.prefetch(window), runtime: self.runtime }
-        }
+/// The [`Paged`] impl of a list that streams: its item and its pages (the call's `.items()`,
+/// `.pages()`, `.page_size(n)`, ... are written once, over it).
+fn paged_impl(call: &syn::Ident, list: &PagedList, config: &Config) -> TokenStream {
+    let models: TokenStream = config.models_crate.parse().expect("checked by the client stage");
+    let item = format_ident!("{}", list.item);
+    let base = quote! { base.clone() };
+    let pages = super::pagination::pages_expr(list, config, &base);
+    let doc = format!("The call streams {}.", super::pagination::describe(list));
+    quote! {
+        #[doc = #doc]
+        #[allow(deprecated)]
+        impl<'a> crate::operation::Paged<'a> for builder::#call<'a> {
+            type Item = #models::#item;
 
-        #[doc = #items_doc]
-        pub fn items(self) -> crate::blocking::Items<'a, #models::#item> {
-            crate::blocking::Items::new(self.call.items(), self.runtime)
+            fn pages(self, timeout: Option<Duration>) -> crate::pagination::pages::Pages<'a, #models::#item> {
+                let base = self;
+                #pages
+            }
         }
-
-        #[doc = #pages_doc]
-        pub fn pages(self) -> crate::blocking::Items<'a, Vec<#models::#item>> {
-            crate::blocking::Items::new(self.call.pages(), self.runtime)
-        }
-
-        /// Every item of every page.
-        pub fn collect_all(self) -> Result<Vec<#models::#item>, Error> {
-            self.runtime.block_on(self.call.collect_all())
-        }
-    };
-    (fields, init, one_page, methods, blocking_methods)
+    }
 }
 
 #[cfg(test)]
@@ -483,9 +350,10 @@ mod tests {
             {"name": "verbose", "in": "query", "schema": {"type": "boolean"}}]}}}});
         let code: String = generate(&spec, CLIENT, &[], &Config::zaia()).unwrap().split_whitespace().collect();
         assert!(code.contains("pubfnget_thing(&self,id:implInto<::uuid::Uuid>)->GetThing<'_>"), "{code}");
-        assert!(code.contains("pubfnverbose(mutself,value:implInto<bool>)->Self"), "{code}");
-        assert!(code.contains("impl<'a>IntoFutureforGetThing<'a>"), "{code}");
-        assert!(code.contains("pubasyncfnsend(self)->Result<::zaia_models::Thing,Error>"), "{code}");
+        assert!(code.contains("pubfnverbose(self,value:implInto<bool>)->Self"), "{code}");
+        // the call is the one generic `Call` over progenitor's builder, which says what it answers
+        assert!(code.contains("pubtypeGetThing<'a>=Call<'a,builder::GetThing<'a>>;"), "{code}");
+        assert!(code.contains("impl<'a>Operation<'a>forbuilder::GetThing<'a>{typeOutput=::zaia_models::Thing;"), "{code}");
     }
 
     #[test]

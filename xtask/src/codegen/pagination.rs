@@ -574,7 +574,7 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
         let item = format_ident!("{}", list.item);
         let args: Vec<_> = list.arguments.iter().map(|(name, ty)| (format_ident!("{}", snake_ident(name)), ty)).collect();
         let params = args.iter().map(|(name, ty)| quote! { #name: #ty });
-        let setters = args.iter().map(|(name, _)| quote! { .#name(#name.clone()) });
+        let setters = args.iter().map(|(name, _)| quote! { .#name(#name) });
         let what = describe(list);
         let doc = format!("`{} {}`: {what}.", list.method, list.path);
         let filter = quote! { F: Fn(builder::#builder<'a>) -> builder::#builder<'a> + Send + Sync + 'a };
@@ -583,19 +583,18 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
             #[doc = #doc]
             #signature;
         });
-        let base = quote! { filter(self.#call() #(#setters)*) };
-        let pages = pages_expr(list, config, &base);
+        // the list's own `Paged` impl (`calls/generated.rs`) pages the filtered request; the
+        // closure-based streams have no per-call deadline: the client's applies
         implementations.push(quote! {
             #signature {
-                // the closure-based streams have no per-call deadline: the client's applies
-                let timeout: Option<::std::time::Duration> = None;
-                #pages
+                Paged::pages(filter(self.#call() #(#setters)*), None)
             }
         });
     }
     let tokens = quote! {
         use zaia_client::builder;
 
+        use crate::operation::Paged;
         use crate::pagination::pages::Pages;
 
         /// Streams over the paginated lists, as methods on the client (see [`Pages`]).
@@ -802,6 +801,18 @@ pub fn pages_expr(list: &PagedList, config: &Config, base: &TokenStream) -> Toke
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `Paginate` file and each list's stream (the body of its `Paged` impl), as Rust.
+    fn streams(lists: &[PagedList]) -> String {
+        let config = Config::zaia();
+        let mut code = generate(lists, &config).unwrap();
+        for list in lists {
+            let pages = pages_expr(list, &config, &quote! { base.clone() });
+            let file: syn::File = syn::parse2(quote! { fn pages() { #pages } }).unwrap();
+            code.push_str(&prettyplease::unparse(&file));
+        }
+        code
+    }
     use serde_json::json;
 
     fn list(params: Value) -> Value {
@@ -835,7 +846,7 @@ mod tests {
             }
         );
         assert_eq!((list.size_name.as_str(), list.size_max, list.items_field.as_deref()), ("PageSize", 1000, Some("things")));
-        let code = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect::<String>();
+        let code = streams(&lists).split_whitespace().collect::<String>();
         assert!(code.contains("link_param(&link,\"PageToken\""), "{code}");
         assert!(code.contains("next_link(&page.meta,\"/next_page_url\""), "{code}");
         assert!(code.contains(".page_size(size)"), "{code}");
@@ -852,7 +863,7 @@ mod tests {
         assert_eq!((lists[0].shape.clone(), lists[0].size_min, lists[0].size_max, lists[0].size_default), (Shape::PageNumber, 1, 50, 50));
         assert_eq!(lists[0].arguments[0].0, "ownerId");
         assert_eq!(lists[0].item, "Thing");
-        let code = generate(&lists, &Config::zaia()).unwrap();
+        let code = streams(&lists);
         assert!(code.contains("fn list_things_pages<'a, F>(\n        &'a self,\n        owner_id: ::uuid::Uuid,"), "{code}");
         assert!(code.contains(".page_number(page)") && code.contains(".page_size(size)"), "{code}");
     }
@@ -913,7 +924,7 @@ mod tests {
             }
         );
         assert_eq!((lists[0].items_field.as_deref(), lists[0].size_max), (Some("data"), 100));
-        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        let code: String = streams(&lists).split_whitespace().collect();
         assert!(code.contains("Pages::cursor("), "{code}");
         assert!(
             code.contains("crate::pagination::pages::after_last(&page.data,page.has_more,|item|crate::pagination::pages::key_of(&item.id)"),
@@ -938,8 +949,8 @@ mod tests {
                 backward: None
             }
         );
-        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
-        assert!(code.contains("crate::pagination::pages::next_cursor(&page.next_cursor,\"\",)"), "{code}");
+        let code: String = streams(&lists).split_whitespace().collect();
+        assert!(code.contains("crate::pagination::pages::next_cursor(&page.next_cursor,\"\""), "{code}");
     }
 
     #[test]
@@ -947,7 +958,7 @@ mod tests {
         let spec = list(json!([limit(), {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}]));
         let (lists, _) = collect(&spec, &Config::zaia(), &BTreeMap::new());
         assert_eq!(lists[0].shape, Shape::Offset);
-        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        let code: String = streams(&lists).split_whitespace().collect();
         assert!(code.contains(".offset((page-1)*size).limit(size)"), "{code}");
     }
 
@@ -1033,7 +1044,7 @@ mod tests {
                 backward: Some("before".into())
             }
         );
-        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        let code: String = streams(&lists).split_whitespace().collect();
         assert!(code.contains("keyset_next(&page,page.len()asu64==size,|item|crate::pagination::pages::key_of(&item.id),previous.as_ref(),\"after\",\"before\""), "{code}");
         assert!(code.contains("(true,value)=>{call.before("), "{code}");
         // `before` alone pages backward from the last item
@@ -1060,7 +1071,7 @@ mod tests {
         assert!(notes.is_empty(), "{notes:?}");
         let Shape::Cursor { next: NextCursor::AfterLast { key, .. }, .. } = &lists[0].shape else { panic!("{:?}", lists[0].shape) };
         assert_eq!(key, &vec![("user".to_string(), true), ("id".to_string(), false)]);
-        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        let code: String = streams(&lists).split_whitespace().collect();
         assert!(code.contains("key_of(&item.user.as_ref().map(|v|&v.id),)"), "{code}");
 
         let pins = get(
@@ -1109,7 +1120,7 @@ mod tests {
             }
         );
         assert_eq!((lists[0].size_name.as_str(), lists[0].items_field.as_deref()), ("per_page", Some("data")));
-        let code: String = generate(&lists, &Config::zaia()).unwrap().split_whitespace().collect();
+        let code: String = streams(&lists).split_whitespace().collect();
         assert!(code.contains("next_cursor(&page.pages,\"/next/starting_after\",)"), "{code}");
         assert!(code.contains(".per_page(size)"), "{code}");
     }

@@ -40,5 +40,8 @@
 #[allow(clippy::all)]
 #[rustfmt::skip]
 mod generated;
+mod surface;
 
+pub use crate::operation::{Media, Operation, Paged};
 pub use generated::*;
+pub use surface::Call;
