@@ -83,6 +83,9 @@ pub struct Config {
     /// `(schema, property)` pairs whose presence is a guess of the reconstructed fragments: the
     /// SDK must not fail to decode when the real API leaves them out, so they are made optional.
     pub guessed_fields: &'static [(&'static str, &'static str)],
+    /// The manifests whose `[features]` get one feature per resource (`codegen::features`),
+    /// each with the crates its features turn on in turn; empty: no features, nothing gated.
+    pub features_out: &'static [(&'static str, &'static [&'static str])],
 }
 
 /// Where the last release's merged spec is kept, relative to the workspace root (see
@@ -126,6 +129,11 @@ impl Config {
             client_inner_type: Some("crate::Hooks"),
             client_operations_out: Some("crates/zaia-client/src/operations/generated.rs"),
             roundtrip_out: Some("tests/roundtrip/generated.rs"),
+            features_out: &[
+                ("crates/zaia-models/Cargo.toml", &[]),
+                ("crates/zaia-client/Cargo.toml", &["zaia-models"]),
+                ("crates/zaia-ext/Cargo.toml", &["zaia-client", "zaia-models"]),
+            ],
             path_prefix: "/api/v1/",
             auth_header: "authorization",
             security_scheme: "apiKey",
@@ -184,6 +192,7 @@ impl Config {
             client_inner_type: None,
             client_operations_out: None,
             roundtrip_out: None,
+            features_out: &[],
             path_prefix: "/api/",
             auth_header: "x-api-key",
             security_scheme: "apiKey",
@@ -210,6 +219,7 @@ impl Config {
         paths.extend(self.roundtrip_out);
         paths.extend(self.mock_spec_out);
         paths.extend(self.mock_faults_out);
+        paths.extend(self.features_out.iter().map(|(manifest, _)| *manifest));
         paths
     }
 

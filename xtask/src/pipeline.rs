@@ -78,6 +78,9 @@ pub fn run(root: &Path, config: &Config) -> Result<Run> {
     run_fragments(&fragments, config)
 }
 
+/// The words of each operation's builder, by operation id (`codegen::features::gate_models`).
+type Roots = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+
 /// A scoped thread's result; its panic goes on in the caller.
 fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -89,33 +92,62 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
     let mut for_codegen = codegen::codegen_spec(&spec);
     let mut notes = notes;
     generator_forms::for_generators(&mut for_codegen, &mut notes);
+    let resources = codegen::features::Resources::of(&spec, config.openapi_dir, !config.features_out.is_empty());
+    // the API's one error type is named by the handwritten crates, whatever the features
+    let always: Vec<&str> = match config.error_bodies {
+        crate::config::ErrorBodies::One(name) => vec![name],
+        crate::config::ErrorBodies::UnionPerOperation => vec![],
+    };
     // three independent parts on threads of their own: the models (typify); what is made from the
     // merged spec alone (limits, operations table, mock faults); and here the client
     // (progenitor), then what reads its builders (streams, calls, round-trip test). Outputs and
     // notes keep one order whatever finishes first.
     let (models, from_spec, client_parts) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| codegen::models::generate(&for_codegen));
+        // the models wait for the client's builders: what each operation's builder names is
+        // where their gating by resource starts
+        let (roots_sender, roots) = std::sync::mpsc::channel::<Roots>();
+        let (resources_ref, always, for_models) = (&resources, &always, &for_codegen);
+        let models = scope.spawn(move || -> Result<String> {
+            let mut models = codegen::models::generate_file(for_models)?;
+            // (no roots: the client failed, and its error is the run's)
+            if let Ok(roots) = roots.recv() {
+                codegen::features::gate_models(&mut models, &roots, always, resources_ref);
+            }
+            Ok(codegen::format_syntax(&models))
+        });
         let from_spec = scope.spawn(|| -> Result<_> {
-            let limits = config.ext_out.map(|_| codegen::limits::generate(&spec, &per_operation)).transpose()?;
+            let limits = config.ext_out.map(|_| codegen::limits::generate(&spec, &per_operation, &resources)).transpose()?;
             let operations = config.client_operations_out.map(|_| codegen::client::operations_table(&spec)).transpose()?;
             let faults = config.mock_faults_out.map(|_| codegen::mock_faults::generate(&spec)).transpose()?;
             Ok((limits, operations, faults))
         });
         let client_parts = (|| -> Result<_> {
-            let client = codegen::client::generate(&for_codegen, config)?;
+            let client = codegen::client::generate_gated(&for_codegen, config, &resources)?;
             // what progenitor's builders take: the streams' and the round-trip test's argument types
             let builders = codegen::builders::builders(&client)?;
             let lists = match config.ext_out {
                 Some(_) => {
                     // the lists as the client's types have them (a list that may answer 204 has no pages)
                     let (lists, notes) = codegen::pagination::collect(&for_codegen, config, &builders);
-                    let pagination = codegen::pagination::generate(&lists, config)?;
-                    let calls = codegen::calls::generate(&spec, &client, &lists, config)?;
+                    let pagination = codegen::pagination::generate(&lists, config, &resources)?;
+                    let calls = codegen::calls::generate(&spec, &client, &lists, config, &resources)?;
                     Some((notes, pagination, calls))
                 }
                 None => None,
             };
             let roundtrip = config.roundtrip_out.map(|_| codegen::roundtrip::generate(&spec, &builders)).transpose()?;
+            // what each operation's builder names: where the gating of the models starts
+            let roots: Roots = crate::document::operations(&spec)
+                .into_iter()
+                .filter_map(|(_, _, op)| {
+                    let id = op["operationId"].as_str()?;
+                    let builder = builders.get(&heck::ToUpperCamelCase::to_upper_camel_case(id))?;
+                    let tokens: Vec<&proc_macro2::TokenStream> =
+                        builder.setters.values().chain(&builder.output).chain(&builder.error).collect();
+                    Some((id.to_string(), codegen::features::builder_words(&tokens)))
+                })
+                .collect();
+            let _ = roots_sender.send(roots);
             Ok((client, lists, roundtrip))
         })();
         (joined(models), joined(from_spec), client_parts)
@@ -150,6 +182,10 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
             Output { path: config.client_out.into(), contents: client },
         ],
     );
+    for (manifest, forward) in config.features_out {
+        // a block of the manifest, spliced between its markers (`output::MANIFEST_BLOCK`)
+        run.outputs.push(Output { path: manifest.into(), contents: codegen::features::manifest_block(&resources, forward) });
+    }
     run.outputs.push(Output { path: config.notes_out.into(), contents: notes_report(&run.notes, config.openapi_dir) });
     Ok(run)
 }

@@ -131,6 +131,7 @@ let response = client.list_chat_message_follow_ups()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub fn list_chat_message_follow_ups(&self) -> builder::ListChatMessageFollowUps<'_> {
         builder::ListChatMessageFollowUps::new(self)
     }
@@ -150,6 +151,7 @@ let response = client.create_chat_message_follow_up()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub fn create_chat_message_follow_up(
         &self,
     ) -> builder::CreateChatMessageFollowUp<'_> {
@@ -175,6 +177,7 @@ let response = client.update_chat_message_follow_up()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub fn update_chat_message_follow_up(
         &self,
     ) -> builder::UpdateChatMessageFollowUp<'_> {
@@ -205,6 +208,7 @@ let response = client.list_chat_messages()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chat-messages"))]
     pub fn list_chat_messages(&self) -> builder::ListChatMessages<'_> {
         builder::ListChatMessages::new(self)
     }
@@ -224,6 +228,7 @@ let response = client.create_chat_message()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chat-messages"))]
     pub fn create_chat_message(&self) -> builder::CreateChatMessage<'_> {
         builder::CreateChatMessage::new(self)
     }
@@ -241,6 +246,7 @@ let response = client.export_chat_messages()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chat-messages"))]
     pub fn export_chat_messages(&self) -> builder::ExportChatMessages<'_> {
         builder::ExportChatMessages::new(self)
     }
@@ -272,6 +278,7 @@ let response = client.list_chats()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chats"))]
     pub fn list_chats(&self) -> builder::ListChats<'_> {
         builder::ListChats::new(self)
     }
@@ -291,6 +298,7 @@ let response = client.create_chat()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chats"))]
     pub fn create_chat(&self) -> builder::CreateChat<'_> {
         builder::CreateChat::new(self)
     }
@@ -312,6 +320,7 @@ let response = client.list_chat_details()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chats"))]
     pub fn list_chat_details(&self) -> builder::ListChatDetails<'_> {
         builder::ListChatDetails::new(self)
     }
@@ -332,6 +341,7 @@ let response = client.get_chat()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chats"))]
     pub fn get_chat(&self) -> builder::GetChat<'_> {
         builder::GetChat::new(self)
     }
@@ -352,6 +362,7 @@ let response = client.delete_chat()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chats"))]
     pub fn delete_chat(&self) -> builder::DeleteChat<'_> {
         builder::DeleteChat::new(self)
     }
@@ -374,6 +385,7 @@ let response = client.update_chat()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chats"))]
     pub fn update_chat(&self) -> builder::UpdateChat<'_> {
         builder::UpdateChat::new(self)
     }
@@ -396,6 +408,7 @@ let response = client.get_chat_details()
     .send()
     .await;
 ```*/
+    #[cfg(any(feature = "chats"))]
     pub fn get_chat_details(&self) -> builder::GetChatDetails<'_> {
         builder::GetChatDetails::new(self)
     }
@@ -413,6 +426,7 @@ pub mod builder {
 
 [`Client::list_chat_message_follow_ups`]: super::Client::list_chat_message_follow_ups*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub struct ListChatMessageFollowUps<'a> {
         client: &'a super::Client,
         chat_ids: Result<Option<::std::vec::Vec<::uuid::Uuid>>, String>,
@@ -425,6 +439,7 @@ pub mod builder {
         >,
         trigger_chat_message_ids: Result<Option<::std::vec::Vec<::uuid::Uuid>>, String>,
     }
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     impl<'a> ListChatMessageFollowUps<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -597,10 +612,12 @@ pub mod builder {
 
 [`Client::create_chat_message_follow_up`]: super::Client::create_chat_message_follow_up*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub struct CreateChatMessageFollowUp<'a> {
         client: &'a super::Client,
         body: Result<::zaia_models::CreateChatMessageFollowUpRequest, String>,
     }
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     impl<'a> CreateChatMessageFollowUp<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -660,11 +677,13 @@ pub mod builder {
 
 [`Client::update_chat_message_follow_up`]: super::Client::update_chat_message_follow_up*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub struct UpdateChatMessageFollowUp<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         body: Result<::zaia_models::UpdateChatMessageFollowUpRequest, String>,
     }
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     impl<'a> UpdateChatMessageFollowUp<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -740,6 +759,7 @@ pub mod builder {
 
 [`Client::list_chat_messages`]: super::Client::list_chat_messages*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chat-messages"))]
     pub struct ListChatMessages<'a> {
         client: &'a super::Client,
         chat_id: Result<::uuid::Uuid, String>,
@@ -748,6 +768,7 @@ pub mod builder {
         pagination: Result<Option<::zaia_models::ChatMessagePagination>, String>,
         ticket_ids: Result<Option<::std::vec::Vec<::uuid::Uuid>>, String>,
     }
+    #[cfg(any(feature = "chat-messages"))]
     impl<'a> ListChatMessages<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -888,10 +909,12 @@ pub mod builder {
 
 [`Client::create_chat_message`]: super::Client::create_chat_message*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chat-messages"))]
     pub struct CreateChatMessage<'a> {
         client: &'a super::Client,
         body: Result<::zaia_models::CreateChatMessageRequest, String>,
     }
+    #[cfg(any(feature = "chat-messages"))]
     impl<'a> CreateChatMessage<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -951,10 +974,12 @@ pub mod builder {
 
 [`Client::export_chat_messages`]: super::Client::export_chat_messages*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chat-messages"))]
     pub struct ExportChatMessages<'a> {
         client: &'a super::Client,
         body: Result<::zaia_models::ExportChatMessagesRequest, String>,
     }
+    #[cfg(any(feature = "chat-messages"))]
     impl<'a> ExportChatMessages<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -1012,6 +1037,7 @@ pub mod builder {
 
 [`Client::list_chats`]: super::Client::list_chats*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chats"))]
     pub struct ListChats<'a> {
         client: &'a super::Client,
         channel_ids: Result<Option<::std::vec::Vec<::uuid::Uuid>>, String>,
@@ -1031,6 +1057,7 @@ pub mod builder {
         page_number: Result<Option<::std::num::NonZeroU64>, String>,
         page_size: Result<Option<::std::num::NonZeroU64>, String>,
     }
+    #[cfg(any(feature = "chats"))]
     impl<'a> ListChats<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -1227,10 +1254,12 @@ pub mod builder {
 
 [`Client::create_chat`]: super::Client::create_chat*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chats"))]
     pub struct CreateChat<'a> {
         client: &'a super::Client,
         body: Result<::zaia_models::CreateChatRequest, String>,
     }
+    #[cfg(any(feature = "chats"))]
     impl<'a> CreateChat<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -1290,11 +1319,13 @@ pub mod builder {
 
 [`Client::list_chat_details`]: super::Client::list_chat_details*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chats"))]
     pub struct ListChatDetails<'a> {
         client: &'a super::Client,
         page_number: Result<Option<::std::num::NonZeroU64>, String>,
         page_size: Result<Option<::std::num::NonZeroU64>, String>,
     }
+    #[cfg(any(feature = "chats"))]
     impl<'a> ListChatDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -1375,10 +1406,12 @@ pub mod builder {
 
 [`Client::get_chat`]: super::Client::get_chat*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chats"))]
     pub struct GetChat<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(any(feature = "chats"))]
     impl<'a> GetChat<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -1437,10 +1470,12 @@ pub mod builder {
 
 [`Client::delete_chat`]: super::Client::delete_chat*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chats"))]
     pub struct DeleteChat<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
     }
+    #[cfg(any(feature = "chats"))]
     impl<'a> DeleteChat<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -1499,11 +1534,13 @@ pub mod builder {
 
 [`Client::update_chat`]: super::Client::update_chat*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chats"))]
     pub struct UpdateChat<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         body: Result<::zaia_models::UpdateChatRequest, String>,
     }
+    #[cfg(any(feature = "chats"))]
     impl<'a> UpdateChat<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -1577,11 +1614,13 @@ pub mod builder {
 
 [`Client::get_chat_details`]: super::Client::get_chat_details*/
     #[derive(Debug, Clone)]
+    #[cfg(any(feature = "chats"))]
     pub struct GetChatDetails<'a> {
         client: &'a super::Client,
         id: Result<::uuid::Uuid, String>,
         responder_version_id: Result<Option<::std::string::String>, String>,
     }
+    #[cfg(any(feature = "chats"))]
     impl<'a> GetChatDetails<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {

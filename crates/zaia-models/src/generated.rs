@@ -5,6 +5,7 @@ pub const SPEC_VERSION: &str = "1.0.0";
 ///The items of `list_chats` (200); returned by `create_chat` (200); returned by `get_chat` (200); returned by `update_chat` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chats"))]
 pub struct Chat {
     /**A UUID v4 string that identifies an entity.
 
@@ -58,6 +59,7 @@ Wire name `workspaceId`.*/
 ///The items of `list_chat_details` (200); returned by `get_chat_details` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chats"))]
 pub struct ChatDetails {
     /**The channel ID associated with the chat.
 
@@ -260,6 +262,7 @@ Wire name `workspaceId`.*/
 ///Returned by `create_chat_message` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-messages"))]
 pub struct ChatMessage {
     /**The chat ID associated with the message.
 
@@ -320,6 +323,7 @@ Wire name `senderId`.*/
 ///The items of `list_chat_message_follow_ups` (200); returned by `create_chat_message_follow_up` (201); returned by `update_chat_message_follow_up` (200); the type of `ChatMessageWithJoins.chatMessageFollowUps`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 pub struct ChatMessageFollowUp {
     /**The id of the chat this follow-up belongs to.
 
@@ -376,11 +380,13 @@ Wire name `triggerChatMessageId`.*/
 ///Parameter `pagination` of `list_chat_messages`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-messages"))]
 pub struct ChatMessagePagination {
     ///Wire name `limit`. From 1 to 1000. Default `250`.
     #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU64, 250>")]
     pub limit: ::std::num::NonZeroU64,
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::std::default::Default for ChatMessagePagination {
     fn default() -> Self {
         Self {
@@ -391,6 +397,7 @@ impl ::std::default::Default for ChatMessagePagination {
 ///The items of `list_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-messages"))]
 pub struct ChatMessageWithJoins {
     /**The chat ID associated with the message.
 
@@ -463,6 +470,7 @@ Wire name `senderId`.*/
 ///The body of `create_chat_message_follow_up`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-message-follow-ups"))]
 pub struct CreateChatMessageFollowUpRequest {
     /**The id of the chat this follow-up belongs to.
 
@@ -482,6 +490,7 @@ Wire name `message`. At least 1 characters.*/
 ///The body of `create_chat_message`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-messages"))]
 pub struct CreateChatMessageRequest {
     /**The chat ID associated with the message.
 
@@ -519,6 +528,7 @@ Wire name `senderId`.*/
 ///The body of `create_chat`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chats"))]
 pub struct CreateChatRequest {
     /**A UUID v4 string that identifies an entity.
 
@@ -534,6 +544,7 @@ Wire name `ownerId`.*/
 ///An informative message for a call that has no effective result to be returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chats"))]
 pub struct DeleteChatResponse {
     ///Wire name `message`.
     pub message: ::std::string::String,
@@ -541,6 +552,7 @@ pub struct DeleteChatResponse {
 ///The body of `export_chat_messages`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-messages"))]
 pub struct ExportChatMessagesRequest {
     /**A safe callback URL that must be HTTPS and point to a public server.
 
@@ -570,6 +582,7 @@ Wire name `rangeStart`.*/
 ///Returned by `export_chat_messages` (200).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-messages"))]
 pub struct ExportChatMessagesResponse {
     ///Wire name `message`.
     pub message: ::std::string::String,
@@ -621,6 +634,7 @@ pub struct KnownExceptionFeedback {
 ///The body of `update_chat_message_follow_up`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-message-follow-ups"))]
 pub struct UpdateChatMessageFollowUpRequest {
     /**The id of the chat this follow-up belongs to.
 
@@ -674,6 +688,7 @@ Wire name `triggerChatMessageId`.*/
 ///The body of `update_chat`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
+#[cfg(any(feature = "chats"))]
 pub struct UpdateChatRequest {
     ///Wire name `title`.
     #[serde(rename = "title", default, skip_serializing_if = "crate::Patch::is_absent")]
@@ -681,6 +696,7 @@ pub struct UpdateChatRequest {
 }
 /// Generation of default values for serde.
 pub mod defaults {
+    #[cfg(any(feature = "chat-messages"))]
     pub(super) fn default_nzu64<T, const V: u64>() -> T
     where
         T: ::std::convert::TryFrom<::std::num::NonZeroU64>,
@@ -726,6 +742,7 @@ pub mod error {
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "chats"))]
 pub enum ChannelType {
     ///`widget`
     Widget,
@@ -740,6 +757,7 @@ pub enum ChannelType {
     /// A value not known to this version of the SDK, kept as it was sent.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "chats"))]
 impl ChannelType {
     /// Every value known to this version of the SDK, in the vendor's order.
     pub const KNOWN: &'static [Self] = &[
@@ -765,11 +783,13 @@ impl ChannelType {
         matches!(self, Self::Unknown(_))
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::std::fmt::Display for ChannelType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::std::convert::From<&str> for ChannelType {
     fn from(value: &str) -> Self {
         match value {
@@ -782,6 +802,7 @@ impl ::std::convert::From<&str> for ChannelType {
         }
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::std::convert::From<::std::string::String> for ChannelType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -794,12 +815,14 @@ impl ::std::convert::From<::std::string::String> for ChannelType {
         }
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::std::str::FromStr for ChannelType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::serde::Serialize for ChannelType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -808,6 +831,7 @@ impl ::serde::Serialize for ChannelType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chats"))]
 impl<'de> ::serde::Deserialize<'de> for ChannelType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -821,6 +845,7 @@ impl<'de> ::serde::Deserialize<'de> for ChannelType {
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 pub enum ChatMessageFollowUpStatus {
     ///`pending`
     Pending,
@@ -833,6 +858,7 @@ pub enum ChatMessageFollowUpStatus {
     /// A value not known to this version of the SDK, kept as it was sent.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 impl ChatMessageFollowUpStatus {
     /// Every value known to this version of the SDK, in the vendor's order.
     pub const KNOWN: &'static [Self] = &[
@@ -856,11 +882,13 @@ impl ChatMessageFollowUpStatus {
         matches!(self, Self::Unknown(_))
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 impl ::std::fmt::Display for ChatMessageFollowUpStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 impl ::std::convert::From<&str> for ChatMessageFollowUpStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -872,6 +900,7 @@ impl ::std::convert::From<&str> for ChatMessageFollowUpStatus {
         }
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 impl ::std::convert::From<::std::string::String> for ChatMessageFollowUpStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -883,12 +912,14 @@ impl ::std::convert::From<::std::string::String> for ChatMessageFollowUpStatus {
         }
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 impl ::std::str::FromStr for ChatMessageFollowUpStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 impl ::serde::Serialize for ChatMessageFollowUpStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -897,6 +928,7 @@ impl ::serde::Serialize for ChatMessageFollowUpStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 impl<'de> ::serde::Deserialize<'de> for ChatMessageFollowUpStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -912,12 +944,14 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessageFollowUpStatus {
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-message-follow-ups"))]
 pub enum ChatMessageFollowUpUpdateStatus {
     ///`cancelled`
     Cancelled,
     /// A value not known to this version of the SDK, kept as it was sent.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "chat-message-follow-ups"))]
 impl ChatMessageFollowUpUpdateStatus {
     /// Every value known to this version of the SDK, in the vendor's order.
     pub const KNOWN: &'static [Self] = &[Self::Cancelled];
@@ -933,11 +967,13 @@ impl ChatMessageFollowUpUpdateStatus {
         matches!(self, Self::Unknown(_))
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups"))]
 impl ::std::fmt::Display for ChatMessageFollowUpUpdateStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups"))]
 impl ::std::convert::From<&str> for ChatMessageFollowUpUpdateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -946,6 +982,7 @@ impl ::std::convert::From<&str> for ChatMessageFollowUpUpdateStatus {
         }
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups"))]
 impl ::std::convert::From<::std::string::String> for ChatMessageFollowUpUpdateStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -954,12 +991,14 @@ impl ::std::convert::From<::std::string::String> for ChatMessageFollowUpUpdateSt
         }
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups"))]
 impl ::std::str::FromStr for ChatMessageFollowUpUpdateStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups"))]
 impl ::serde::Serialize for ChatMessageFollowUpUpdateStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -968,6 +1007,7 @@ impl ::serde::Serialize for ChatMessageFollowUpUpdateStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups"))]
 impl<'de> ::serde::Deserialize<'de> for ChatMessageFollowUpUpdateStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -985,6 +1025,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatMessageFollowUpUpdateStatus {
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-messages"))]
 pub enum ChatMessageJoin {
     ///`chat-message-follow-ups`
     ChatMessageFollowUps,
@@ -993,6 +1034,7 @@ pub enum ChatMessageJoin {
     /// A value not known to this version of the SDK, kept as it was sent.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ChatMessageJoin {
     /// Every value known to this version of the SDK, in the vendor's order.
     pub const KNOWN: &'static [Self] = &[Self::ChatMessageFollowUps, Self::Senders];
@@ -1009,11 +1051,13 @@ impl ChatMessageJoin {
         matches!(self, Self::Unknown(_))
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::std::fmt::Display for ChatMessageJoin {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::std::convert::From<&str> for ChatMessageJoin {
     fn from(value: &str) -> Self {
         match value {
@@ -1023,6 +1067,7 @@ impl ::std::convert::From<&str> for ChatMessageJoin {
         }
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::std::convert::From<::std::string::String> for ChatMessageJoin {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -1032,12 +1077,14 @@ impl ::std::convert::From<::std::string::String> for ChatMessageJoin {
         }
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::std::str::FromStr for ChatMessageJoin {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::serde::Serialize for ChatMessageJoin {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1046,6 +1093,7 @@ impl ::serde::Serialize for ChatMessageJoin {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl<'de> ::serde::Deserialize<'de> for ChatMessageJoin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1132,6 +1180,7 @@ impl<'de> ::serde::Deserialize<'de> for KnownExceptionCtaType {
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "chat-messages"))]
 pub enum Language {
     ///`enUs`
     EnUs,
@@ -1142,6 +1191,7 @@ pub enum Language {
     /// A value not known to this version of the SDK, kept as it was sent.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "chat-messages"))]
 impl Language {
     /// Every value known to this version of the SDK, in the vendor's order.
     pub const KNOWN: &'static [Self] = &[Self::EnUs, Self::EsEs, Self::PtBr];
@@ -1159,11 +1209,13 @@ impl Language {
         matches!(self, Self::Unknown(_))
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::std::fmt::Display for Language {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::std::convert::From<&str> for Language {
     fn from(value: &str) -> Self {
         match value {
@@ -1174,6 +1226,7 @@ impl ::std::convert::From<&str> for Language {
         }
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::std::convert::From<::std::string::String> for Language {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -1184,12 +1237,14 @@ impl ::std::convert::From<::std::string::String> for Language {
         }
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::std::str::FromStr for Language {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl ::serde::Serialize for Language {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1198,6 +1253,7 @@ impl ::serde::Serialize for Language {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 impl<'de> ::serde::Deserialize<'de> for Language {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1211,6 +1267,7 @@ impl<'de> ::serde::Deserialize<'de> for Language {
 /// A value this version of the SDK does not know decodes to `Unknown` instead of failing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
+#[cfg(any(feature = "chats"))]
 pub enum ResponderEntity {
     ///`agents`
     Agents,
@@ -1221,6 +1278,7 @@ pub enum ResponderEntity {
     /// A value not known to this version of the SDK, kept as it was sent.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "chats"))]
 impl ResponderEntity {
     /// Every value known to this version of the SDK, in the vendor's order.
     pub const KNOWN: &'static [Self] = &[Self::Agents, Self::Squads, Self::Workflows];
@@ -1238,11 +1296,13 @@ impl ResponderEntity {
         matches!(self, Self::Unknown(_))
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::std::fmt::Display for ResponderEntity {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::std::convert::From<&str> for ResponderEntity {
     fn from(value: &str) -> Self {
         match value {
@@ -1253,6 +1313,7 @@ impl ::std::convert::From<&str> for ResponderEntity {
         }
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::std::convert::From<::std::string::String> for ResponderEntity {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -1263,12 +1324,14 @@ impl ::std::convert::From<::std::string::String> for ResponderEntity {
         }
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::std::str::FromStr for ResponderEntity {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "chats"))]
 impl ::serde::Serialize for ResponderEntity {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1277,6 +1340,7 @@ impl ::serde::Serialize for ResponderEntity {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "chats"))]
 impl<'de> ::serde::Deserialize<'de> for ResponderEntity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1288,6 +1352,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponderEntity {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chats"))]
 impl Chat {
     /// Builds `Chat` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1360,6 +1425,7 @@ impl Chat {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chats"))]
 impl ChatDetails {
     /// Builds `ChatDetails` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1550,6 +1616,7 @@ impl ChatDetails {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chat-messages"))]
 impl ChatMessage {
     /// Builds `ChatMessage` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1631,6 +1698,7 @@ impl ChatMessage {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chat-message-follow-ups", feature = "chat-messages"))]
 impl ChatMessageFollowUp {
     /// Builds `ChatMessageFollowUp` from the fields it must have; the others start unset (set them with the `with_*` methods).
     #[allow(clippy::too_many_arguments)]
@@ -1727,6 +1795,7 @@ impl ChatMessageFollowUp {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chat-messages"))]
 impl ChatMessagePagination {
     /// Builds `ChatMessagePagination` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -1741,6 +1810,7 @@ impl ChatMessagePagination {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chat-messages"))]
 impl ChatMessageWithJoins {
     /// Builds `ChatMessageWithJoins` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1840,6 +1910,7 @@ impl ChatMessageWithJoins {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chat-message-follow-ups"))]
 impl CreateChatMessageFollowUpRequest {
     /// Builds `CreateChatMessageFollowUpRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1869,6 +1940,7 @@ impl CreateChatMessageFollowUpRequest {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chat-messages"))]
 impl CreateChatMessageRequest {
     /// Builds `CreateChatMessageRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(
@@ -1918,6 +1990,7 @@ impl CreateChatMessageRequest {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chats"))]
 impl CreateChatRequest {
     /// Builds `CreateChatRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(channel_id: ::uuid::Uuid, owner_id: ::uuid::Uuid) -> Self {
@@ -1935,6 +2008,7 @@ impl CreateChatRequest {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chats"))]
 impl DeleteChatResponse {
     /// Builds `DeleteChatResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(message: ::std::string::String) -> Self {
@@ -1947,6 +2021,7 @@ impl DeleteChatResponse {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chat-messages"))]
 impl ExportChatMessagesRequest {
     /// Builds `ExportChatMessagesRequest` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(callback_url: ::std::string::String) -> Self {
@@ -1987,6 +2062,7 @@ impl ExportChatMessagesRequest {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chat-messages"))]
 impl ExportChatMessagesResponse {
     /// Builds `ExportChatMessagesResponse` from the fields it must have; the others start unset (set them with the `with_*` methods).
     pub fn new(message: ::std::string::String) -> Self {
@@ -2084,6 +2160,7 @@ impl KnownExceptionFeedback {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chat-message-follow-ups"))]
 impl UpdateChatMessageFollowUpRequest {
     /// Builds `UpdateChatMessageFollowUpRequest` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {
@@ -2154,6 +2231,7 @@ impl UpdateChatMessageFollowUpRequest {
     }
 }
 #[allow(deprecated)]
+#[cfg(any(feature = "chats"))]
 impl UpdateChatRequest {
     /// Builds `UpdateChatRequest` with every field unset; set them with the `with_*` methods.
     pub fn new() -> Self {

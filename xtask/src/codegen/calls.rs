@@ -35,8 +35,17 @@ struct Param {
 }
 
 /// The Rust file.
-pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &Config) -> Result<String> {
+pub fn generate(
+    spec: &Value,
+    client_code: &str,
+    lists: &[PagedList],
+    config: &Config,
+    resources: &super::features::Resources,
+) -> Result<String> {
     let builders = builders(client_code)?;
+    // the features of the operations documenting each error type: its `ErrorBody` impl compiles
+    // with the first of them
+    let mut error_features: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
     let mut client_methods = Vec::new();
     let mut blocking_methods = Vec::new();
     let mut calls = Vec::new();
@@ -90,10 +99,15 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
             "A call of {route}, made by [`ZaiaClient::{id}`](crate::ZaiaClient::{id}): set optional parameters, then await it (or `.send()`)."
         );
         let deprecated = super::client::deprecation_note(op).map(|note| quote! { #[deprecated(note = #note)] });
+        let cfg = resources.cfg_of(&id);
+        if let (Some(feature), Some(error)) = (resources.of_operation(&id), &builder.error) {
+            error_features.entry(error.to_string().replace(' ', "")).or_default().insert(feature.to_string());
+        }
         let arg_names: Vec<&syn::Ident> = required.iter().map(|p| &p.setter).collect();
         let arg_types: Vec<&TokenStream> = required.iter().map(|p| &p.ty).collect();
         client_methods.push(quote! {
             #[doc = #doc]
+            #cfg
             #deprecated
             pub fn #method_ident(&self, #(#arg_names: impl Into<#arg_types>),*) -> #call<'_> {
                 Call::new(self.generated().#method_ident() #(.#arg_names(#arg_names.into()))*)
@@ -101,6 +115,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
         });
         blocking_methods.push(quote! {
             #[doc = #doc]
+            #cfg
             #deprecated
             pub fn #method_ident(&self, #(#arg_names: impl Into<#arg_types>),*) -> blocking::#call<'_> {
                 blocking::Call::new(self.as_async().#method_ident(#(#arg_names),*), self.runtime())
@@ -124,6 +139,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
             .collect();
         let setters_impl = (!setters.is_empty()).then(|| {
             quote! {
+                #cfg
                 #[allow(deprecated)]
                 impl<'a> #call<'a> {
                     #(#setters)*
@@ -131,12 +147,14 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
             }
         });
         let with_page_size = list.map(|list| page_size_method(list, config));
-        let paged = list.map(|list| paged_impl(&call, list, config));
-        let media = media_impl(&call, op);
+        let paged = list.map(|list| paged_impl(&call, list, config)).map(|paged| quote! { #cfg #paged });
+        let media = media_impl(&call, op).map(|media| quote! { #cfg #media });
         calls.push(quote! {
             #[doc = #call_doc]
+            #cfg
             pub type #call<'a> = Call<'a, builder::#call<'a>>;
 
+            #cfg
             #[allow(deprecated)]
             impl<'a> Operation<'a> for builder::#call<'a> {
                 type Output = #output;
@@ -155,6 +173,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
         });
         blocking_calls.push(quote! {
             #[doc = #call_doc]
+            #cfg
             pub type #call<'a> = Call<'a, builder::#call<'a>>;
 
             #setters_impl
@@ -174,6 +193,13 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
             error_types.insert(text, error.clone());
         }
     }
+    let error_cfgs: Vec<TokenStream> = error_types
+        .keys()
+        .map(|text| match error_features.get(text) {
+            Some(features) if *features != resources.names => super::features::cfg(features),
+            _ => quote! {},
+        })
+        .collect();
     let error_types = error_types.values();
     let tokens = quote! {
         use std::future::Future;
@@ -195,6 +221,7 @@ pub fn generate(spec: &Value, client_code: &str, lists: &[PagedList], config: &C
         #(#calls)*
 
         #(
+            #error_cfgs
             impl crate::call::ErrorBody for #error_types {
                 fn into_error(self, status: reqwest::StatusCode, headers: &reqwest::header::HeaderMap) -> Error {
                     Error::documented(self, status, headers)
@@ -348,7 +375,7 @@ mod tests {
         let spec = serde_json::json!({"paths": {"/api/v1/things/{id}": {"get": {"operationId": "get_thing", "parameters": [
             {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
             {"name": "verbose", "in": "query", "schema": {"type": "boolean"}}]}}}});
-        let code: String = generate(&spec, CLIENT, &[], &Config::zaia()).unwrap().split_whitespace().collect();
+        let code: String = generate(&spec, CLIENT, &[], &Config::zaia(), &Default::default()).unwrap().split_whitespace().collect();
         assert!(code.contains("pubfnget_thing(&self,id:implInto<::uuid::Uuid>)->GetThing<'_>"), "{code}");
         assert!(code.contains("pubfnverbose(self,value:implInto<bool>)->Self"), "{code}");
         // the call is the one generic `Call` over progenitor's builder, which says what it answers
@@ -359,7 +386,7 @@ mod tests {
     #[test]
     fn a_parameter_without_a_setter_is_an_error_naming_it() {
         let spec = serde_json::json!({"paths": {"/api/v1/things/{thingId}": {"get": {"operationId": "get_thing"}}}});
-        let err = generate(&spec, CLIENT, &[], &Config::zaia()).unwrap_err();
+        let err = generate(&spec, CLIENT, &[], &Config::zaia(), &Default::default()).unwrap_err();
         assert_eq!(err.0, "calls: get_thing: parameter `thingId` has no setter `thing_id` on `GetThing`");
     }
 }

@@ -15,6 +15,11 @@ use crate::config::Config;
 use crate::error::{Result, fail};
 
 pub fn generate(spec: &Value, config: &Config) -> Result<String> {
+    generate_gated(spec, config, &super::features::Resources::default())
+}
+
+/// [`generate`], each operation's method and builder behind its resource's feature.
+pub fn generate_gated(spec: &Value, config: &Config, resources: &super::features::Resources) -> Result<String> {
     let mut settings = GenerationSettings::new();
     settings.with_derive("PartialEq");
     settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
@@ -44,6 +49,7 @@ pub fn generate(spec: &Value, config: &Config) -> Result<String> {
     super::request_building::rewrite(&mut file);
     super::request_bodies::rewrite(&mut file, &super::request_bodies::media_types(spec));
     super::response_decoding::rewrite(&mut file);
+    super::features::gate_client(&mut file, resources);
     let client = quote! { #file };
 
     let key = match config.client_inner_type {

@@ -345,7 +345,7 @@ fn push(out: &mut Vec<FieldLimits>, field: FieldLimits) {
 }
 
 /// The Rust file: `pub(crate) fn limits(operation) -> Option<&'static Limits>`.
-pub fn generate(spec: &Value, per_operation: &Value) -> Result<(String, Vec<String>)> {
+pub fn generate(spec: &Value, per_operation: &Value, resources: &super::features::Resources) -> Result<(String, Vec<String>)> {
     let (all, notes) = collect_noting(spec, per_operation)?;
     let arms = all.iter().map(|op| {
         let id = &op.id;
@@ -356,7 +356,9 @@ pub fn generate(spec: &Value, per_operation: &Value) -> Result<(String, Vec<Stri
             Some(s) => quote! { Some(#s) },
             None => quote! { None },
         };
+        let cfg = resources.cfg_of(id);
         quote! {
+            #cfg
             #id => Some(&Limits { body_schema: #body_schema, query: &[#(#query),*], header: &[#(#header),*], body: &[#(#body),*] }),
         }
     });

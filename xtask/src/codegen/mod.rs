@@ -7,6 +7,7 @@ pub mod builders;
 pub mod calls;
 pub mod client;
 pub mod constructors;
+pub mod features;
 pub mod limits;
 pub mod mock_faults;
 pub mod models;

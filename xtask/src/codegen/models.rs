@@ -13,6 +13,11 @@ use super::{component_schemas, constructors, format_syntax, open_enum, patch_fie
 use crate::error::{Result, fail};
 
 pub fn generate(spec: &Value) -> Result<String> {
+    Ok(format_syntax(&generate_file(spec)?))
+}
+
+/// [`generate`] before formatting (the pipeline gates its items by resource first).
+pub fn generate_file(spec: &Value) -> Result<syn::File> {
     let mut settings = GenerationSettings::new();
     settings.with_derive("PartialEq");
     settings.with_interface(InterfaceStyle::Positional);
@@ -48,7 +53,7 @@ pub fn generate(spec: &Value) -> Result<String> {
     patch_fields::rewrite(&mut file, &patch_fields::targets(spec))?;
     constructors::rewrite(&mut file);
     mark_deprecated_fields(&mut file, spec);
-    Ok(format_syntax(&file))
+    Ok(file)
 }
 
 /// Properties whose names typify recases to one field (`fooBar` and `foo_bar`): the later ones

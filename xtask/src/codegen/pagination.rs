@@ -563,7 +563,7 @@ fn key_closure(key: &KeyPath) -> TokenStream {
 }
 
 /// The Rust file: the `Paginate` trait and its impl for the generated client.
-pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
+pub fn generate(lists: &[PagedList], config: &Config, resources: &super::features::Resources) -> Result<String> {
     let models: TokenStream = config.models_crate.parse().expect("checked by the client stage");
     let mut declarations = Vec::new();
     let mut implementations = Vec::new();
@@ -579,13 +579,16 @@ pub fn generate(lists: &[PagedList], config: &Config) -> Result<String> {
         let doc = format!("`{} {}`: {what}.", list.method, list.path);
         let filter = quote! { F: Fn(builder::#builder<'a>) -> builder::#builder<'a> + Send + Sync + 'a };
         let signature = quote! { fn #method<'a, F>(&'a self, #(#params,)* filter: F) -> Pages<'a, #models::#item> where #filter };
+        let cfg = resources.cfg_of(&list.id);
         declarations.push(quote! {
             #[doc = #doc]
+            #cfg
             #signature;
         });
         // the list's own `Paged` impl (`calls/generated.rs`) pages the filtered request; the
         // closure-based streams have no per-call deadline: the client's applies
         implementations.push(quote! {
+            #cfg
             #signature {
                 Paged::pages(filter(self.#call() #(#setters)*), None)
             }
@@ -805,7 +808,7 @@ mod tests {
     /// The `Paginate` file and each list's stream (the body of its `Paged` impl), as Rust.
     fn streams(lists: &[PagedList]) -> String {
         let config = Config::zaia();
-        let mut code = generate(lists, &config).unwrap();
+        let mut code = generate(lists, &config, &Default::default()).unwrap();
         for list in lists {
             let pages = pages_expr(list, &config, &quote! { base.clone() });
             let file: syn::File = syn::parse2(quote! { fn pages() { #pages } }).unwrap();

@@ -11,10 +11,12 @@ use super::surface::Call;
 #[allow(deprecated)]
 impl crate::ZaiaClient {
     ///`GET /api/v1/chat-message-follow-ups`: Retrieves multiple chat message follow-ups.
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub fn list_chat_message_follow_ups(&self) -> ListChatMessageFollowUps<'_> {
         Call::new(self.generated().list_chat_message_follow_ups())
     }
     ///`POST /api/v1/chat-message-follow-ups`: Creates a chat message follow-up.
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub fn create_chat_message_follow_up(
         &self,
         body: impl Into<::zaia_models::CreateChatMessageFollowUpRequest>,
@@ -22,6 +24,7 @@ impl crate::ZaiaClient {
         Call::new(self.generated().create_chat_message_follow_up().body(body.into()))
     }
     ///`PATCH /api/v1/chat-message-follow-ups/{id}`: Updates a chat message follow-up.
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub fn update_chat_message_follow_up(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -36,6 +39,7 @@ impl crate::ZaiaClient {
         )
     }
     ///`GET /api/v1/chat-messages`: Retrieves multiple chat messages.
+    #[cfg(any(feature = "chat-messages"))]
     pub fn list_chat_messages(
         &self,
         chat_id: impl Into<::uuid::Uuid>,
@@ -43,6 +47,7 @@ impl crate::ZaiaClient {
         Call::new(self.generated().list_chat_messages().chat_id(chat_id.into()))
     }
     ///`POST /api/v1/chat-messages`: Creates a new chat message.
+    #[cfg(any(feature = "chat-messages"))]
     pub fn create_chat_message(
         &self,
         body: impl Into<::zaia_models::CreateChatMessageRequest>,
@@ -50,6 +55,7 @@ impl crate::ZaiaClient {
         Call::new(self.generated().create_chat_message().body(body.into()))
     }
     ///`POST /api/v1/chat-messages/export`: Exports chat messages for a given period.
+    #[cfg(any(feature = "chat-messages"))]
     pub fn export_chat_messages(
         &self,
         body: impl Into<::zaia_models::ExportChatMessagesRequest>,
@@ -57,10 +63,12 @@ impl crate::ZaiaClient {
         Call::new(self.generated().export_chat_messages().body(body.into()))
     }
     ///`GET /api/v1/chats`: Retrieves multiple chats.
+    #[cfg(any(feature = "chats"))]
     pub fn list_chats(&self) -> ListChats<'_> {
         Call::new(self.generated().list_chats())
     }
     ///`POST /api/v1/chats`: Creates a chat.
+    #[cfg(any(feature = "chats"))]
     pub fn create_chat(
         &self,
         body: impl Into<::zaia_models::CreateChatRequest>,
@@ -68,18 +76,22 @@ impl crate::ZaiaClient {
         Call::new(self.generated().create_chat().body(body.into()))
     }
     ///`GET /api/v1/chats/details`: Retrieves multiple chats with details.
+    #[cfg(any(feature = "chats"))]
     pub fn list_chat_details(&self) -> ListChatDetails<'_> {
         Call::new(self.generated().list_chat_details())
     }
     ///`GET /api/v1/chats/{id}`: Retrieves a chat.
+    #[cfg(any(feature = "chats"))]
     pub fn get_chat(&self, id: impl Into<::uuid::Uuid>) -> GetChat<'_> {
         Call::new(self.generated().get_chat().id(id.into()))
     }
     ///`DELETE /api/v1/chats/{id}`: Removes a chat.
+    #[cfg(any(feature = "chats"))]
     pub fn delete_chat(&self, id: impl Into<::uuid::Uuid>) -> DeleteChat<'_> {
         Call::new(self.generated().delete_chat().id(id.into()))
     }
     ///`PATCH /api/v1/chats/{id}`: Updates a chat.
+    #[cfg(any(feature = "chats"))]
     pub fn update_chat(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -88,12 +100,15 @@ impl crate::ZaiaClient {
         Call::new(self.generated().update_chat().id(id.into()).body(body.into()))
     }
     ///`GET /api/v1/chats/{id}/details`: Retrieves a chat with details.
+    #[cfg(any(feature = "chats"))]
     pub fn get_chat_details(&self, id: impl Into<::uuid::Uuid>) -> GetChatDetails<'_> {
         Call::new(self.generated().get_chat_details().id(id.into()))
     }
 }
 ///A call of `GET /api/v1/chat-message-follow-ups`, made by [`ZaiaClient::list_chat_message_follow_ups`](crate::ZaiaClient::list_chat_message_follow_ups): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chat-message-follow-ups"))]
 pub type ListChatMessageFollowUps<'a> = Call<'a, builder::ListChatMessageFollowUps<'a>>;
+#[cfg(any(feature = "chat-message-follow-ups"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::ListChatMessageFollowUps<'a> {
     type Output = ::std::vec::Vec<::zaia_models::ChatMessageFollowUp>;
@@ -117,6 +132,7 @@ impl<'a> Operation<'a> for builder::ListChatMessageFollowUps<'a> {
         }
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups"))]
 #[allow(deprecated)]
 impl<'a> ListChatMessageFollowUps<'a> {
     ///Sets the optional parameter `chat_ids`.
@@ -145,6 +161,7 @@ impl<'a> ListChatMessageFollowUps<'a> {
         self.map(|request| request.trigger_chat_message_ids(value.into()))
     }
 }
+#[cfg(any(feature = "chat-message-follow-ups"))]
 ///The call streams every page, `pageSize` 1..=100 items each (100 unless the page size says otherwise).
 #[allow(deprecated)]
 impl<'a> crate::operation::Paged<'a> for builder::ListChatMessageFollowUps<'a> {
@@ -172,10 +189,12 @@ impl<'a> crate::operation::Paged<'a> for builder::ListChatMessageFollowUps<'a> {
     }
 }
 ///A call of `POST /api/v1/chat-message-follow-ups`, made by [`ZaiaClient::create_chat_message_follow_up`](crate::ZaiaClient::create_chat_message_follow_up): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chat-message-follow-ups"))]
 pub type CreateChatMessageFollowUp<'a> = Call<
     'a,
     builder::CreateChatMessageFollowUp<'a>,
 >;
+#[cfg(any(feature = "chat-message-follow-ups"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::CreateChatMessageFollowUp<'a> {
     type Output = ::zaia_models::ChatMessageFollowUp;
@@ -190,10 +209,12 @@ impl<'a> Operation<'a> for builder::CreateChatMessageFollowUp<'a> {
     }
 }
 ///A call of `PATCH /api/v1/chat-message-follow-ups/{id}`, made by [`ZaiaClient::update_chat_message_follow_up`](crate::ZaiaClient::update_chat_message_follow_up): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chat-message-follow-ups"))]
 pub type UpdateChatMessageFollowUp<'a> = Call<
     'a,
     builder::UpdateChatMessageFollowUp<'a>,
 >;
+#[cfg(any(feature = "chat-message-follow-ups"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::UpdateChatMessageFollowUp<'a> {
     type Output = ::zaia_models::ChatMessageFollowUp;
@@ -208,7 +229,9 @@ impl<'a> Operation<'a> for builder::UpdateChatMessageFollowUp<'a> {
     }
 }
 ///A call of `GET /api/v1/chat-messages`, made by [`ZaiaClient::list_chat_messages`](crate::ZaiaClient::list_chat_messages): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chat-messages"))]
 pub type ListChatMessages<'a> = Call<'a, builder::ListChatMessages<'a>>;
+#[cfg(any(feature = "chat-messages"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::ListChatMessages<'a> {
     type Output = ::std::vec::Vec<::zaia_models::ChatMessageWithJoins>;
@@ -239,6 +262,7 @@ impl<'a> Operation<'a> for builder::ListChatMessages<'a> {
         }
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 #[allow(deprecated)]
 impl<'a> ListChatMessages<'a> {
     ///Sets the optional parameter `chat_thread_id`.
@@ -257,6 +281,7 @@ impl<'a> ListChatMessages<'a> {
         self.map(|request| request.ticket_ids(value.into()))
     }
 }
+#[cfg(any(feature = "chat-messages"))]
 ///The call streams the one page it has: up to `limit` items, 1..=1000 (250 unless the page size says otherwise).
 #[allow(deprecated)]
 impl<'a> crate::operation::Paged<'a> for builder::ListChatMessages<'a> {
@@ -291,7 +316,9 @@ impl<'a> crate::operation::Paged<'a> for builder::ListChatMessages<'a> {
     }
 }
 ///A call of `POST /api/v1/chat-messages`, made by [`ZaiaClient::create_chat_message`](crate::ZaiaClient::create_chat_message): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chat-messages"))]
 pub type CreateChatMessage<'a> = Call<'a, builder::CreateChatMessage<'a>>;
+#[cfg(any(feature = "chat-messages"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::CreateChatMessage<'a> {
     type Output = ::zaia_models::ChatMessage;
@@ -306,7 +333,9 @@ impl<'a> Operation<'a> for builder::CreateChatMessage<'a> {
     }
 }
 ///A call of `POST /api/v1/chat-messages/export`, made by [`ZaiaClient::export_chat_messages`](crate::ZaiaClient::export_chat_messages): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chat-messages"))]
 pub type ExportChatMessages<'a> = Call<'a, builder::ExportChatMessages<'a>>;
+#[cfg(any(feature = "chat-messages"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::ExportChatMessages<'a> {
     type Output = ::zaia_models::ExportChatMessagesResponse;
@@ -321,7 +350,9 @@ impl<'a> Operation<'a> for builder::ExportChatMessages<'a> {
     }
 }
 ///A call of `GET /api/v1/chats`, made by [`ZaiaClient::list_chats`](crate::ZaiaClient::list_chats): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chats"))]
 pub type ListChats<'a> = Call<'a, builder::ListChats<'a>>;
+#[cfg(any(feature = "chats"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::ListChats<'a> {
     type Output = ::std::vec::Vec<::zaia_models::Chat>;
@@ -342,6 +373,7 @@ impl<'a> Operation<'a> for builder::ListChats<'a> {
         }
     }
 }
+#[cfg(any(feature = "chats"))]
 #[allow(deprecated)]
 impl<'a> ListChats<'a> {
     ///Sets the optional parameter `channel_ids`.
@@ -374,6 +406,7 @@ impl<'a> ListChats<'a> {
         self.map(|request| request.owner_ids(value.into()))
     }
 }
+#[cfg(any(feature = "chats"))]
 ///The call streams every page, `pageSize` 1..=100 items each (100 unless the page size says otherwise).
 #[allow(deprecated)]
 impl<'a> crate::operation::Paged<'a> for builder::ListChats<'a> {
@@ -401,7 +434,9 @@ impl<'a> crate::operation::Paged<'a> for builder::ListChats<'a> {
     }
 }
 ///A call of `POST /api/v1/chats`, made by [`ZaiaClient::create_chat`](crate::ZaiaClient::create_chat): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chats"))]
 pub type CreateChat<'a> = Call<'a, builder::CreateChat<'a>>;
+#[cfg(any(feature = "chats"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::CreateChat<'a> {
     type Output = ::zaia_models::Chat;
@@ -416,7 +451,9 @@ impl<'a> Operation<'a> for builder::CreateChat<'a> {
     }
 }
 ///A call of `GET /api/v1/chats/details`, made by [`ZaiaClient::list_chat_details`](crate::ZaiaClient::list_chat_details): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chats"))]
 pub type ListChatDetails<'a> = Call<'a, builder::ListChatDetails<'a>>;
+#[cfg(any(feature = "chats"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::ListChatDetails<'a> {
     type Output = ::std::vec::Vec<::zaia_models::ChatDetails>;
@@ -440,6 +477,7 @@ impl<'a> Operation<'a> for builder::ListChatDetails<'a> {
         }
     }
 }
+#[cfg(any(feature = "chats"))]
 ///The call streams every page, `pageSize` 1..=100 items each (100 unless the page size says otherwise).
 #[allow(deprecated)]
 impl<'a> crate::operation::Paged<'a> for builder::ListChatDetails<'a> {
@@ -467,7 +505,9 @@ impl<'a> crate::operation::Paged<'a> for builder::ListChatDetails<'a> {
     }
 }
 ///A call of `GET /api/v1/chats/{id}`, made by [`ZaiaClient::get_chat`](crate::ZaiaClient::get_chat): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chats"))]
 pub type GetChat<'a> = Call<'a, builder::GetChat<'a>>;
+#[cfg(any(feature = "chats"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::GetChat<'a> {
     type Output = ::zaia_models::Chat;
@@ -482,7 +522,9 @@ impl<'a> Operation<'a> for builder::GetChat<'a> {
     }
 }
 ///A call of `DELETE /api/v1/chats/{id}`, made by [`ZaiaClient::delete_chat`](crate::ZaiaClient::delete_chat): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chats"))]
 pub type DeleteChat<'a> = Call<'a, builder::DeleteChat<'a>>;
+#[cfg(any(feature = "chats"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::DeleteChat<'a> {
     type Output = ::zaia_models::DeleteChatResponse;
@@ -497,7 +539,9 @@ impl<'a> Operation<'a> for builder::DeleteChat<'a> {
     }
 }
 ///A call of `PATCH /api/v1/chats/{id}`, made by [`ZaiaClient::update_chat`](crate::ZaiaClient::update_chat): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chats"))]
 pub type UpdateChat<'a> = Call<'a, builder::UpdateChat<'a>>;
+#[cfg(any(feature = "chats"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::UpdateChat<'a> {
     type Output = ::zaia_models::Chat;
@@ -512,7 +556,9 @@ impl<'a> Operation<'a> for builder::UpdateChat<'a> {
     }
 }
 ///A call of `GET /api/v1/chats/{id}/details`, made by [`ZaiaClient::get_chat_details`](crate::ZaiaClient::get_chat_details): set optional parameters, then await it (or `.send()`).
+#[cfg(any(feature = "chats"))]
 pub type GetChatDetails<'a> = Call<'a, builder::GetChatDetails<'a>>;
+#[cfg(any(feature = "chats"))]
 #[allow(deprecated)]
 impl<'a> Operation<'a> for builder::GetChatDetails<'a> {
     type Output = ::zaia_models::ChatDetails;
@@ -526,6 +572,7 @@ impl<'a> Operation<'a> for builder::GetChatDetails<'a> {
         crate::call::send(self.send(), timeout)
     }
 }
+#[cfg(any(feature = "chats"))]
 #[allow(deprecated)]
 impl<'a> GetChatDetails<'a> {
     ///Sets the optional parameter `responder_version_id`.
@@ -539,10 +586,12 @@ pub mod blocking {
     use zaia_client::builder;
     pub use crate::calls::surface::blocking::Call;
     ///A call of `GET /api/v1/chat-message-follow-ups`, made by [`ZaiaClient::list_chat_message_follow_ups`](crate::ZaiaClient::list_chat_message_follow_ups): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub type ListChatMessageFollowUps<'a> = Call<
         'a,
         builder::ListChatMessageFollowUps<'a>,
     >;
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     #[allow(deprecated)]
     impl<'a> ListChatMessageFollowUps<'a> {
         ///Sets the optional parameter `chat_ids`.
@@ -572,17 +621,21 @@ pub mod blocking {
         }
     }
     ///A call of `POST /api/v1/chat-message-follow-ups`, made by [`ZaiaClient::create_chat_message_follow_up`](crate::ZaiaClient::create_chat_message_follow_up): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub type CreateChatMessageFollowUp<'a> = Call<
         'a,
         builder::CreateChatMessageFollowUp<'a>,
     >;
     ///A call of `PATCH /api/v1/chat-message-follow-ups/{id}`, made by [`ZaiaClient::update_chat_message_follow_up`](crate::ZaiaClient::update_chat_message_follow_up): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub type UpdateChatMessageFollowUp<'a> = Call<
         'a,
         builder::UpdateChatMessageFollowUp<'a>,
     >;
     ///A call of `GET /api/v1/chat-messages`, made by [`ZaiaClient::list_chat_messages`](crate::ZaiaClient::list_chat_messages): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chat-messages"))]
     pub type ListChatMessages<'a> = Call<'a, builder::ListChatMessages<'a>>;
+    #[cfg(any(feature = "chat-messages"))]
     #[allow(deprecated)]
     impl<'a> ListChatMessages<'a> {
         ///Sets the optional parameter `chat_thread_id`.
@@ -605,11 +658,15 @@ pub mod blocking {
         }
     }
     ///A call of `POST /api/v1/chat-messages`, made by [`ZaiaClient::create_chat_message`](crate::ZaiaClient::create_chat_message): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chat-messages"))]
     pub type CreateChatMessage<'a> = Call<'a, builder::CreateChatMessage<'a>>;
     ///A call of `POST /api/v1/chat-messages/export`, made by [`ZaiaClient::export_chat_messages`](crate::ZaiaClient::export_chat_messages): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chat-messages"))]
     pub type ExportChatMessages<'a> = Call<'a, builder::ExportChatMessages<'a>>;
     ///A call of `GET /api/v1/chats`, made by [`ZaiaClient::list_chats`](crate::ZaiaClient::list_chats): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chats"))]
     pub type ListChats<'a> = Call<'a, builder::ListChats<'a>>;
+    #[cfg(any(feature = "chats"))]
     #[allow(deprecated)]
     impl<'a> ListChats<'a> {
         ///Sets the optional parameter `channel_ids`.
@@ -646,17 +703,24 @@ pub mod blocking {
         }
     }
     ///A call of `POST /api/v1/chats`, made by [`ZaiaClient::create_chat`](crate::ZaiaClient::create_chat): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chats"))]
     pub type CreateChat<'a> = Call<'a, builder::CreateChat<'a>>;
     ///A call of `GET /api/v1/chats/details`, made by [`ZaiaClient::list_chat_details`](crate::ZaiaClient::list_chat_details): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chats"))]
     pub type ListChatDetails<'a> = Call<'a, builder::ListChatDetails<'a>>;
     ///A call of `GET /api/v1/chats/{id}`, made by [`ZaiaClient::get_chat`](crate::ZaiaClient::get_chat): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chats"))]
     pub type GetChat<'a> = Call<'a, builder::GetChat<'a>>;
     ///A call of `DELETE /api/v1/chats/{id}`, made by [`ZaiaClient::delete_chat`](crate::ZaiaClient::delete_chat): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chats"))]
     pub type DeleteChat<'a> = Call<'a, builder::DeleteChat<'a>>;
     ///A call of `PATCH /api/v1/chats/{id}`, made by [`ZaiaClient::update_chat`](crate::ZaiaClient::update_chat): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chats"))]
     pub type UpdateChat<'a> = Call<'a, builder::UpdateChat<'a>>;
     ///A call of `GET /api/v1/chats/{id}/details`, made by [`ZaiaClient::get_chat_details`](crate::ZaiaClient::get_chat_details): set optional parameters, then await it (or `.send()`).
+    #[cfg(any(feature = "chats"))]
     pub type GetChatDetails<'a> = Call<'a, builder::GetChatDetails<'a>>;
+    #[cfg(any(feature = "chats"))]
     #[allow(deprecated)]
     impl<'a> GetChatDetails<'a> {
         ///Sets the optional parameter `responder_version_id`.
@@ -673,6 +737,7 @@ pub mod blocking {
 #[allow(deprecated)]
 impl crate::blocking::ZaiaClient {
     ///`GET /api/v1/chat-message-follow-ups`: Retrieves multiple chat message follow-ups.
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub fn list_chat_message_follow_ups(
         &self,
     ) -> blocking::ListChatMessageFollowUps<'_> {
@@ -682,6 +747,7 @@ impl crate::blocking::ZaiaClient {
         )
     }
     ///`POST /api/v1/chat-message-follow-ups`: Creates a chat message follow-up.
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub fn create_chat_message_follow_up(
         &self,
         body: impl Into<::zaia_models::CreateChatMessageFollowUpRequest>,
@@ -692,6 +758,7 @@ impl crate::blocking::ZaiaClient {
         )
     }
     ///`PATCH /api/v1/chat-message-follow-ups/{id}`: Updates a chat message follow-up.
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     pub fn update_chat_message_follow_up(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -703,6 +770,7 @@ impl crate::blocking::ZaiaClient {
         )
     }
     ///`GET /api/v1/chat-messages`: Retrieves multiple chat messages.
+    #[cfg(any(feature = "chat-messages"))]
     pub fn list_chat_messages(
         &self,
         chat_id: impl Into<::uuid::Uuid>,
@@ -710,6 +778,7 @@ impl crate::blocking::ZaiaClient {
         blocking::Call::new(self.as_async().list_chat_messages(chat_id), self.runtime())
     }
     ///`POST /api/v1/chat-messages`: Creates a new chat message.
+    #[cfg(any(feature = "chat-messages"))]
     pub fn create_chat_message(
         &self,
         body: impl Into<::zaia_models::CreateChatMessageRequest>,
@@ -717,6 +786,7 @@ impl crate::blocking::ZaiaClient {
         blocking::Call::new(self.as_async().create_chat_message(body), self.runtime())
     }
     ///`POST /api/v1/chat-messages/export`: Exports chat messages for a given period.
+    #[cfg(any(feature = "chat-messages"))]
     pub fn export_chat_messages(
         &self,
         body: impl Into<::zaia_models::ExportChatMessagesRequest>,
@@ -724,10 +794,12 @@ impl crate::blocking::ZaiaClient {
         blocking::Call::new(self.as_async().export_chat_messages(body), self.runtime())
     }
     ///`GET /api/v1/chats`: Retrieves multiple chats.
+    #[cfg(any(feature = "chats"))]
     pub fn list_chats(&self) -> blocking::ListChats<'_> {
         blocking::Call::new(self.as_async().list_chats(), self.runtime())
     }
     ///`POST /api/v1/chats`: Creates a chat.
+    #[cfg(any(feature = "chats"))]
     pub fn create_chat(
         &self,
         body: impl Into<::zaia_models::CreateChatRequest>,
@@ -735,18 +807,22 @@ impl crate::blocking::ZaiaClient {
         blocking::Call::new(self.as_async().create_chat(body), self.runtime())
     }
     ///`GET /api/v1/chats/details`: Retrieves multiple chats with details.
+    #[cfg(any(feature = "chats"))]
     pub fn list_chat_details(&self) -> blocking::ListChatDetails<'_> {
         blocking::Call::new(self.as_async().list_chat_details(), self.runtime())
     }
     ///`GET /api/v1/chats/{id}`: Retrieves a chat.
+    #[cfg(any(feature = "chats"))]
     pub fn get_chat(&self, id: impl Into<::uuid::Uuid>) -> blocking::GetChat<'_> {
         blocking::Call::new(self.as_async().get_chat(id), self.runtime())
     }
     ///`DELETE /api/v1/chats/{id}`: Removes a chat.
+    #[cfg(any(feature = "chats"))]
     pub fn delete_chat(&self, id: impl Into<::uuid::Uuid>) -> blocking::DeleteChat<'_> {
         blocking::Call::new(self.as_async().delete_chat(id), self.runtime())
     }
     ///`PATCH /api/v1/chats/{id}`: Updates a chat.
+    #[cfg(any(feature = "chats"))]
     pub fn update_chat(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -755,6 +831,7 @@ impl crate::blocking::ZaiaClient {
         blocking::Call::new(self.as_async().update_chat(id, body), self.runtime())
     }
     ///`GET /api/v1/chats/{id}/details`: Retrieves a chat with details.
+    #[cfg(any(feature = "chats"))]
     pub fn get_chat_details(
         &self,
         id: impl Into<::uuid::Uuid>,

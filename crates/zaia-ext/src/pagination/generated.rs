@@ -9,6 +9,7 @@ use crate::pagination::pages::Pages;
 /// the stream sets the page parameters.
 pub trait Paginate {
     ///`GET /api/v1/chat-message-follow-ups`: every page, `pageSize` 1..=100 items each (100 unless the page size says otherwise).
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     fn list_chat_message_follow_ups_pages<'a, F>(
         &'a self,
         filter: F,
@@ -18,6 +19,7 @@ pub trait Paginate {
                 builder::ListChatMessageFollowUps<'a>,
             ) -> builder::ListChatMessageFollowUps<'a> + Send + Sync + 'a;
     ///`GET /api/v1/chat-messages`: the one page it has: up to `limit` items, 1..=1000 (250 unless the page size says otherwise).
+    #[cfg(any(feature = "chat-messages"))]
     fn list_chat_messages_pages<'a, F>(
         &'a self,
         chat_id: ::uuid::Uuid,
@@ -27,10 +29,12 @@ pub trait Paginate {
         F: Fn(builder::ListChatMessages<'a>) -> builder::ListChatMessages<'a> + Send
             + Sync + 'a;
     ///`GET /api/v1/chats`: every page, `pageSize` 1..=100 items each (100 unless the page size says otherwise).
+    #[cfg(any(feature = "chats"))]
     fn list_chats_pages<'a, F>(&'a self, filter: F) -> Pages<'a, ::zaia_models::Chat>
     where
         F: Fn(builder::ListChats<'a>) -> builder::ListChats<'a> + Send + Sync + 'a;
     ///`GET /api/v1/chats/details`: every page, `pageSize` 1..=100 items each (100 unless the page size says otherwise).
+    #[cfg(any(feature = "chats"))]
     fn list_chat_details_pages<'a, F>(
         &'a self,
         filter: F,
@@ -41,6 +45,7 @@ pub trait Paginate {
 }
 #[allow(deprecated)]
 impl Paginate for zaia_client::Client {
+    #[cfg(any(feature = "chat-message-follow-ups"))]
     fn list_chat_message_follow_ups_pages<'a, F>(
         &'a self,
         filter: F,
@@ -52,6 +57,7 @@ impl Paginate for zaia_client::Client {
     {
         Paged::pages(filter(self.list_chat_message_follow_ups()), None)
     }
+    #[cfg(any(feature = "chat-messages"))]
     fn list_chat_messages_pages<'a, F>(
         &'a self,
         chat_id: ::uuid::Uuid,
@@ -63,12 +69,14 @@ impl Paginate for zaia_client::Client {
     {
         Paged::pages(filter(self.list_chat_messages().chat_id(chat_id)), None)
     }
+    #[cfg(any(feature = "chats"))]
     fn list_chats_pages<'a, F>(&'a self, filter: F) -> Pages<'a, ::zaia_models::Chat>
     where
         F: Fn(builder::ListChats<'a>) -> builder::ListChats<'a> + Send + Sync + 'a,
     {
         Paged::pages(filter(self.list_chats()), None)
     }
+    #[cfg(any(feature = "chats"))]
     fn list_chat_details_pages<'a, F>(
         &'a self,
         filter: F,

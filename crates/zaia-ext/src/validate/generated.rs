@@ -4,6 +4,7 @@ use crate::validate::fields::{Bound, Field, Limits, Step};
 /// The documented limits of `operation`'s query and body, by operation id.
 pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
     match operation {
+        #[cfg(any(feature = "chat-message-follow-ups"))]
         "list_chat_message_follow_ups" => {
             Some(
                 &Limits {
@@ -69,6 +70,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chat-message-follow-ups"))]
         "create_chat_message_follow_up" => {
             Some(
                 &Limits {
@@ -125,6 +127,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chat-message-follow-ups"))]
         "update_chat_message_follow_up" => {
             Some(
                 &Limits {
@@ -166,6 +169,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chat-messages"))]
         "list_chat_messages" => {
             Some(
                 &Limits {
@@ -228,6 +232,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chat-messages"))]
         "create_chat_message" => {
             Some(
                 &Limits {
@@ -329,6 +334,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chat-messages"))]
         "export_chat_messages" => {
             Some(
                 &Limits {
@@ -385,6 +391,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chats"))]
         "list_chats" => {
             Some(
                 &Limits {
@@ -450,6 +457,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chats"))]
         "create_chat" => {
             Some(
                 &Limits {
@@ -491,6 +499,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chats"))]
         "list_chat_details" => {
             Some(
                 &Limits {
@@ -541,6 +550,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chats"))]
         "get_chat" => {
             Some(
                 &Limits {
@@ -551,6 +561,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chats"))]
         "delete_chat" => {
             Some(
                 &Limits {
@@ -561,6 +572,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chats"))]
         "update_chat" => {
             Some(
                 &Limits {
@@ -571,6 +583,7 @@ pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
                 },
             )
         }
+        #[cfg(any(feature = "chats"))]
         "get_chat_details" => {
             Some(
                 &Limits {

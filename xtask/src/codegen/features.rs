@@ -1,0 +1,361 @@
+//! Cargo features per resource: a consumer that needs one resource compiles its operations and
+//! the types they reach, and nothing else (`default-features = false, features = ["chats"]`).
+//!
+//! A resource is a folder of fragments (`openapi/chats/…`, read back from each operation's
+//! `x-fragment`); its feature has the folder's name. Every generated item that belongs to some
+//! resources gets `#[cfg(any(feature = …))]`: an operation's client method, builder, call and
+//! stream by the operation's resource; a model type by the resources whose operations reach it
+//! (through the client's builders, then from type to type in the models file). A type no
+//! operation reaches, the API's error type, and whatever those reach stay compiled always, so
+//! every combination of features compiles. The crates' `[features]` (all on by default) are
+//! generated too ([`manifest_block`]), so a new resource is a new feature with no edit.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use serde_json::Value;
+
+use crate::document::operations;
+
+/// Which resource each operation belongs to.
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    by_operation: BTreeMap<String, String>,
+    /// Every feature, sorted.
+    pub names: BTreeSet<String>,
+}
+
+/// Feature names the handwritten crates use themselves; a resource of that name gets
+/// `-resource` after it.
+const TAKEN: &[&str] = &["default", "std", "blocking", "rustls", "native-tls", "http2", "cli", "callbacks", ALL];
+
+/// The feature that turns every resource on (each crate's `default` names it).
+pub const ALL: &str = "all-resources";
+
+impl Resources {
+    /// The resources of a merged spec: `None` (no features) for an API generated without them.
+    pub fn of(spec: &Value, openapi_dir: &str, enabled: bool) -> Resources {
+        let mut resources = Resources::default();
+        if !enabled {
+            return resources;
+        }
+        for (_, _, op) in operations(spec) {
+            let (Some(id), Some(fragment)) = (op["operationId"].as_str(), op["x-fragment"].as_str()) else { continue };
+            let feature = feature_name(fragment, openapi_dir);
+            resources.names.insert(feature.clone());
+            resources.by_operation.insert(id.to_string(), feature);
+        }
+        resources
+    }
+
+    /// The feature of an operation, if features are on.
+    pub fn of_operation(&self, id: &str) -> Option<&str> {
+        self.by_operation.get(id).map(String::as_str)
+    }
+
+    /// `#[cfg(feature = "chats")]` for an operation (nothing when features are off).
+    pub fn cfg_of(&self, id: &str) -> TokenStream {
+        match self.of_operation(id) {
+            Some(feature) => cfg(&BTreeSet::from([feature.to_string()])),
+            None => quote! {},
+        }
+    }
+
+    /// The builder name progenitor gives each operation (`ListChats`) → its feature.
+    fn by_builder(&self) -> BTreeMap<String, &str> {
+        self.by_operation.iter().map(|(id, feature)| (id.to_upper_camel_case(), feature.as_str())).collect()
+    }
+}
+
+/// `openapi/chat-messages/get-list.json` → `chat-messages`; a fragment outside a folder is a
+/// resource of its own, named by its file.
+fn feature_name(fragment: &str, openapi_dir: &str) -> String {
+    let relative = fragment.strip_prefix(openapi_dir).map(|r| r.trim_start_matches('/')).unwrap_or(fragment);
+    let name = match relative.split_once('/') {
+        Some((folder, _)) => folder,
+        None => relative.rsplit_once('.').map_or(relative, |(stem, _)| stem),
+    };
+    let mut feature: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect();
+    if feature.is_empty() || !feature.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        feature.insert(0, 'r');
+    }
+    if TAKEN.contains(&feature.as_str()) {
+        feature.push_str("-resource");
+    }
+    feature
+}
+
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`.
+pub fn cfg(features: &BTreeSet<String>) -> TokenStream {
+    let features = features.iter();
+    quote! { #[cfg(any(#(feature = #features),*))] }
+}
+
+fn cfg_attribute(features: &BTreeSet<String>) -> syn::Attribute {
+    let names = features.iter();
+    syn::parse_quote! { #[cfg(any(#(feature = #names),*))] }
+}
+
+/// Gates the client's operation methods and builders by their operation's resource.
+pub fn gate_client(file: &mut syn::File, resources: &Resources) {
+    if resources.names.is_empty() {
+        return;
+    }
+    let builders = resources.by_builder();
+    for item in &mut file.items {
+        match item {
+            syn::Item::Impl(block) if block.trait_.is_none() && last_ident(&block.self_ty).as_deref() == Some("Client") => {
+                for member in &mut block.items {
+                    if let syn::ImplItem::Fn(method) = member
+                        && let Some(feature) = resources.of_operation(&method.sig.ident.to_string())
+                    {
+                        method.attrs.push(cfg_attribute(&BTreeSet::from([feature.to_string()])));
+                    }
+                }
+            }
+            syn::Item::Mod(module) if module.ident == "builder" => {
+                for inner in module.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+                    let name = match inner {
+                        syn::Item::Struct(s) => Some(s.ident.to_string()),
+                        syn::Item::Impl(i) => last_ident(&i.self_ty),
+                        _ => None,
+                    };
+                    if let Some(feature) = name.and_then(|n| builders.get(&n)) {
+                        push_attr(inner, cfg_attribute(&BTreeSet::from([feature.to_string()])));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Gates the model types: each by the resources whose operations reach it. `roots` are the
+/// words of each operation's builder (its setters' types, its answer, its error), by
+/// operation id; `always` names types the handwritten crates use whatever the features.
+pub fn gate_models(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<String>>, always: &[&str], resources: &Resources) {
+    if resources.names.is_empty() {
+        return;
+    }
+    // every item by the name it defines (an impl by its type's), with the words it uses
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    visit_items(&mut file.items, &mut |item| {
+        if let Some(key) = key_of(item) {
+            words(item.to_token_stream(), uses.entry(key).or_default());
+        }
+    });
+    let names: BTreeSet<String> = uses.keys().cloned().collect();
+    let reach = |from: BTreeSet<String>| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<String> = from.into_iter().filter(|n| names.contains(n)).collect();
+        while let Some(name) = stack.pop() {
+            if seen.insert(name.clone()) {
+                stack.extend(uses[&name].iter().filter(|w| names.contains(*w) && !seen.contains(*w)).cloned());
+            }
+        }
+        seen
+    };
+    let mut features_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (operation, words) in roots {
+        let Some(feature) = resources.of_operation(operation) else { continue };
+        for name in reach(words.clone()) {
+            features_of.entry(name).or_default().insert(feature.to_string());
+        }
+    }
+    // compiled always: the named types, what no operation reaches, and all they reach
+    let mut ungated: BTreeSet<String> = always.iter().map(|s| s.to_string()).collect();
+    ungated.extend(names.iter().filter(|n| !features_of.contains_key(*n)).cloned());
+    let ungated = reach(ungated);
+    visit_items(&mut file.items, &mut |item| {
+        let Some(key) = key_of(item) else { return };
+        if ungated.contains(&key) {
+            return;
+        }
+        if let Some(features) = features_of.get(&key).filter(|f| **f != resources.names) {
+            push_attr(item, cfg_attribute(features));
+        }
+    });
+}
+
+/// The words of an operation's builder, for [`gate_models`]'s roots.
+pub fn builder_words(tokens: &[&TokenStream]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for t in tokens {
+        words((*t).clone(), &mut out);
+    }
+    out
+}
+
+/// Every item, in inline modules too (a module itself is not gated: its items are).
+fn visit_items(items: &mut [syn::Item], f: &mut impl FnMut(&mut syn::Item)) {
+    for item in items {
+        if let syn::Item::Mod(module) = item {
+            if let Some((_, inner)) = &mut module.content {
+                visit_items(inner, f);
+            }
+        } else {
+            f(item);
+        }
+    }
+}
+
+/// The name an item defines, or the type an impl is of.
+fn key_of(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(i) => Some(i.ident.to_string()),
+        syn::Item::Enum(i) => Some(i.ident.to_string()),
+        syn::Item::Type(i) => Some(i.ident.to_string()),
+        syn::Item::Const(i) => Some(i.ident.to_string()),
+        syn::Item::Fn(i) => Some(i.sig.ident.to_string()),
+        syn::Item::Impl(i) => last_ident(&i.self_ty),
+        _ => None,
+    }
+}
+
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn push_attr(item: &mut syn::Item, attr: syn::Attribute) {
+    match item {
+        syn::Item::Struct(i) => i.attrs.push(attr),
+        syn::Item::Enum(i) => i.attrs.push(attr),
+        syn::Item::Type(i) => i.attrs.push(attr),
+        syn::Item::Const(i) => i.attrs.push(attr),
+        syn::Item::Fn(i) => i.attrs.push(attr),
+        syn::Item::Impl(i) => i.attrs.push(attr),
+        _ => {}
+    }
+}
+
+/// The identifiers of some code, and the words of its string literals (serde's
+/// `default = "defaults::x"` names a function), but not of its docs.
+fn words(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    let mut trees = tokens.into_iter().peekable();
+    while let Some(tree) = trees.next() {
+        match tree {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                if let Some(TokenTree::Group(g)) = trees.peek()
+                    && g.stream().into_iter().next().is_some_and(|t| matches!(&t, TokenTree::Ident(i) if i == "doc"))
+                {
+                    trees.next();
+                }
+            }
+            TokenTree::Group(g) => words(g.stream(), out),
+            TokenTree::Ident(i) => {
+                out.insert(i.to_string().trim_start_matches("r#").to_string());
+            }
+            TokenTree::Literal(l) => {
+                let text = l.to_string();
+                if text.starts_with('"') {
+                    out.extend(text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).map(String::from));
+                }
+            }
+            TokenTree::Punct(_) => {}
+        }
+    }
+}
+
+/// The generated `[features]` lines of one crate's manifest: [`ALL`] (which the handwritten
+/// `default` names) and one feature per resource; `forward` names the crates each feature turns
+/// on in turn (`zaia-client/chats`).
+pub fn manifest_block(resources: &Resources, forward: &[&str]) -> String {
+    let names: Vec<String> = resources.names.iter().map(|n| format!("\"{n}\"")).collect();
+    let mut text = String::new();
+    text.push_str(&format!("{ALL} = [{}]\n", names.join(", ")));
+    for name in &resources.names {
+        let on: Vec<String> = forward.iter().map(|krate| format!("\"{krate}/{name}\"")).collect();
+        text.push_str(&format!("{name} = [{}]\n", on.join(", ")));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn resources() -> Resources {
+        let spec = json!({"paths": {
+            "/api/v1/chats": {"get": {"operationId": "list_chats", "x-fragment": "openapi/chats/get-list.json"}},
+            "/api/v1/agents": {"get": {"operationId": "list_agents", "x-fragment": "openapi/agents/get-list.json"}},
+            "/api/v1/ping": {"get": {"operationId": "ping", "x-fragment": "openapi/Blocking.json"}}}});
+        Resources::of(&spec, "openapi", true)
+    }
+
+    #[test]
+    fn a_resource_is_its_fragments_folder_and_a_taken_name_is_set_apart() {
+        let r = resources();
+        assert_eq!(r.names.iter().collect::<Vec<_>>(), ["agents", "blocking-resource", "chats"]);
+        assert_eq!(r.of_operation("list_chats"), Some("chats"));
+        assert_eq!(r.cfg_of("list_agents").to_string(), "# [cfg (any (feature = \"agents\"))]");
+        assert!(Resources::of(&json!({"paths": {}}), "openapi", false).names.is_empty());
+    }
+
+    #[test]
+    fn a_type_is_gated_by_the_resources_that_reach_it_and_shared_or_unreached_ones_are_not() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub struct Chat { pub agent: Agent, pub status: Status }
+            impl From<&Chat> for Chat { fn from(v: &Chat) -> Self { v.clone() } }
+            pub struct Agent { pub id: String }
+            /// Not a `Chat`: docs name nothing.
+            pub enum Status { Open }
+            pub struct Lonely { pub status: Status }
+            pub struct KnownException { pub message: String }
+            pub struct Ping { #[serde(default = "defaults::ping_count")] pub count: u64 }
+            mod defaults { pub(super) fn ping_count() -> u64 { 1 } }
+        };
+        let roots = BTreeMap::from([
+            ("list_chats".to_string(), BTreeSet::from(["Chat".to_string(), "KnownException".to_string()])),
+            ("list_agents".to_string(), BTreeSet::from(["Agent".to_string()])),
+            ("ping".to_string(), BTreeSet::from(["Ping".to_string()])),
+        ]);
+        gate_models(&mut file, &roots, &["KnownException"], &resources());
+        let code = quote!(#file).to_string();
+        // Chat: chats only; its impl too
+        assert!(code.contains("# [cfg (any (feature = \"chats\"))] pub struct Chat"), "{code}");
+        assert!(code.contains("# [cfg (any (feature = \"chats\"))] impl From < & Chat > for Chat"), "{code}");
+        // Agent: reached by both agents and chats
+        assert!(code.contains("# [cfg (any (feature = \"agents\" , feature = \"chats\"))] pub struct Agent"), "{code}");
+        // Status is reached by a type no operation reaches: always compiled
+        assert!(code.contains("pub enum Status") && !code.contains("\"chats\"))] pub enum Status"), "{code}");
+        assert!(code.contains("pub struct Lonely") && !code.contains(")] pub struct Lonely"), "{code}");
+        assert!(code.contains("pub struct KnownException") && !code.contains("\"chats\"))] pub struct KnownException"), "{code}");
+        // a serde default function goes with the type that names it
+        assert!(code.contains("# [cfg (any (feature = \"blocking-resource\"))] pub (super) fn ping_count"), "{code}");
+    }
+
+    #[test]
+    fn the_client_gates_each_operations_method_and_builder() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client { pub fn new() -> Self { todo!() } }
+            impl Client { pub fn list_chats(&self) -> builder::ListChats<'_> { todo!() } }
+            pub mod builder {
+                pub struct ListChats<'a> { client: &'a super::Client }
+                impl<'a> ListChats<'a> { pub async fn send(self) {} }
+            }
+        };
+        gate_client(&mut file, &resources());
+        let code = quote!(#file).to_string();
+        assert!(code.contains("# [cfg (any (feature = \"chats\"))] pub fn list_chats"), "{code}");
+        assert!(code.contains("# [cfg (any (feature = \"chats\"))] pub struct ListChats"), "{code}");
+        assert!(code.contains("# [cfg (any (feature = \"chats\"))] impl < 'a > ListChats"), "{code}");
+        assert!(code.contains("impl Client { pub fn new"), "{code}");
+    }
+
+    #[test]
+    fn the_manifest_block_lists_every_resource_on_by_default_and_forwards_it() {
+        let block = manifest_block(&resources(), &["zaia-client"]);
+        assert_eq!(
+            block,
+            "all-resources = [\"agents\", \"blocking-resource\", \"chats\"]\nagents = [\"zaia-client/agents\"]\n\
+             blocking-resource = [\"zaia-client/blocking-resource\"]\nchats = [\"zaia-client/chats\"]\n"
+        );
+    }
+}
