@@ -104,6 +104,14 @@ enum Command {
         /// `target/bench/zaia-<operations>` (fragments and generated crates), to build and measure.
         #[arg(long)]
         write: Option<usize>,
+        /// Instead of timing the generator: clean builds of programs on the SDK and on
+        /// openapi-generator's client of the same operations, at 13 and 130 operations
+        /// (minutes; needs `openapi-generator-cli` and the registry).
+        #[arg(long)]
+        builds: bool,
+        /// Rounds of `--builds` (the best is reported).
+        #[arg(long, default_value_t = 2)]
+        rounds: usize,
     },
 }
 
@@ -119,8 +127,9 @@ fn main() -> ExitCode {
         Command::Newest => newest::run(&root),
         Command::Semver { fixture } => compat::semver::run(&root, fixture.as_deref()),
         Command::Corpus { api, compile, history } => corpus::run(&root, &corpus::Options { api, compile, history }),
-        Command::Bench { iterations, write: None } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
+        Command::Bench { builds: true, rounds, .. } => bench::run_builds(&root, &Config::zaia(), &[13, 130], rounds, "chats"),
         Command::Bench { write: Some(operations), .. } => bench::write_workspace(&root, &Config::zaia(), operations).map(|_| ()),
+        Command::Bench { iterations, .. } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

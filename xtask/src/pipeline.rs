@@ -130,7 +130,7 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
                     // the lists as the client's types have them (a list that may answer 204 has no pages)
                     let (lists, notes) = codegen::pagination::collect(&for_codegen, config, &builders);
                     let pagination = codegen::pagination::generate(&lists, config, &resources)?;
-                    let calls = codegen::calls::generate(&spec, &client, &lists, config, &resources)?;
+                    let calls = codegen::calls::generate(&spec, &builders, &lists, config, &resources)?;
                     Some((notes, pagination, calls))
                 }
                 None => None,

@@ -18,7 +18,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::builders::{builders, caller_type};
+use super::builders::{Builder, caller_type};
 use super::format_file;
 use super::pagination::{PagedList, Shape};
 use super::syn_helpers::snake_ident;
@@ -37,12 +37,11 @@ struct Param {
 /// The Rust file.
 pub fn generate(
     spec: &Value,
-    client_code: &str,
+    builders: &BTreeMap<String, Builder>,
     lists: &[PagedList],
     config: &Config,
     resources: &super::features::Resources,
 ) -> Result<String> {
-    let builders = builders(client_code)?;
     // the features of the operations documenting each error type: its `ErrorBody` impl compiles
     // with the first of them
     let mut error_features: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
@@ -348,6 +347,7 @@ fn paged_impl(call: &syn::Ident, list: &PagedList, config: &Config) -> TokenStre
 
 #[cfg(test)]
 mod tests {
+    use super::super::builders::builders;
     use super::*;
 
     const CLIENT: &str = r#"
@@ -375,7 +375,7 @@ mod tests {
         let spec = serde_json::json!({"paths": {"/api/v1/things/{id}": {"get": {"operationId": "get_thing", "parameters": [
             {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
             {"name": "verbose", "in": "query", "schema": {"type": "boolean"}}]}}}});
-        let code: String = generate(&spec, CLIENT, &[], &Config::zaia(), &Default::default()).unwrap().split_whitespace().collect();
+        let code: String = generate(&spec, &builders(CLIENT).unwrap(), &[], &Config::zaia(), &Default::default()).unwrap().split_whitespace().collect();
         assert!(code.contains("pubfnget_thing(&self,id:implInto<::uuid::Uuid>)->GetThing<'_>"), "{code}");
         assert!(code.contains("pubfnverbose(self,value:implInto<bool>)->Self"), "{code}");
         // the call is the one generic `Call` over progenitor's builder, which says what it answers
@@ -386,7 +386,7 @@ mod tests {
     #[test]
     fn a_parameter_without_a_setter_is_an_error_naming_it() {
         let spec = serde_json::json!({"paths": {"/api/v1/things/{thingId}": {"get": {"operationId": "get_thing"}}}});
-        let err = generate(&spec, CLIENT, &[], &Config::zaia(), &Default::default()).unwrap_err();
+        let err = generate(&spec, &builders(CLIENT).unwrap(), &[], &Config::zaia(), &Default::default()).unwrap_err();
         assert_eq!(err.0, "calls: get_thing: parameter `thingId` has no setter `thing_id` on `GetThing`");
     }
 }

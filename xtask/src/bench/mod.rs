@@ -5,6 +5,10 @@
 //! Each figure is the median of `iterations` runs, next to a baseline measured in the same run:
 //! loading (reading and parsing) the same fragments, the floor any generator pays.
 
+mod builds;
+
+pub use builds::run_builds;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -37,7 +41,13 @@ pub fn synthetic(originals: &[Fragment], operations: usize, config: &Config) -> 
             let prefix = format!("\"{}", config.path_prefix);
             let text = fragment.doc.to_string().replace(&prefix, &format!("{prefix}k{copy}-"));
             let doc: Value = serde_json::from_str(&text).expect("still JSON");
-            fragments.push(Fragment { name: format!("{} (copy {copy})", fragment.name), doc });
+            // `openapi/chats/get-list.json` → `openapi/k2-chats/get-list.json`: a resource of its own
+            let dir = format!("{}/", config.openapi_dir);
+            let name = match fragment.name.strip_prefix(&dir) {
+                Some(rest) => format!("{dir}k{copy}-{rest}"),
+                None => format!("k{copy}-{}", fragment.name),
+            };
+            fragments.push(Fragment { name, doc });
         }
         if copy > 1 {
             for (location, name) in config.name_overrides {
@@ -141,11 +151,7 @@ pub fn write_workspace(root: &Path, config: &Config, operations: usize) -> Resul
     }
     crate::workspace::copy_workspace(root, &scratch)?;
     for (index, fragment) in fragments.iter().enumerate().skip(originals.len()) {
-        // `openapi/chats/get-list.json (copy 2)` → `openapi/k2-chats/get-list.json`
-        let (file, copy) = fragment.name.split_once(" (copy ").unwrap_or((&fragment.name, "0)"));
-        let copy = copy.trim_end_matches(')');
-        let relative = file.strip_prefix(&format!("{}/", config.openapi_dir)).unwrap_or(file);
-        let path = scratch.join(config.openapi_dir).join(format!("k{copy}-{relative}"));
+        let path = scratch.join(&fragment.name);
         std::fs::create_dir_all(path.parent().expect("a file in a folder")).map_err(|e| e.to_string())?;
         let text = serde_json::to_string_pretty(&fragment.doc).expect("JSON") + "\n";
         std::fs::write(&path, text).map_err(|e| format!("{} (fragment {index}): {e}", path.display()))?;
