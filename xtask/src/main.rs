@@ -8,6 +8,7 @@
 //! Layers, bottom up (docs/STYLE.md, "Layers"; `layers.rs` fails a test on a cycle): the leaves
 //! `document`, `baseline`, `workspace`, `config`, `error`, `output` → `stages` → `codegen` →
 //! `pipeline` → `diff` → `release` → the commands here, `compat`, `bench`, `corpus`, `newest`,
+//! `features_check`,
 //! and the scratch-workspace proofs `new_resource` and `install_check`.
 
 mod baseline;
@@ -19,6 +20,7 @@ mod corpus;
 mod diff;
 mod document;
 mod error;
+mod features_check;
 #[cfg(test)]
 mod layers;
 mod output;
@@ -94,6 +96,9 @@ enum Command {
         #[arg(long)]
         history: bool,
     },
+    /// Check that every resource feature combination CI promises (none, each alone, all)
+    /// compiles without a warning, for each crate with resource features.
+    Features,
     /// Time the generator on the fragments and on synthetic specs of 130 and 360 operations, and
     /// count the Rust it writes.
     Bench {
@@ -125,6 +130,7 @@ fn main() -> ExitCode {
         Command::Diff { against } => spec_diff(&root, &against),
         Command::Release { skip_newest } => (if skip_newest { Ok(()) } else { newest::run(&root) }).and_then(|()| record_release(&root)),
         Command::Newest => newest::run(&root),
+        Command::Features => features_check::run(&root, &Config::zaia()),
         Command::Semver { fixture } => compat::semver::run(&root, fixture.as_deref()),
         Command::Corpus { api, compile, history } => corpus::run(&root, &corpus::Options { api, compile, history }),
         Command::Bench { builds: true, rounds, .. } => bench::run_builds(&root, &Config::zaia(), &[13, 130], rounds, "chats"),

@@ -111,9 +111,13 @@ pub fn run_builds(root: &Path, config: &Config, sizes: &[usize], rounds: usize, 
             std::fs::remove_dir_all(&peer).map_err(|e| e.to_string())?;
         }
         run(
-            Command::new(generator).arg("generate").arg("-i").arg(workspace.join(config.merged_spec)).args(["-g", "rust", "-o"]).arg(&peer).arg(
-                "--additional-properties=packageName=zaia_openapi,library=reqwest,supportAsync=true",
-            ),
+            Command::new(generator)
+                .arg("generate")
+                .arg("-i")
+                .arg(workspace.join(config.merged_spec))
+                .args(["-g", "rust", "-o"])
+                .arg(&peer)
+                .arg("--additional-properties=packageName=zaia_openapi,library=reqwest,supportAsync=true"),
             &format!("{generator} generate ({size} operations)"),
         )?;
         let ours: usize = ["crates/zaia-models/src", "crates/zaia-client/src", "crates/zaia-ext/src"]
@@ -130,8 +134,10 @@ pub fn run_builds(root: &Path, config: &Config, sizes: &[usize], rounds: usize, 
         programs.push((size, Program { name, dir, api_sources: sdk_sources.clone() }));
         let name = format!("zaia-{size}-{resource}");
         let dir = bench.join(&name);
-        let dependency =
-            format!("zaia-ext = {{ path = {:?}, default-features = false, features = [\"rustls\", {resource:?}] }}", ext.display().to_string());
+        let dependency = format!(
+            "zaia-ext = {{ path = {:?}, default-features = false, features = [\"rustls\", {resource:?}] }}",
+            ext.display().to_string()
+        );
         program(&dir, &name, &dependency, ZAIA_MAIN, Some(&lock))?;
         programs.push((size, Program { name, dir, api_sources: sdk_sources }));
         let name = format!("peer-{size}");
@@ -162,7 +168,13 @@ pub fn run_builds(root: &Path, config: &Config, sizes: &[usize], rounds: usize, 
                 std::fs::write(source, text).map_err(|e| e.to_string())?;
             }
             let own = timed(&mut build(), &format!("rebuild of {}'s API crates", program.name))?;
-            println!("round {}: {:<16} clean {:>6.1} s, API crates {:>5.1} s", round + 1, program.name, clean.as_secs_f64(), own.as_secs_f64());
+            println!(
+                "round {}: {:<16} clean {:>6.1} s, API crates {:>5.1} s",
+                round + 1,
+                program.name,
+                clean.as_secs_f64(),
+                own.as_secs_f64()
+            );
             let best = &mut timings[index];
             best.clean = Some(best.clean.map_or(clean, |b| b.min(clean)));
             best.own = Some(best.own.map_or(own, |b| b.min(own)));
@@ -171,7 +183,9 @@ pub fn run_builds(root: &Path, config: &Config, sizes: &[usize], rounds: usize, 
     let secs = |d: Option<Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64());
     let find = |name: &str| programs.iter().position(|(_, p)| p.name == name).map(|i| timings[i]).unwrap_or_default();
     println!("\nbest of {rounds} alternated rounds (wall, 2 cores; clean = empty target dir; API crates = rebuilt alone)");
-    println!("| operations | generated Rust lines (ours / peer) | clean: zaia-ext / peer | API crates: ours / peer | `{resource}` alone, clean |");
+    println!(
+        "| operations | generated Rust lines (ours / peer) | clean: zaia-ext / peer | API crates: ours / peer | `{resource}` alone, clean |"
+    );
     println!("|---|---|---|---|---|");
     let smallest = sizes.iter().min().copied().unwrap_or(0);
     let base = find(&format!("zaia-{smallest}"));

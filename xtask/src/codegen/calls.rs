@@ -375,7 +375,8 @@ mod tests {
         let spec = serde_json::json!({"paths": {"/api/v1/things/{id}": {"get": {"operationId": "get_thing", "parameters": [
             {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
             {"name": "verbose", "in": "query", "schema": {"type": "boolean"}}]}}}});
-        let code: String = generate(&spec, &builders(CLIENT).unwrap(), &[], &Config::zaia(), &Default::default()).unwrap().split_whitespace().collect();
+        let code: String =
+            generate(&spec, &builders(CLIENT).unwrap(), &[], &Config::zaia(), &Default::default()).unwrap().split_whitespace().collect();
         assert!(code.contains("pubfnget_thing(&self,id:implInto<::uuid::Uuid>)->GetThing<'_>"), "{code}");
         assert!(code.contains("pubfnverbose(self,value:implInto<bool>)->Self"), "{code}");
         // the call is the one generic `Call` over progenitor's builder, which says what it answers

@@ -1,0 +1,63 @@
+//! `cargo xtask features`: every feature combination CI promises compiles alone, without a
+//! warning of ours: no resource, each resource alone, and all of them, for each crate with
+//! resource features (zaia-ext with its default TLS, so that the check is what a consumer
+//! builds). The resources are read from the checked-in merged spec, so a new resource is checked
+//! with no edit.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::codegen::features::{ALL, Resources};
+use crate::config::Config;
+
+/// The combinations to check: `(crate, features)`.
+pub fn combinations(resources: &Resources) -> Vec<(&'static str, String)> {
+    let mut sets: Vec<Vec<String>> = vec![vec![]];
+    sets.extend(resources.names.iter().map(|r| vec![r.clone()]));
+    sets.push(vec![ALL.to_string()]);
+    let mut out = Vec::new();
+    for set in sets {
+        out.push(("zaia-models", set.join(",")));
+        out.push(("zaia-client", set.join(",")));
+        out.push(("zaia-ext", ["rustls".to_string()].into_iter().chain(set).collect::<Vec<_>>().join(",")));
+    }
+    out
+}
+
+pub fn run(root: &Path, config: &Config) -> Result<(), String> {
+    let text = std::fs::read_to_string(root.join(config.merged_spec)).map_err(|e| format!("{}: {e}", config.merged_spec))?;
+    let spec: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", config.merged_spec))?;
+    let resources = Resources::of(&spec, config.openapi_dir, true);
+    let mut failed = Vec::new();
+    for (krate, features) in combinations(&resources) {
+        // clippy, as CI's lint step runs it: its dependencies' builds are reused, and
+        // `-D warnings` reaches the workspace's crates only
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(root)
+            .args(["clippy", "--quiet", "-p", krate, "--lib", "--no-default-features", "--features", &features, "--", "-D", "warnings"])
+            .status()
+            .map_err(|e| format!("cargo: {e}"))?;
+        let shown = if features.is_empty() { "(none)".to_string() } else { features };
+        println!("{krate} --no-default-features --features {shown}: {}", if status.success() { "ok" } else { "FAILED" });
+        if !status.success() {
+            failed.push(format!("{krate} [{shown}]"));
+        }
+    }
+    if failed.is_empty() { Ok(()) } else { Err(format!("these feature combinations do not compile cleanly: {}", failed.join(", "))) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn none_each_and_all_for_every_crate() {
+        let spec = serde_json::json!({"paths": {
+            "/a": {"get": {"operationId": "list_a", "x-fragment": "openapi/a/get.json"}},
+            "/b": {"get": {"operationId": "list_b", "x-fragment": "openapi/b/get.json"}}}});
+        let combos = combinations(&Resources::of(&spec, "openapi", true));
+        let ext: Vec<&str> = combos.iter().filter(|(c, _)| *c == "zaia-ext").map(|(_, f)| f.as_str()).collect();
+        assert_eq!(ext, ["rustls", "rustls,a", "rustls,b", "rustls,all-resources"]);
+        assert_eq!(combos.len(), 12);
+    }
+}
