@@ -5,9 +5,7 @@
 //! Each figure is the median of `iterations` runs, next to a baseline measured in the same run:
 //! loading (reading and parsing) the same fragments, the floor any generator pays.
 
-mod builds;
-
-pub use builds::run_builds;
+pub mod builds;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
