@@ -69,13 +69,15 @@ impl Resources {
     }
 }
 
-/// `openapi/chat-messages/get-list.json` → `chat-messages`; a fragment outside a folder is a
-/// resource of its own, named by its file.
+/// `openapi/chat-messages/get-list.json` → `chat-messages`: the folder the fragment is in; a
+/// fragment directly in the fragments' folder is a resource of its own, named by its file.
 fn feature_name(fragment: &str, openapi_dir: &str) -> String {
-    let relative = fragment.strip_prefix(openapi_dir).map(|r| r.trim_start_matches('/')).unwrap_or(fragment);
-    let name = match relative.split_once('/') {
-        Some((folder, _)) => folder,
-        None => relative.rsplit_once('.').map_or(relative, |(stem, _)| stem),
+    let path = std::path::Path::new(fragment);
+    let folder = path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str());
+    let top = std::path::Path::new(openapi_dir).file_name().and_then(|n| n.to_str());
+    let name = match folder {
+        Some(folder) if Some(folder) != top => folder,
+        _ => path.file_stem().and_then(|s| s.to_str()).unwrap_or(fragment),
     };
     let mut feature: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect();
@@ -296,6 +298,8 @@ mod tests {
         assert_eq!(r.of_operation("list_chats"), Some("chats"));
         assert_eq!(r.cfg_of("list_agents").to_string(), "# [cfg (any (feature = \"agents\"))]");
         assert!(Resources::of(&json!({"paths": {}}), "openapi", false).names.is_empty());
+        // wherever the fragments are read from
+        assert_eq!(feature_name("xtask/tests/fixtures/snapshot/chats/get-one.json", "openapi"), "chats");
     }
 
     #[test]

@@ -8,9 +8,8 @@
 //! in a `note:` (fragment, JSON pointer, reason), never skipped silently; a malformed one (a
 //! length that is not a number) is an error.
 
-use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::format_file;
 use crate::document::{operations, source_of};
@@ -344,29 +343,24 @@ fn push(out: &mut Vec<FieldLimits>, field: FieldLimits) {
     }
 }
 
-/// The Rust file: `pub(crate) fn limits(operation) -> Option<&'static Limits>`.
+/// The Rust file: `pub(crate) fn limits_json(operation) -> Option<&'static str>`.
 pub fn generate(spec: &Value, per_operation: &Value, resources: &super::features::Resources) -> Result<(String, Vec<String>)> {
     let (all, notes) = collect_noting(spec, per_operation)?;
     let arms = all.iter().map(|op| {
         let id = &op.id;
-        let query = op.query.iter().map(field_tokens);
-        let header = op.header.iter().map(field_tokens);
-        let body = op.body.iter().map(field_tokens);
-        let body_schema = match &op.body_schema {
-            Some(s) => quote! { Some(#s) },
-            None => quote! { None },
-        };
+        let json = operation_json(op).to_string();
         let cfg = resources.cfg_of(id);
         quote! {
             #cfg
-            #id => Some(&Limits { body_schema: #body_schema, query: &[#(#query),*], header: &[#(#header),*], body: &[#(#body),*] }),
+            #id => Some(#json),
         }
     });
     let tokens = quote! {
-        use crate::validate::fields::{Bound, Field, Limits, Step};
-
-        /// The documented limits of `operation`'s query and body, by operation id.
-        pub(crate) fn limits(operation: &str) -> Option<&'static Limits> {
+        /// The documented limits of `operation`'s query, headers and body, by operation id, as
+        /// JSON (`Limits::leaked_from_json` reads each operation's once): a string costs the
+        /// compiler next to nothing, where a table of structs cost every consumer's build about
+        /// 1.6 s of rustc at 130 operations.
+        pub(crate) fn limits_json(operation: &str) -> Option<&'static str> {
             match operation {
                 #(#arms)*
                 _ => None,
@@ -376,58 +370,60 @@ pub fn generate(spec: &Value, per_operation: &Value, resources: &super::features
     Ok((format_file(tokens, "limits")?, notes))
 }
 
-fn field_tokens(field: &FieldLimits) -> TokenStream {
-    fn opt<T: quote::ToTokens>(v: &Option<T>) -> TokenStream {
-        match v {
-            Some(v) => quote! { Some(#v) },
-            None => quote! { None },
+/// One operation's limits as `Limits::from_json` reads them: absent keys are `None`, `false`
+/// or empty; a step is a member's name, or `null` for every item of an array.
+fn operation_json(op: &OperationLimits) -> Value {
+    let fields = |fields: &[FieldLimits]| -> Value { Value::Array(fields.iter().map(field_json).collect()) };
+    let mut out = serde_json::Map::new();
+    if let Some(schema) = &op.body_schema {
+        out.insert("body_schema".into(), json!(schema));
+    }
+    for (key, list) in [("query", &op.query), ("header", &op.header), ("body", &op.body)] {
+        if !list.is_empty() {
+            out.insert(key.into(), fields(list));
         }
     }
-    fn bound(v: &Option<(f64, bool)>) -> TokenStream {
-        match v {
-            Some((value, exclusive)) => quote! { Some(Bound { value: #value, exclusive: #exclusive }) },
-            None => quote! { None },
+    Value::Object(out)
+}
+
+fn field_json(field: &FieldLimits) -> Value {
+    let mut out = serde_json::Map::new();
+    out.insert("name".into(), json!(field.name));
+    if !field.steps.is_empty() {
+        let steps: Vec<Value> = field
+            .steps
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => json!(k),
+                Step::Each => Value::Null,
+            })
+            .collect();
+        out.insert("steps".into(), Value::Array(steps));
+    }
+    for (key, set) in [("required", field.required), ("nullable", field.nullable), ("uri", field.uri)] {
+        if set {
+            out.insert(key.into(), json!(true));
         }
     }
-    let FieldLimits {
-        name,
-        steps,
-        required,
-        nullable,
-        min_length,
-        max_length,
-        minimum,
-        maximum,
-        min_items,
-        max_items,
-        pattern,
-        allowed,
-        uri,
-    } = field;
-    let steps = steps.iter().map(|s| match s {
-        Step::Key(k) => quote! { Step::Key(#k) },
-        Step::Each => quote! { Step::Each },
-    });
-    let (min_length, max_length, min_items, max_items) = (opt(min_length), opt(max_length), opt(min_items), opt(max_items));
-    let (minimum, maximum) = (bound(minimum), bound(maximum));
-    let pattern = opt(&pattern.as_deref());
-    quote! {
-        Field {
-            name: #name,
-            steps: &[#(#steps),*],
-            required: #required,
-            nullable: #nullable,
-            min_length: #min_length,
-            max_length: #max_length,
-            minimum: #minimum,
-            maximum: #maximum,
-            min_items: #min_items,
-            max_items: #max_items,
-            pattern: #pattern,
-            allowed: &[#(#allowed),*],
-            uri: #uri,
+    for (key, value) in
+        [("min_length", field.min_length), ("max_length", field.max_length), ("min_items", field.min_items), ("max_items", field.max_items)]
+    {
+        if let Some(value) = value {
+            out.insert(key.into(), json!(value));
         }
     }
+    for (key, bound) in [("minimum", field.minimum), ("maximum", field.maximum)] {
+        if let Some((value, exclusive)) = bound {
+            out.insert(key.into(), json!([value, exclusive]));
+        }
+    }
+    if let Some(pattern) = &field.pattern {
+        out.insert("pattern".into(), json!(pattern));
+    }
+    if !field.allowed.is_empty() {
+        out.insert("allowed".into(), json!(field.allowed));
+    }
+    Value::Object(out)
 }
 
 #[cfg(test)]

@@ -86,3 +86,56 @@ pub struct Field {
     /// An absolute URL.
     pub uri: bool,
 }
+
+impl Limits {
+    /// Reads one operation's limits from the generated JSON (`generated::limits_json`) into a
+    /// table that lives as long as the program: each operation's once, so what is leaked is
+    /// bounded by the API's size. Absent keys are `None`, `false` or empty; a step is a
+    /// member's name, or `null` for every item of an array.
+    pub(crate) fn leaked_from_json(text: &str) -> Result<&'static Limits, serde_json::Error> {
+        use serde_json::Value;
+        fn text_of(value: &Value) -> &'static str {
+            Box::leak(value.as_str().unwrap_or_default().to_owned().into_boxed_str())
+        }
+        fn leak<T>(items: Vec<T>) -> &'static [T] {
+            Box::leak(items.into_boxed_slice())
+        }
+        let bound = |value: &Value| -> Option<Bound> {
+            let pair = value.as_array()?;
+            Some(Bound { value: pair.first()?.as_f64()?, exclusive: pair.get(1).and_then(Value::as_bool).unwrap_or(false) })
+        };
+        let field = |value: &Value| -> Field {
+            let steps: Vec<Step> = value["steps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|step| if step.is_null() { Step::Each } else { Step::Key(text_of(step)) })
+                .collect();
+            let allowed: Vec<&'static str> = value["allowed"].as_array().into_iter().flatten().map(text_of).collect();
+            Field {
+                name: text_of(&value["name"]),
+                steps: leak(steps),
+                required: value["required"].as_bool().unwrap_or(false),
+                nullable: value["nullable"].as_bool().unwrap_or(false),
+                min_length: value["min_length"].as_u64(),
+                max_length: value["max_length"].as_u64(),
+                minimum: bound(&value["minimum"]),
+                maximum: bound(&value["maximum"]),
+                min_items: value["min_items"].as_u64(),
+                max_items: value["max_items"].as_u64(),
+                pattern: value["pattern"].as_str().map(|_| text_of(&value["pattern"])),
+                allowed: leak(allowed),
+                uri: value["uri"].as_bool().unwrap_or(false),
+            }
+        };
+        let doc: Value = serde_json::from_str(text)?;
+        let fields = |key: &str| leak(doc[key].as_array().into_iter().flatten().map(field).collect());
+        let limits = Limits {
+            body_schema: doc["body_schema"].as_str().map(|_| text_of(&doc["body_schema"])),
+            query: fields("query"),
+            header: fields("header"),
+            body: fields("body"),
+        };
+        Ok(Box::leak(Box::new(limits)))
+    }
+}

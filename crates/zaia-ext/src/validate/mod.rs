@@ -23,7 +23,7 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
@@ -86,7 +86,16 @@ impl std::fmt::Display for Invalid {
 /// assert_eq!(page_size.maximum.as_ref().map(|b| b.value), Some(100.0));
 /// ```
 pub fn limits(operation: &str) -> Option<&'static Limits> {
-    generated::limits(operation)
+    // each operation's table is read from the generated JSON the first time it is asked for
+    static READ: Mutex<BTreeMap<String, &'static Limits>> = Mutex::new(BTreeMap::new());
+    let mut read = READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(limits) = read.get(operation) {
+        return Some(limits);
+    }
+    let json = generated::limits_json(operation)?;
+    let limits = Limits::leaked_from_json(json).expect("the generated limits are JSON of the form Limits reads");
+    read.insert(operation.to_owned(), limits);
+    Some(limits)
 }
 
 /// Checks one request of `operation` (an operation id) before it is sent.
@@ -416,6 +425,22 @@ fn range_start_before_end(body: &Value) -> Result<(), Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_operations_limits_read_from_their_json_and_a_second_read_is_the_same_table() {
+        let mut read = 0;
+        for operation in zaia_client::OPERATIONS {
+            if let Some(first) = limits(operation.id) {
+                read += 1;
+                assert!(std::ptr::eq(first, limits(operation.id).unwrap()), "{} read twice", operation.id);
+            }
+        }
+        assert!(read > 0);
+        let create = limits("create_chat_message").unwrap();
+        let content = create.body.iter().find(|f| f.name == "content").unwrap();
+        assert!(content.required && matches!(content.steps, [Step::Key("content")]));
+        assert!(limits("no_such_operation").is_none());
+    }
 
     #[test]
     fn query_pairs_decode_as_the_url_crate_does() {
