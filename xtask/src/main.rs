@@ -117,6 +117,9 @@ enum Command {
         /// Rounds of `--builds` (the best is reported).
         #[arg(long, default_value_t = 2)]
         rounds: usize,
+        /// The sizes `--builds` measures, in operations.
+        #[arg(long, value_delimiter = ',', default_values_t = [13, 130])]
+        operations: Vec<usize>,
     },
 }
 
@@ -133,7 +136,9 @@ fn main() -> ExitCode {
         Command::Features => features_check::run(&root, &Config::zaia()),
         Command::Semver { fixture } => compat::semver::run(&root, fixture.as_deref()),
         Command::Corpus { api, compile, history } => corpus::run(&root, &corpus::Options { api, compile, history }),
-        Command::Bench { builds: true, rounds, .. } => bench::builds::run_builds(&root, &Config::zaia(), &[13, 130], rounds, "chats"),
+        Command::Bench { builds: true, rounds, operations, .. } => {
+            bench::builds::run_builds(&root, &Config::zaia(), &operations, rounds, "chats")
+        }
         Command::Bench { write: Some(operations), .. } => bench::write_workspace(&root, &Config::zaia(), operations).map(|_| ()),
         Command::Bench { iterations, .. } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
     };

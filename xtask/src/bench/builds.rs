@@ -104,13 +104,18 @@ pub fn run_builds(root: &Path, config: &Config, sizes: &[usize], rounds: usize, 
     let lock = root.join("Cargo.lock");
     let mut programs: Vec<(usize, Program)> = Vec::new();
     let mut lines: Vec<(usize, usize, usize)> = Vec::new();
+    let mut generation: Vec<(usize, Duration, Duration)> = Vec::new();
+    let originals = crate::stages::load::load_dir(root, config.openapi_dir).map_err(|e| e.to_string())?;
     for &size in sizes {
         let workspace = super::write_workspace(root, config, size)?;
+        // generation: ours in process (as `cargo xtask generate` runs it), the peer's command
+        let (fragments, synthetic) = super::synthetic(&originals, size, config);
+        let ours = super::time(3, || crate::pipeline::run_fragments(&fragments, &synthetic));
         let peer = bench.join(format!("openapi-generator-{size}"));
         if peer.exists() {
             std::fs::remove_dir_all(&peer).map_err(|e| e.to_string())?;
         }
-        run(
+        let theirs = timed(
             Command::new(generator)
                 .arg("generate")
                 .arg("-i")
@@ -120,6 +125,7 @@ pub fn run_builds(root: &Path, config: &Config, sizes: &[usize], rounds: usize, 
                 .arg("--additional-properties=packageName=zaia_openapi,library=reqwest,supportAsync=true"),
             &format!("{generator} generate ({size} operations)"),
         )?;
+        generation.push((size, ours, theirs));
         let ours: usize = ["crates/zaia-models/src", "crates/zaia-client/src", "crates/zaia-ext/src"]
             .iter()
             .map(|d| rust_lines(&workspace.join(d), true))
@@ -182,6 +188,10 @@ pub fn run_builds(root: &Path, config: &Config, sizes: &[usize], rounds: usize, 
     }
     let secs = |d: Option<Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64());
     let find = |name: &str| programs.iter().position(|(_, p)| p.name == name).map(|i| timings[i]).unwrap_or_default();
+    println!("\ngeneration: ours in process (median of 3), the peer's `{generator} generate` (JVM start included)");
+    for (size, ours, theirs) in &generation {
+        println!("  {size} operations: {:.2} s / {:.2} s", ours.as_secs_f64(), theirs.as_secs_f64());
+    }
     println!("\nbest of {rounds} alternated rounds (wall, 2 cores; clean = empty target dir; API crates = rebuilt alone)");
     println!(
         "| operations | generated Rust lines (ours: the three crates' generated files / peer: its crate) | clean: zaia-ext / peer | API crates: ours / peer | `{resource}` alone, clean |"

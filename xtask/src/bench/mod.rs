@@ -89,7 +89,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn time<T>(iterations: usize, mut f: impl FnMut() -> T) -> Duration {
+pub(crate) fn time<T>(iterations: usize, mut f: impl FnMut() -> T) -> Duration {
     median(
         (0..iterations)
             .map(|_| {
