@@ -78,9 +78,6 @@ pub fn run(root: &Path, config: &Config) -> Result<Run> {
     run_fragments(&fragments, config)
 }
 
-/// The words of each operation's builder, by operation id (`codegen::features::gate_models`).
-type Roots = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
-
 /// A scoped thread's result; its panic goes on in the caller.
 fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -105,7 +102,7 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
     let (models, from_spec, client_parts) = std::thread::scope(|scope| {
         // the models wait for the client's builders: what each operation's builder names is
         // where their gating by resource starts
-        let (roots_sender, roots) = std::sync::mpsc::channel::<Roots>();
+        let (roots_sender, roots) = std::sync::mpsc::channel::<codegen::features::Roots>();
         let (resources_ref, always, for_models) = (&resources, &always, &for_codegen);
         let models = scope.spawn(move || -> Result<String> {
             let mut models = codegen::models::generate_file(for_models)?;
@@ -122,7 +119,9 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
             Ok((limits, operations, faults))
         });
         let client_parts = (|| -> Result<_> {
-            let client = codegen::client::generate_gated(&for_codegen, config, &resources)?;
+            let (client, roots) = codegen::client::generate_gated(&for_codegen, config, &resources)?;
+            // where the gating of the models starts
+            let _ = roots_sender.send(roots);
             // what progenitor's builders take: the streams' and the round-trip test's argument types
             let builders = codegen::builders::builders(&client)?;
             let lists = match config.ext_out {
@@ -136,18 +135,6 @@ pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Ru
                 None => None,
             };
             let roundtrip = config.roundtrip_out.map(|_| codegen::roundtrip::generate(&spec, &builders)).transpose()?;
-            // what each operation's builder names: where the gating of the models starts
-            let roots: Roots = crate::document::operations(&spec)
-                .into_iter()
-                .filter_map(|(_, _, op)| {
-                    let id = op["operationId"].as_str()?;
-                    let builder = builders.get(&heck::ToUpperCamelCase::to_upper_camel_case(id))?;
-                    let tokens: Vec<&proc_macro2::TokenStream> =
-                        builder.setters.values().chain(&builder.output).chain(&builder.error).collect();
-                    Some((id.to_string(), codegen::features::builder_words(&tokens)))
-                })
-                .collect();
-            let _ = roots_sender.send(roots);
             Ok((client, lists, roundtrip))
         })();
         (joined(models), joined(from_spec), client_parts)

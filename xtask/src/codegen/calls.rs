@@ -11,7 +11,7 @@
 //! `TryInto<T>` bounds and `send`'s result), so the surface always agrees with the client it
 //! wraps; nothing about an operation is written by hand.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -43,8 +43,8 @@ pub fn generate(
     resources: &super::features::Resources,
 ) -> Result<String> {
     // the features of the operations documenting each error type: its `ErrorBody` impl compiles
-    // with the first of them
-    let mut error_features: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    // with any of them
+    let mut error_features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut client_methods = Vec::new();
     let mut blocking_methods = Vec::new();
     let mut calls = Vec::new();

@@ -15,11 +15,12 @@ use crate::config::Config;
 use crate::error::{Result, fail};
 
 pub fn generate(spec: &Value, config: &Config) -> Result<String> {
-    generate_gated(spec, config, &super::features::Resources::default())
+    Ok(generate_gated(spec, config, &super::features::Resources::default())?.0)
 }
 
-/// [`generate`], each operation's method and builder behind its resource's feature.
-pub fn generate_gated(spec: &Value, config: &Config, resources: &super::features::Resources) -> Result<String> {
+/// [`generate`], each operation's items behind its resource's feature; with the roots the
+/// models are gated from (`features::gate_client`).
+pub fn generate_gated(spec: &Value, config: &Config, resources: &super::features::Resources) -> Result<(String, super::features::Roots)> {
     let mut settings = GenerationSettings::new();
     settings.with_derive("PartialEq");
     settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
@@ -49,14 +50,14 @@ pub fn generate_gated(spec: &Value, config: &Config, resources: &super::features
     super::request_building::rewrite(&mut file);
     super::request_bodies::rewrite(&mut file, &super::request_bodies::media_types(spec));
     super::response_decoding::rewrite(&mut file);
-    super::features::gate_client(&mut file, resources);
+    let roots = super::features::gate_client(&mut file, resources);
     let client = quote! { #file };
 
     let key = match config.client_inner_type {
         Some(_) => Some(api_key_header(spec)?),
         None => None,
     };
-    format_file(quote! { #client #key }, "client")
+    Ok((format_file(quote! { #client #key }, "client")?, roots))
 }
 
 /// `pub const API_KEY_HEADER`: the header of the spec's one `apiKey` scheme, where the runtime

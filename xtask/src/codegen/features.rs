@@ -35,7 +35,7 @@ const TAKEN: &[&str] = &["default", "std", "blocking", "rustls", "native-tls", "
 pub const ALL: &str = "all-resources";
 
 impl Resources {
-    /// The resources of a merged spec: `None` (no features) for an API generated without them.
+    /// The resources of a merged spec; none (nothing gated) for an API generated without them.
     pub fn of(spec: &Value, openapi_dir: &str, enabled: bool) -> Resources {
         let mut resources = Resources::default();
         if !enabled {
@@ -97,14 +97,21 @@ pub fn cfg(features: &BTreeSet<String>) -> TokenStream {
 }
 
 fn cfg_attribute(features: &BTreeSet<String>) -> syn::Attribute {
-    let names = features.iter();
-    syn::parse_quote! { #[cfg(any(#(feature = #names),*))] }
+    let cfg = cfg(features);
+    syn::parse_quote! { #cfg }
 }
 
-/// Gates the client's operation methods and builders by their operation's resource.
-pub fn gate_client(file: &mut syn::File, resources: &Resources) {
+/// What each operation's builder names (by builder name: `ListChats`), and what the types it
+/// reaches in the client name in turn: where [`gate_models`] starts.
+pub type Roots = BTreeMap<String, BTreeSet<String>>;
+
+/// Gates the client by resource: each operation's method and builder by its operation's, and
+/// the types progenitor made in the client itself (`types::…`: a form body, say) by the
+/// resources whose builders reach them. Returns the [`Roots`] the models are gated from.
+pub fn gate_client(file: &mut syn::File, resources: &Resources) -> Roots {
+    let mut roots = Roots::new();
     if resources.names.is_empty() {
-        return;
+        return roots;
     }
     let builders = resources.by_builder();
     for item in &mut file.items {
@@ -125,34 +132,55 @@ pub fn gate_client(file: &mut syn::File, resources: &Resources) {
                         syn::Item::Impl(i) => last_ident(&i.self_ty),
                         _ => None,
                     };
-                    if let Some(feature) = name.and_then(|n| builders.get(&n)) {
-                        push_attr(inner, cfg_attribute(&BTreeSet::from([feature.to_string()])));
-                    }
+                    let Some((name, feature)) = name.and_then(|n| builders.get(&n).map(|f| (n, *f))) else { continue };
+                    words(inner.to_token_stream(), roots.entry(name).or_default());
+                    push_attr(inner, cfg_attribute(&BTreeSet::from([feature.to_string()])));
                 }
             }
             _ => {}
         }
     }
+    match file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
+        _ => None,
+    }) {
+        Some((_, types)) => gate_reached(types, &roots, &[], resources),
+        None => roots,
+    }
 }
 
-/// Gates the model types: each by the resources whose operations reach it. `roots` are the
-/// words of each operation's builder (its setters' types, its answer, its error), by
-/// operation id; `always` names types the handwritten crates use whatever the features.
-pub fn gate_models(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<String>>, always: &[&str], resources: &Resources) {
+/// Gates the model types: each by the resources whose operations reach it from their
+/// builders' [`Roots`]; `always` names types the handwritten crates use whatever the features.
+pub fn gate_models(file: &mut syn::File, roots: &Roots, always: &[&str], resources: &Resources) {
+    gate_reached(&mut file.items, roots, always, resources);
+}
+
+/// Gates `items` (and those of their inline modules) by the resources whose builders reach
+/// them from `roots`, following the names each item uses; what no builder reaches, `always`,
+/// and all they reach stay ungated. Returns the roots with the words of what each reaches.
+fn gate_reached(items: &mut [syn::Item], roots: &Roots, always: &[&str], resources: &Resources) -> Roots {
     if resources.names.is_empty() {
-        return;
+        return roots.clone();
     }
+    let mut defined = BTreeSet::new();
+    visit_items(items, &mut |item| {
+        if !matches!(item, syn::Item::Impl(_))
+            && let Some(name) = key_of(item, &BTreeSet::new())
+        {
+            defined.insert(name);
+        }
+    });
     // every item by the name it defines (an impl by its type's), with the words it uses
     let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    visit_items(&mut file.items, &mut |item| {
-        if let Some(key) = key_of(item) {
+    visit_items(items, &mut |item| {
+        if let Some(key) = key_of(item, &defined) {
             words(item.to_token_stream(), uses.entry(key).or_default());
         }
     });
     let names: BTreeSet<String> = uses.keys().cloned().collect();
-    let reach = |from: BTreeSet<String>| -> BTreeSet<String> {
+    let reach = |from: &BTreeSet<String>| -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
-        let mut stack: Vec<String> = from.into_iter().filter(|n| names.contains(n)).collect();
+        let mut stack: Vec<String> = from.iter().filter(|n| names.contains(*n)).cloned().collect();
         while let Some(name) = stack.pop() {
             if seen.insert(name.clone()) {
                 stack.extend(uses[&name].iter().filter(|w| names.contains(*w) && !seen.contains(*w)).cloned());
@@ -160,19 +188,25 @@ pub fn gate_models(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<Strin
         }
         seen
     };
+    let by_builder = resources.by_builder();
     let mut features_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (operation, words) in roots {
-        let Some(feature) = resources.of_operation(operation) else { continue };
-        for name in reach(words.clone()) {
+    let mut extended = Roots::new();
+    for (builder, words) in roots {
+        let reached = reach(words);
+        let mut all = words.clone();
+        all.extend(reached.iter().flat_map(|name| uses[name].iter().cloned()));
+        extended.insert(builder.clone(), all);
+        let Some(feature) = by_builder.get(builder) else { continue };
+        for name in reached {
             features_of.entry(name).or_default().insert(feature.to_string());
         }
     }
     // compiled always: the named types, what no operation reaches, and all they reach
     let mut ungated: BTreeSet<String> = always.iter().map(|s| s.to_string()).collect();
     ungated.extend(names.iter().filter(|n| !features_of.contains_key(*n)).cloned());
-    let ungated = reach(ungated);
-    visit_items(&mut file.items, &mut |item| {
-        let Some(key) = key_of(item) else { return };
+    let ungated = reach(&ungated);
+    visit_items(items, &mut |item| {
+        let Some(key) = key_of(item, &defined) else { return };
         if ungated.contains(&key) {
             return;
         }
@@ -180,15 +214,7 @@ pub fn gate_models(file: &mut syn::File, roots: &BTreeMap<String, BTreeSet<Strin
             push_attr(item, cfg_attribute(features));
         }
     });
-}
-
-/// The words of an operation's builder, for [`gate_models`]'s roots.
-pub fn builder_words(tokens: &[&TokenStream]) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for t in tokens {
-        words((*t).clone(), &mut out);
-    }
-    out
+    extended
 }
 
 /// Every item, in inline modules too (a module itself is not gated: its items are).
@@ -204,15 +230,21 @@ fn visit_items(items: &mut [syn::Item], f: &mut impl FnMut(&mut syn::Item)) {
     }
 }
 
-/// The name an item defines, or the type an impl is of.
-fn key_of(item: &syn::Item) -> Option<String> {
+/// The name an item defines, or the type an impl is of. An impl for a type the file does not
+/// define (`impl From<Snowflake> for String`) goes with the first type of the file its trait
+/// names, so that it is gated with that type rather than tying every user of `String` to it.
+fn key_of(item: &syn::Item, defined: &BTreeSet<String>) -> Option<String> {
     match item {
         syn::Item::Struct(i) => Some(i.ident.to_string()),
         syn::Item::Enum(i) => Some(i.ident.to_string()),
         syn::Item::Type(i) => Some(i.ident.to_string()),
         syn::Item::Const(i) => Some(i.ident.to_string()),
         syn::Item::Fn(i) => Some(i.sig.ident.to_string()),
-        syn::Item::Impl(i) => last_ident(&i.self_ty),
+        syn::Item::Impl(i) => last_ident(&i.self_ty).filter(|name| defined.contains(name)).or_else(|| {
+            let (path, _) = i.trait_.as_ref()?;
+            let text = path.to_token_stream().to_string();
+            text.split(|c: char| !(c.is_alphanumeric() || c == '_')).find(|w| defined.contains(*w)).map(String::from)
+        }),
         _ => None,
     }
 }
@@ -314,11 +346,14 @@ mod tests {
             pub struct KnownException { pub message: String }
             pub struct Ping { #[serde(default = "defaults::ping_count")] pub count: u64 }
             mod defaults { pub(super) fn ping_count() -> u64 { 1 } }
+            pub struct AgentName(pub String);
+            impl From<AgentName> for String { fn from(value: AgentName) -> Self { value.0 } }
+            pub struct Note { pub text: String }
         };
         let roots = BTreeMap::from([
-            ("list_chats".to_string(), BTreeSet::from(["Chat".to_string(), "KnownException".to_string()])),
-            ("list_agents".to_string(), BTreeSet::from(["Agent".to_string()])),
-            ("ping".to_string(), BTreeSet::from(["Ping".to_string()])),
+            ("ListChats".to_string(), BTreeSet::from(["Chat".to_string(), "KnownException".to_string()])),
+            ("ListAgents".to_string(), BTreeSet::from(["Agent".to_string(), "AgentName".to_string()])),
+            ("Ping".to_string(), BTreeSet::from(["Ping".to_string(), "Note".to_string()])),
         ]);
         gate_models(&mut file, &roots, &["KnownException"], &resources());
         let code = quote!(#file).to_string();
@@ -331,22 +366,35 @@ mod tests {
         assert!(code.contains("pub enum Status") && !code.contains("\"chats\"))] pub enum Status"), "{code}");
         assert!(code.contains("pub struct Lonely") && !code.contains(")] pub struct Lonely"), "{code}");
         assert!(code.contains("pub struct KnownException") && !code.contains("\"chats\"))] pub struct KnownException"), "{code}");
+        // an impl for a type the file does not define goes with the file's type it converts, and
+        // another user of `String` (Note, of `ping`) is not tied to it
+        assert!(code.contains("# [cfg (any (feature = \"agents\"))] impl From < AgentName > for String"), "{code}");
+        assert!(code.contains("# [cfg (any (feature = \"blocking-resource\"))] pub struct Note"), "{code}");
         // a serde default function goes with the type that names it
         assert!(code.contains("# [cfg (any (feature = \"blocking-resource\"))] pub (super) fn ping_count"), "{code}");
     }
 
     #[test]
-    fn the_client_gates_each_operations_method_and_builder() {
+    fn the_client_gates_each_operations_method_and_builder_and_the_types_they_reach() {
         let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct CreateChatForm { pub state: ::zaia_models::ChatState }
+                pub mod error { pub struct ConversionError(String); }
+            }
             impl Client { pub fn new() -> Self { todo!() } }
             impl Client { pub fn list_chats(&self) -> builder::ListChats<'_> { todo!() } }
             pub mod builder {
-                pub struct ListChats<'a> { client: &'a super::Client }
-                impl<'a> ListChats<'a> { pub async fn send(self) {} }
+                pub struct ListChats<'a> { client: &'a super::Client, body: Result<types::CreateChatForm, String> }
+                impl<'a> ListChats<'a> { pub async fn send(self) -> Result<ResponseValue<::zaia_models::Chat>, Error<()>> { todo!() } }
             }
         };
-        gate_client(&mut file, &resources());
+        let roots = gate_client(&mut file, &resources());
         let code = quote!(#file).to_string();
+        // a form body progenitor made in the client goes with the operations that send it, and
+        // what it names is where the models' gating starts, beside the builder's own answer
+        assert!(code.contains("# [cfg (any (feature = \"chats\"))] pub struct CreateChatForm"), "{code}");
+        assert!(code.contains("pub struct ConversionError") && !code.contains(")] pub struct ConversionError"), "{code}");
+        assert!(roots["ListChats"].contains("ChatState") && roots["ListChats"].contains("Chat"), "{roots:?}");
         assert!(code.contains("# [cfg (any (feature = \"chats\"))] pub fn list_chats"), "{code}");
         assert!(code.contains("# [cfg (any (feature = \"chats\"))] pub struct ListChats"), "{code}");
         assert!(code.contains("# [cfg (any (feature = \"chats\"))] impl < 'a > ListChats"), "{code}");

@@ -23,7 +23,7 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
@@ -86,16 +86,19 @@ impl std::fmt::Display for Invalid {
 /// assert_eq!(page_size.maximum.as_ref().map(|b| b.value), Some(100.0));
 /// ```
 pub fn limits(operation: &str) -> Option<&'static Limits> {
-    // each operation's table is read from the generated JSON the first time it is asked for
-    static READ: Mutex<BTreeMap<String, &'static Limits>> = Mutex::new(BTreeMap::new());
-    let mut read = READ.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(limits) = read.get(operation) {
-        return Some(limits);
-    }
-    let json = generated::limits_json(operation)?;
-    let limits = Limits::leaked_from_json(json).expect("the generated limits are JSON of the form Limits reads");
-    read.insert(operation.to_owned(), limits);
-    Some(limits)
+    // every operation's table, read from the generated JSON once, the first time one is asked
+    // for; every request looks its operation up here, without a lock
+    static TABLE: OnceLock<HashMap<&'static str, &'static Limits>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        zaia_client::OPERATIONS
+            .iter()
+            .filter_map(|op| {
+                let json = generated::limits_json(op.id)?;
+                Some((op.id, Limits::leaked_from_json(json).expect("the generated limits are JSON of the form Limits reads")))
+            })
+            .collect()
+    });
+    table.get(operation).copied()
 }
 
 /// Checks one request of `operation` (an operation id) before it is sent.
