@@ -25,6 +25,7 @@ mod features_check;
 mod layers;
 mod output;
 mod pipeline;
+mod profile;
 mod release;
 mod stages;
 mod workspace;
@@ -117,11 +118,19 @@ enum Command {
         /// Rounds of `--builds` (the best is reported).
         #[arg(long, default_value_t = 2)]
         rounds: usize,
-        /// The sizes `--builds` measures, in operations.
-        #[arg(long, value_delimiter = ',', default_values_t = [13, 130])]
+        /// Also: where the time of one run at the largest size goes, stage by stage and thread
+        /// by thread.
+        #[arg(long)]
+        stages: bool,
+        /// The grown sizes measured, in operations (default: 130 and 360 for the generator,
+        /// 13 and 130 for `--builds`).
+        #[arg(long, value_delimiter = ',')]
         operations: Vec<usize>,
     },
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = <Cli as clap::Parser>::parse();
@@ -137,10 +146,14 @@ fn main() -> ExitCode {
         Command::Semver { fixture } => compat::semver::run(&root, fixture.as_deref()),
         Command::Corpus { api, compile, history } => corpus::run(&root, &corpus::Options { api, compile, history }),
         Command::Bench { builds: true, rounds, operations, .. } => {
+            let operations = if operations.is_empty() { vec![13, 130] } else { operations };
             bench::builds::run_builds(&root, &Config::zaia(), &operations, rounds, "chats")
         }
         Command::Bench { write: Some(operations), .. } => bench::write_workspace(&root, &Config::zaia(), operations).map(|_| ()),
-        Command::Bench { iterations, .. } => bench::run(&root, &Config::zaia(), iterations as usize).map_err(|e| e.to_string()),
+        Command::Bench { iterations, operations, stages, .. } => {
+            let operations = if operations.is_empty() { vec![130, 360] } else { operations };
+            bench::run(&root, &Config::zaia(), iterations as usize, &operations, stages).map_err(|e| e.to_string())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

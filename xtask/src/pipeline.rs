@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::codegen;
 use crate::config::Config;
 use crate::error::Result;
+use crate::profile::stage;
 use crate::stages::{generator_forms, hoist, load, merge, normalise, validate};
 
 /// One file the run produces, relative to the workspace root.
@@ -34,13 +35,13 @@ pub struct Specs {
 }
 
 pub fn specs(fragments: &[load::Fragment], config: &Config) -> Result<Specs> {
-    let merged = merge::merge(fragments)?;
+    let merged = stage("merge", || merge::merge(fragments))?;
     validate::check_refs(&merged)?;
     validate::check_parameter_styles(&merged)?;
-    let (merged, mut notes) = generator_forms::rewrite(merged);
-    let doc = normalise::normalise(merged, config)?;
-    let per_operation = doc.clone();
-    let (doc, hoist_notes) = hoist::hoist_with_notes(doc, config)?;
+    let (merged, mut notes) = stage("generator forms", || generator_forms::rewrite(merged));
+    let doc = stage("normalise", || normalise::normalise(merged, config))?;
+    let (hoisted, hoist_notes) = stage("hoist", || hoist::hoist_with_notes(&doc, config))?;
+    let (per_operation, doc) = (doc, hoisted);
     notes.extend(hoist_notes);
     let doc = normalise::relax_guessed_fields(doc, config)?;
     let doc = generator_forms::finish(doc);
@@ -83,64 +84,104 @@ fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
+/// A thread of a run, named for `cargo xtask bench --stages`.
+fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, T> {
+    std::thread::Builder::new().name(name.to_string()).spawn_scoped(scope, f).expect("a thread for the run")
+}
+
+/// What is made from the merged spec alone.
+struct FromSpec {
+    limits: Option<(String, Vec<String>)>,
+    operations: Option<String>,
+    faults: Option<String>,
+    spec_text: String,
+}
+
+fn from_spec(spec: &Value, per_operation: &Value, resources: &codegen::features::Resources, config: &Config) -> Result<FromSpec> {
+    Ok(FromSpec {
+        limits: stage("limits", || config.ext_out.map(|_| codegen::limits::generate(spec, per_operation, resources)).transpose())?,
+        operations: config.client_operations_out.map(|_| codegen::client::operations_table(spec)).transpose()?,
+        faults: stage("mock faults", || config.mock_faults_out.map(|_| codegen::mock_faults::generate(spec)).transpose())?,
+        spec_text: stage("spec text", || crate::document::spec_text(spec)),
+    })
+}
+
+/// The models' file: typify's types, gated by the resources that reach them once the client's
+/// [`Roots`](codegen::features::Roots) arrive.
+fn models(
+    for_codegen: &Value,
+    roots: std::sync::mpsc::Receiver<codegen::features::Roots>,
+    always: &[&str],
+    resources: &codegen::features::Resources,
+) -> Result<String> {
+    let mut models = codegen::models::generate_file(for_codegen)?;
+    // (no roots: the client failed, and its error is the run's)
+    if let Ok(roots) = roots.recv() {
+        stage("gate models", || codegen::features::gate_models(&mut models, &roots, always, resources));
+    }
+    Ok(stage("print models", || codegen::format_syntax(&models)))
+}
+
+/// The client's file, and what reads its builders: (the lists' notes, streams, calls), the
+/// round-trip test.
+type ClientParts = (String, Option<(Vec<String>, String, String)>, Option<String>);
+
+fn client(
+    spec: &Value,
+    for_codegen: &Value,
+    roots: std::sync::mpsc::Sender<codegen::features::Roots>,
+    resources: &codegen::features::Resources,
+    config: &Config,
+) -> Result<ClientParts> {
+    // with what progenitor's builders take: the streams' and the round-trip test's argument types
+    let codegen::client::Generated { file, roots: client_roots, builders } = codegen::client::generate_gated(for_codegen, config, resources)?;
+    // where the gating of the models starts
+    let _ = roots.send(client_roots);
+    let lists = match config.ext_out {
+        Some(_) => {
+            // the lists as the client's types have them (a list that may answer 204 has no pages)
+            let (lists, notes) = codegen::pagination::collect(for_codegen, config, &builders);
+            let pagination = stage("streams", || codegen::pagination::generate(&lists, config, resources))?;
+            let calls = stage("calls", || codegen::calls::generate(spec, &builders, &lists, config, resources))?;
+            Some((notes, pagination, calls))
+        }
+        None => None,
+    };
+    let roundtrip = config.roundtrip_out.map(|_| codegen::roundtrip::generate(spec, &builders)).transpose()?;
+    Ok((stage("print client", || codegen::format_syntax(&file)), lists, roundtrip))
+}
+
 /// [`run`] on fragments already loaded.
 pub fn run_fragments(fragments: &[load::Fragment], config: &Config) -> Result<Run> {
-    let Specs { merged: spec, per_operation, notes } = specs(fragments, config)?;
-    let mut for_codegen = codegen::codegen_spec(&spec);
-    let mut notes = notes;
-    generator_forms::for_generators(&mut for_codegen, &mut notes);
+    let Specs { merged: spec, per_operation, mut notes } = specs(fragments, config)?;
     let resources = codegen::features::Resources::of(&spec, config.openapi_dir, !config.features_out.is_empty());
     // the API's one error type is named by the handwritten crates, whatever the features
     let always: Vec<&str> = match config.error_bodies {
         crate::config::ErrorBodies::One(name) => vec![name],
         crate::config::ErrorBodies::UnionPerOperation => vec![],
     };
-    // three independent parts on threads of their own: the models (typify); what is made from the
-    // merged spec alone (limits, operations table, mock faults); and here the client
-    // (progenitor), then what reads its builders (streams, calls, round-trip test). Outputs and
-    // notes keep one order whatever finishes first.
+    // independent parts on threads of their own: what is made from the merged spec alone,
+    // started first, while the generators' input is prepared; then the models (typify) beside
+    // the client (progenitor) and what reads its builders. The models wait for the client's
+    // builders: what each operation's builder names is where their gating by resource starts.
+    // Outputs and notes keep one order whatever finishes first.
     let (models, from_spec, client_parts) = std::thread::scope(|scope| {
-        // the models wait for the client's builders: what each operation's builder names is
-        // where their gating by resource starts
-        let (roots_sender, roots) = std::sync::mpsc::channel::<codegen::features::Roots>();
-        let (resources_ref, always, for_models) = (&resources, &always, &for_codegen);
-        let models = scope.spawn(move || -> Result<String> {
-            let mut models = codegen::models::generate_file(for_models)?;
-            // (no roots: the client failed, and its error is the run's)
-            if let Ok(roots) = roots.recv() {
-                codegen::features::gate_models(&mut models, &roots, always, resources_ref);
-            }
-            Ok(codegen::format_syntax(&models))
+        let from_spec = spawn(scope, "from-spec", || from_spec(&spec, &per_operation, &resources, config));
+        let mut for_codegen = stage("codegen spec", || codegen::codegen_spec(&spec));
+        generator_forms::for_generators(&mut for_codegen, &mut notes);
+        let (models, client_parts) = std::thread::scope(|inner| {
+            let (roots_sender, roots) = std::sync::mpsc::channel();
+            let models = spawn(inner, "models", || models(&for_codegen, roots, &always, &resources));
+            let client_parts = client(&spec, &for_codegen, roots_sender, &resources, config);
+            (joined(models), client_parts)
         });
-        let from_spec = scope.spawn(|| -> Result<_> {
-            let limits = config.ext_out.map(|_| codegen::limits::generate(&spec, &per_operation, &resources)).transpose()?;
-            let operations = config.client_operations_out.map(|_| codegen::client::operations_table(&spec)).transpose()?;
-            let faults = config.mock_faults_out.map(|_| codegen::mock_faults::generate(&spec)).transpose()?;
-            Ok((limits, operations, faults))
-        });
-        let client_parts = (|| -> Result<_> {
-            let (client, roots) = codegen::client::generate_gated(&for_codegen, config, &resources)?;
-            // where the gating of the models starts
-            let _ = roots_sender.send(roots);
-            // what progenitor's builders take: the streams' and the round-trip test's argument types
-            let builders = codegen::builders::builders(&client)?;
-            let lists = match config.ext_out {
-                Some(_) => {
-                    // the lists as the client's types have them (a list that may answer 204 has no pages)
-                    let (lists, notes) = codegen::pagination::collect(&for_codegen, config, &builders);
-                    let pagination = codegen::pagination::generate(&lists, config, &resources)?;
-                    let calls = codegen::calls::generate(&spec, &builders, &lists, config, &resources)?;
-                    Some((notes, pagination, calls))
-                }
-                None => None,
-            };
-            let roundtrip = config.roundtrip_out.map(|_| codegen::roundtrip::generate(&spec, &builders)).transpose()?;
-            Ok((client, lists, roundtrip))
-        })();
-        (joined(models), joined(from_spec), client_parts)
+        (models, joined(from_spec), client_parts)
     });
-    let (models, (limits, operations, faults), (client, lists, roundtrip)) = (models?, from_spec?, client_parts?);
-    let spec_text = crate::document::spec_text(&spec);
+    let (models, FromSpec { limits, operations, faults, spec_text }, (client, lists, roundtrip)) = (models?, from_spec?, client_parts?);
     let mut run = Run { notes, ..Run::default() };
     if let (Some(ext), Some((notes, pagination, calls)), Some((limits, limit_notes))) = (config.ext_out, lists, limits) {
         run.notes.extend(notes);

@@ -89,16 +89,47 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-pub(crate) fn time<T>(iterations: usize, mut f: impl FnMut() -> T) -> Duration {
-    median(
-        (0..iterations)
-            .map(|_| {
-                let start = Instant::now();
-                std::hint::black_box(f());
-                start.elapsed()
-            })
-            .collect(),
-    )
+pub(crate) fn time<T>(iterations: usize, f: impl FnMut() -> T) -> Duration {
+    median(samples(iterations, f).into_iter().map(|s| s.wall).collect())
+}
+
+/// One timed run: its wall time, and the CPU time the process spent in it (all threads), which
+/// varies less from run to run on a shared machine and says what the threads cost together.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+fn samples<T>(iterations: usize, mut f: impl FnMut() -> T) -> Vec<Sample> {
+    (0..iterations)
+        .map(|_| {
+            let (start, cpu_start) = (Instant::now(), process_cpu());
+            std::hint::black_box(f());
+            let wall = start.elapsed();
+            let cpu = cpu_start.zip(process_cpu()).map(|(a, b)| b.saturating_sub(a));
+            Sample { wall, cpu }
+        })
+        .collect()
+}
+
+/// The process's user and system CPU time so far (Linux: `/proc/self/stat`, in clock ticks of
+/// 1/100 s); `None` elsewhere.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // the fields after the command name, which is in parentheses and may hold spaces
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// `median (min …, CPU …)` of some samples.
+fn summary(samples: &[Sample]) -> (Duration, String) {
+    let wall = median(samples.iter().map(|s| s.wall).collect());
+    let min = samples.iter().map(|s| s.wall).min().unwrap_or_default();
+    let cpu = samples.iter().map(|s| s.cpu).collect::<Option<Vec<_>>>().map(median);
+    let cpu = cpu.map(|c| format!(", CPU {c:.2?}")).unwrap_or_default();
+    (wall, format!("{wall:>9.2?}  (min {min:.2?}{cpu})"))
 }
 
 /// Lines of the generated Rust a run writes (every `.rs` output).
@@ -106,34 +137,50 @@ fn rust_lines(run: &pipeline::Run) -> usize {
     run.outputs.iter().filter(|o| o.path.extension().is_some_and(|e| e == "rs")).map(|o| o.contents.lines().count()).sum()
 }
 
-pub fn run(root: &Path, config: &Config, iterations: usize) -> Result<()> {
+/// Times the generator on the real fragments and on the vendor grown to each of `sizes`.
+pub fn run(root: &Path, config: &Config, iterations: usize, sizes: &[usize], stages: bool) -> Result<()> {
     let originals = load::load_dir(root, config.openapi_dir)?;
     let load_only = time(iterations, || load::load_dir(root, config.openapi_dir));
-    let real = time(iterations, || pipeline::run(root, config));
+    let (real, real_summary) = summary(&samples(iterations, || pipeline::run(root, config)));
     let real_lines = rust_lines(&pipeline::run(root, config)?);
     let profile = if cfg!(debug_assertions) { "xtask: dev with the generator crates optimised" } else { "release" };
-    println!("generator wall time, median of {iterations} runs ({profile} profile), and the Rust it writes");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("generator wall time, median of {iterations} runs ({profile} profile, {cores} cores), and the Rust it writes");
     let n = originals.len();
     println!("  baseline: load the {n} fragments           {:>9.2?}", load_only);
     println!(
-        "  {n} operations, load → write-ready outputs  {:>9.2?}  ({:.1}× baseline; {real_lines} lines of Rust)",
-        real,
+        "  {n} operations, load → write-ready outputs  {real_summary}  {:.1}× baseline; {real_lines} lines of Rust",
         ratio(real, load_only)
     );
-    for operations in [130, 360] {
+    for &operations in sizes {
         let (synthetic, synthetic_config) = synthetic(&originals, operations, config);
         let outputs = pipeline::run_fragments(&synthetic, &synthetic_config)?;
         let lines = rust_lines(&outputs);
-        let big = time(iterations, || pipeline::run_fragments(&synthetic, &synthetic_config));
+        let (big, big_summary) = summary(&samples(iterations, || pipeline::run_fragments(&synthetic, &synthetic_config)));
         println!(
-            "  {operations} operations (synthetic, in memory)  {:>9.2?}  ({:.1}× baseline, {:.1}× the {n}-operation run; {lines} lines of Rust, {} per operation)",
-            big,
+            "  {operations} operations (synthetic, in memory)  {big_summary}  {:.1}× baseline, {:.1}× the {n}-operation run; {lines} lines of Rust, {} per operation",
             ratio(big, load_only),
             ratio(big, real),
             lines / operations
         );
     }
+    if let Some(&largest) = sizes.iter().max().filter(|_| stages) {
+        let (synthetic, synthetic_config) = synthetic(&originals, largest, config);
+        let start = Instant::now();
+        let (run, spans) = crate::profile::recorded(|| pipeline::run_fragments(&synthetic, &synthetic_config));
+        let whole = start.elapsed();
+        run?;
+        println!("\none run of {largest} operations, {whole:.2?}: each stage's start and wall time, by thread");
+        for span in spans {
+            let at = span.start.saturating_duration_since(start);
+            println!("  {:<10} {:<16} at {:>7.1} ms  took {:>7.1} ms", span.thread, span.stage, ms(at), ms(span.took));
+        }
+    }
     Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 /// A copy of the workspace at `target/bench/zaia-<operations>` whose vendor has grown to

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+#[cfg(test)]
 use crate::error::{Result, fail};
 
 /// What progenitor's builder for one operation takes and gives.
@@ -21,11 +22,16 @@ pub struct Builder {
 }
 
 /// The builders of a generated client, by struct name (`GetChat`).
+#[cfg(test)]
 pub fn builders(client_code: &str) -> Result<BTreeMap<String, Builder>> {
-    let file: syn::File = match syn::parse_file(client_code) {
-        Ok(f) => f,
+    match syn::parse_file(client_code) {
+        Ok(file) => Ok(of_file(&file)),
         Err(e) => fail!("calls: the generated client does not parse: {e}"),
-    };
+    }
+}
+
+/// [`builders`] of the client's syntax tree.
+pub fn of_file(file: &syn::File) -> BTreeMap<String, Builder> {
     let mut out = BTreeMap::new();
     for item in &file.items {
         let syn::Item::Mod(module) = item else { continue };
@@ -49,7 +55,7 @@ pub fn builders(client_code: &str) -> Result<BTreeMap<String, Builder>> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// `T` of a setter's `where V: std::convert::TryInto<T>`.

@@ -10,17 +10,30 @@ use quote::quote;
 use serde_json::Value;
 
 use super::syn_helpers::snake_ident;
-use super::{component_schemas, format_file, open_enum, to_openapi};
+use std::collections::BTreeMap;
+
+use super::{component_schemas, format_file, format_syntax, open_enum, to_openapi};
 use crate::config::Config;
 use crate::error::{Result, fail};
 
 pub fn generate(spec: &Value, config: &Config) -> Result<String> {
-    Ok(generate_gated(spec, config, &super::features::Resources::default())?.0)
+    Ok(format_syntax(&generate_gated(spec, config, &super::features::Resources::default())?.file))
 }
 
-/// [`generate`], each operation's items behind its resource's feature; with the roots the
-/// models are gated from (`features::gate_client`).
-pub fn generate_gated(spec: &Value, config: &Config, resources: &super::features::Resources) -> Result<(String, super::features::Roots)> {
+/// The client's syntax tree (printed with `format_syntax`), and what the stages after it read
+/// from it.
+pub struct Generated {
+    pub file: syn::File,
+    /// Where the models' gating by resource starts (`features::gate_client`).
+    pub roots: super::features::Roots,
+    /// What each operation's builder takes and gives, read from the syntax tree before it is
+    /// printed, so no stage parses the printed client again.
+    pub builders: BTreeMap<String, super::builders::Builder>,
+}
+
+/// [`generate`], each operation's items behind its resource's feature. The client is parsed
+/// once: every rewrite works on that tree, and the caller prints it.
+pub fn generate_gated(spec: &Value, config: &Config, resources: &super::features::Resources) -> Result<Generated> {
     let mut settings = GenerationSettings::new();
     settings.with_derive("PartialEq");
     settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
@@ -38,31 +51,27 @@ pub fn generate_gated(spec: &Value, config: &Config, resources: &super::features
     }
     let api = to_openapi(spec, "merged spec")?;
     let mut generator = Generator::new(&settings);
-    let client = super::guarded("client", || match generator.generate_tokens(&api) {
+    let client = crate::profile::stage("progenitor", || super::guarded("client", || match generator.generate_tokens(&api) {
         Ok(t) => Ok(t),
         Err(e) => fail!("client: progenitor rejected the merged spec: {e}"),
-    })?;
-    let client = mark_deprecated_operations(client, spec)?;
-    let mut file: syn::File = match syn::parse2(client) {
+    }))?;
+    let mut file: syn::File = match crate::profile::stage("parse client", || syn::parse2(client)) {
         Ok(f) => f,
         Err(e) => fail!("client: generated code does not parse: {e}"),
     };
-    super::request_building::rewrite(&mut file);
+    mark_deprecated_operations(&mut file, spec)?;
+    crate::profile::stage("client rewrites", || {super::request_building::rewrite(&mut file);
     super::request_bodies::rewrite(&mut file, &super::request_bodies::media_types(spec));
-    super::response_decoding::rewrite(&mut file);
-    let roots = super::features::gate_client(&mut file, resources);
-    let client = quote! { #file };
-
-    let key = match config.client_inner_type {
-        Some(_) => Some(api_key_header(spec)?),
-        None => None,
-    };
-    Ok((format_file(quote! { #client #key }, "client")?, roots))
+    super::response_decoding::rewrite(&mut file);});
+    let roots = crate::profile::stage("gate client", || super::features::gate_client(&mut file, resources));
+    if config.client_inner_type.is_some() {
+        let key = api_key_header(spec)?;
+        file.items.push(syn::parse_quote! { #key });
+    }
+    let builders = super::builders::of_file(&file);
+    Ok(Generated { file, roots, builders })
 }
 
-/// `pub const API_KEY_HEADER`: the header of the spec's one `apiKey` scheme, where the runtime
-/// (whose hooks sign every request) puts the key, so a renamed header needs a regeneration,
-/// not a hand edit.
 /// The vendor's words on a deprecated schema, operation or parameter, for `#[deprecated]`.
 pub fn deprecation_note(item: &Value) -> Option<String> {
     if item.get("deprecated") != Some(&Value::Bool(true)) {
@@ -79,8 +88,8 @@ pub fn deprecation_note(item: &Value) -> Option<String> {
 
 /// progenitor leaves `deprecated: true` out: each deprecated operation's method on `Client`
 /// gets `#[deprecated(note = ...)]` with the vendor's words, so callers see it when building.
-fn mark_deprecated_operations(client: proc_macro2::TokenStream, spec: &Value) -> Result<proc_macro2::TokenStream> {
-    let notes: std::collections::BTreeMap<String, String> = crate::document::operations(spec)
+fn mark_deprecated_operations(file: &mut syn::File, spec: &Value) -> Result<()> {
+    let notes: BTreeMap<String, String> = crate::document::operations(spec)
         .into_iter()
         .filter_map(|(_, _, op)| Some((op["operationId"].as_str()?.to_string(), deprecation_note(op)?)))
         .collect();
@@ -88,12 +97,8 @@ fn mark_deprecated_operations(client: proc_macro2::TokenStream, spec: &Value) ->
         .iter()
         .any(|(_, _, op)| op["parameters"].as_array().into_iter().flatten().any(|p| deprecation_note(p).is_some()));
     if notes.is_empty() && !any_parameter {
-        return Ok(client);
+        return Ok(());
     }
-    let mut file: syn::File = match syn::parse2(client) {
-        Ok(f) => f,
-        Err(e) => fail!("client: generated code does not parse: {e}"),
-    };
     let mut marked = 0;
     for item in &mut file.items {
         let syn::Item::Impl(block) = item else { continue };
@@ -113,13 +118,13 @@ fn mark_deprecated_operations(client: proc_macro2::TokenStream, spec: &Value) ->
         fail!("client: {} deprecated operations but {marked} methods found to mark", notes.len());
     }
     mark_deprecated_parameters(&mut file.items, spec);
-    Ok(quote! { #file })
+    Ok(())
 }
 
 /// A deprecated parameter's setter on its operation's builder (`builder::ListThings::sort`).
 fn mark_deprecated_parameters(items: &mut [syn::Item], spec: &Value) {
     use heck::ToUpperCamelCase;
-    let mut notes = std::collections::BTreeMap::new();
+    let mut notes = BTreeMap::new();
     for (_, _, op) in crate::document::operations(spec) {
         let builder = op["operationId"].as_str().unwrap_or_default().to_upper_camel_case();
         for param in op["parameters"].as_array().into_iter().flatten() {
@@ -151,6 +156,9 @@ fn mark_deprecated_parameters(items: &mut [syn::Item], spec: &Value) {
     }
 }
 
+/// `pub const API_KEY_HEADER`: the header of the spec's one `apiKey` scheme, where the runtime
+/// (whose hooks sign every request) puts the key, so a renamed header needs a regeneration,
+/// not a hand edit.
 fn api_key_header(spec: &Value) -> Result<proc_macro2::TokenStream> {
     let schemes = spec.pointer("/components/securitySchemes").and_then(Value::as_object);
     let headers: Vec<(&String, &str)> = schemes

@@ -10,7 +10,7 @@
 //! every combination of features compiles. The crates' `[features]` (all on by default) are
 //! generated too ([`manifest_block`]), so a new resource is a new feature with no edit.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{TokenStream, TokenTree};
@@ -133,7 +133,7 @@ pub fn gate_client(file: &mut syn::File, resources: &Resources) -> Roots {
                         _ => None,
                     };
                     let Some((name, feature)) = name.and_then(|n| builders.get(&n).map(|f| (n, *f))) else { continue };
-                    words(inner.to_token_stream(), roots.entry(name).or_default());
+                    item_words(inner, roots.entry(name).or_default());
                     push_attr(inner, cfg_attribute(&BTreeSet::from([feature.to_string()])));
                 }
             }
@@ -144,7 +144,7 @@ pub fn gate_client(file: &mut syn::File, resources: &Resources) -> Roots {
         syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
         _ => None,
     }) {
-        Some((_, types)) => gate_reached(types, &roots, &[], resources),
+        Some((_, types)) => gate_reached(types, &roots, &[], resources, true),
         None => roots,
     }
 }
@@ -152,15 +152,16 @@ pub fn gate_client(file: &mut syn::File, resources: &Resources) -> Roots {
 /// Gates the model types: each by the resources whose operations reach it from their
 /// builders' [`Roots`]; `always` names types the handwritten crates use whatever the features.
 pub fn gate_models(file: &mut syn::File, roots: &Roots, always: &[&str], resources: &Resources) {
-    gate_reached(&mut file.items, roots, always, resources);
+    gate_reached(&mut file.items, roots, always, resources, false);
 }
 
 /// Gates `items` (and those of their inline modules) by the resources whose builders reach
 /// them from `roots`, following the names each item uses; what no builder reaches, `always`,
-/// and all they reach stay ungated. Returns the roots with the words of what each reaches.
-fn gate_reached(items: &mut [syn::Item], roots: &Roots, always: &[&str], resources: &Resources) -> Roots {
+/// and all they reach stay ungated. With `extend`, returns the roots with the words of what
+/// each reaches (else nothing).
+fn gate_reached(items: &mut [syn::Item], roots: &Roots, always: &[&str], resources: &Resources, extend: bool) -> Roots {
     if resources.names.is_empty() {
-        return roots.clone();
+        return if extend { roots.clone() } else { Roots::new() };
     }
     let mut defined = BTreeSet::new();
     visit_items(items, &mut |item| {
@@ -170,49 +171,73 @@ fn gate_reached(items: &mut [syn::Item], roots: &Roots, always: &[&str], resourc
             defined.insert(name);
         }
     });
-    // every item by the name it defines (an impl by its type's), with the words it uses
-    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // every item by the name it defines (an impl by its type's), numbered, with the words it
+    // uses; `keys` holds each visited item's number, in visiting order
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut words_of: Vec<BTreeSet<String>> = Vec::new();
+    let mut keys: Vec<Option<usize>> = Vec::new();
     visit_items(items, &mut |item| {
-        if let Some(key) = key_of(item, &defined) {
-            words(item.to_token_stream(), uses.entry(key).or_default());
-        }
+        let key = key_of(item, &defined).map(|key| {
+            let next = words_of.len();
+            let number = *index.entry(key).or_insert(next);
+            if number == next {
+                words_of.push(BTreeSet::new());
+            }
+            item_words(item, &mut words_of[number]);
+            number
+        });
+        keys.push(key);
     });
-    let names: BTreeSet<String> = uses.keys().cloned().collect();
-    let reach = |from: &BTreeSet<String>| -> BTreeSet<String> {
-        let mut seen = BTreeSet::new();
-        let mut stack: Vec<String> = from.iter().filter(|n| names.contains(*n)).cloned().collect();
-        while let Some(name) = stack.pop() {
-            if seen.insert(name.clone()) {
-                stack.extend(uses[&name].iter().filter(|w| names.contains(*w) && !seen.contains(*w)).cloned());
+    let uses: Vec<Vec<usize>> = words_of.iter().map(|words| words.iter().filter_map(|w| index.get(w).copied()).collect()).collect();
+    let numbers = |words: &mut dyn Iterator<Item = &str>| -> Vec<usize> { words.filter_map(|w| index.get(w).copied()).collect() };
+    // what `from` reaches, itself included
+    let reach = |from: Vec<usize>| -> Vec<usize> {
+        let mut seen = vec![false; uses.len()];
+        let (mut stack, mut reached) = (from, Vec::new());
+        while let Some(number) = stack.pop() {
+            if !std::mem::replace(&mut seen[number], true) {
+                reached.push(number);
+                stack.extend(uses[number].iter().filter(|n| !seen[**n]));
             }
         }
-        seen
+        reached
     };
     let by_builder = resources.by_builder();
-    let mut features_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut features_of: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); uses.len()];
     let mut extended = Roots::new();
     for (builder, words) in roots {
-        let reached = reach(words);
-        let mut all = words.clone();
-        all.extend(reached.iter().flat_map(|name| uses[name].iter().cloned()));
-        extended.insert(builder.clone(), all);
+        let reached = reach(numbers(&mut words.iter().map(String::as_str)));
+        if extend {
+            let mut all = words.clone();
+            all.extend(reached.iter().flat_map(|n| words_of[*n].iter().cloned()));
+            extended.insert(builder.clone(), all);
+        }
         let Some(feature) = by_builder.get(builder) else { continue };
-        for name in reached {
-            features_of.entry(name).or_default().insert(feature.to_string());
+        for number in reached {
+            features_of[number].insert(feature);
         }
     }
     // compiled always: the named types, what no operation reaches, and all they reach
-    let mut ungated: BTreeSet<String> = always.iter().map(|s| s.to_string()).collect();
-    ungated.extend(names.iter().filter(|n| !features_of.contains_key(*n)).cloned());
-    let ungated = reach(&ungated);
+    let mut ungated = numbers(&mut always.iter().copied());
+    ungated.extend((0..uses.len()).filter(|n| features_of[*n].is_empty()));
+    let mut always_compiled = vec![false; uses.len()];
+    for number in reach(ungated) {
+        always_compiled[number] = true;
+    }
+    let mut attributes: BTreeMap<&BTreeSet<&str>, syn::Attribute> = BTreeMap::new();
+    let mut keys = keys.into_iter();
     visit_items(items, &mut |item| {
-        let Some(key) = key_of(item, &defined) else { return };
-        if ungated.contains(&key) {
+        let Some(number) = keys.next().flatten() else { return };
+        let features = &features_of[number];
+        // (reached by every resource: gated by none)
+        if always_compiled[number] || features.len() == resources.names.len() {
             return;
         }
-        if let Some(features) = features_of.get(&key).filter(|f| **f != resources.names) {
-            push_attr(item, cfg_attribute(features));
-        }
+        let attribute = attributes
+            .entry(features)
+            .or_insert_with(|| cfg_attribute(&features.iter().map(|f| f.to_string()).collect()))
+            .clone();
+        push_attr(item, attribute);
     });
     extended
 }
@@ -288,12 +313,45 @@ fn words(tokens: TokenStream, out: &mut BTreeSet<String>) {
             TokenTree::Literal(l) => {
                 let text = l.to_string();
                 if text.starts_with('"') {
-                    out.extend(text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).map(String::from));
+                    literal_words(&text, out);
                 }
             }
             TokenTree::Punct(_) => {}
         }
     }
+}
+
+fn literal_words(text: &str, out: &mut BTreeSet<String>) {
+    out.extend(text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).map(String::from));
+}
+
+/// [`words`] of an item, read from its syntax tree: printing a large file's items back to
+/// tokens to read them cost more than the rest of the gating.
+fn item_words(item: &syn::Item, out: &mut BTreeSet<String>) {
+    struct Words<'a>(&'a mut BTreeSet<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Words<'_> {
+        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+            let text = ident.to_string();
+            match text.strip_prefix("r#") {
+                Some(raw) => self.0.insert(raw.to_string()),
+                None => self.0.insert(text),
+            };
+        }
+        fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+            literal_words(&lit.value(), self.0);
+        }
+        // an attribute's and a macro's arguments are tokens to syn, not syntax
+        fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+            if !attr.path().is_ident("doc") {
+                words(attr.meta.to_token_stream(), self.0);
+            }
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            self.visit_path(&mac.path);
+            words(mac.tokens.clone(), self.0);
+        }
+    }
+    syn::visit::Visit::visit_item(&mut Words(out), item);
 }
 
 /// The generated `[features]` lines of one crate's manifest: [`ALL`] (which the handwritten

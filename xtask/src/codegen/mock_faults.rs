@@ -3,13 +3,11 @@
 //! any operation can meet, bound to it (`get_chat::rate_limited(d)`). A status the operation does
 //! not document gets no function here (`Fault::undocumented` says so at the call site).
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::format_file;
+use super::BANNER;
 use crate::document::operations;
-use crate::error::Result;
+use crate::error::{Result, fail};
 
 /// The function name of a status: its reason phrase in snake case.
 pub fn status_name(status: u16) -> String {
@@ -42,13 +40,17 @@ pub fn status_name(status: u16) -> String {
     reason.to_string()
 }
 
+/// The file, written as text: every module has the same shape, and printing it through syn and
+/// prettyplease cost a tenth of a large spec's generation. The text is laid out as prettyplease
+/// lays it out, but for a line it would break (an operation id of 50 letters).
 pub fn generate(spec: &Value) -> Result<String> {
-    let mut modules: Vec<TokenStream> = Vec::new();
+    let mut out = format!("{BANNER}\n");
     for (path, method, op) in operations(spec) {
         let id = op["operationId"].as_str().unwrap_or_default();
-        let module = format_ident!("{id}");
+        if syn::parse_str::<syn::Ident>(id).is_err() {
+            fail!("mock faults: {}: operationId `{id}` is not a Rust identifier", crate::error::pointer(["paths", path.as_str(), method.as_str()]));
+        }
         let route = format!("`{} {path}`", method.to_uppercase());
-        let module_doc = format!("The faults of {route} (`{id}`).");
         let mut statuses: Vec<u16> = op
             .get("responses")
             .and_then(Value::as_object)
@@ -58,53 +60,35 @@ pub fn generate(spec: &Value) -> Result<String> {
             .filter(|s| *s >= 400)
             .collect();
         statuses.sort();
-        let documented = statuses.iter().map(|status| {
-            let name = format_ident!("{}", status_name(*status));
-            let doc = format!("{status}, documented for {route}: the vendor's `KnownException` body.");
-            quote! {
-                #[doc = #doc]
-                pub fn #name() -> Fault {
-                    Fault::documented(#id, #status)
-                }
-            }
-        });
-        modules.push(quote! {
-            #[doc = #module_doc]
-            pub mod #module {
-                use std::time::Duration;
-
-                use crate::faults::fault::Fault;
-
-                #(#documented)*
-
-                /// 429 with `Retry-After`, on this operation.
-                pub fn rate_limited(retry_after: Duration) -> Fault {
-                    Fault::rate_limited(retry_after).on(#id)
-                }
-
-                /// A 5xx status, on this operation.
-                pub fn server_error(status: u16) -> Fault {
-                    Fault::server_error(status).on(#id)
-                }
-
-                /// The usual answer, later, on this operation.
-                pub fn delay(by: Duration) -> Fault {
-                    Fault::delay(by).on(#id)
-                }
-
-                /// Half the usual answer's body, then the connection closes, on this operation.
-                pub fn cut_body() -> Fault {
-                    Fault::cut_body().on(#id)
-                }
-
-                /// The connection closes with no answer, on this operation.
-                pub fn reset() -> Fault {
-                    Fault::reset().on(#id)
-                }
-            }
-        });
+        let line = |out: &mut String, text: &str| {
+            out.push_str(text);
+            out.push('\n');
+        };
+        line(&mut out, &format!("///The faults of {route} (`{id}`)."));
+        line(&mut out, &format!("pub mod {id} {{"));
+        line(&mut out, "    use std::time::Duration;");
+        line(&mut out, "    use crate::faults::fault::Fault;");
+        for status in statuses {
+            line(&mut out, &format!("    ///{status}, documented for {route}: the vendor's `KnownException` body."));
+            line(&mut out, &format!("    pub fn {}() -> Fault {{", status_name(status)));
+            line(&mut out, &format!("        Fault::documented(\"{id}\", {status}u16)"));
+            line(&mut out, "    }");
+        }
+        for (doc, signature, call) in [
+            ("429 with `Retry-After`, on this operation.", "rate_limited(retry_after: Duration)", "rate_limited(retry_after)"),
+            ("A 5xx status, on this operation.", "server_error(status: u16)", "server_error(status)"),
+            ("The usual answer, later, on this operation.", "delay(by: Duration)", "delay(by)"),
+            ("Half the usual answer's body, then the connection closes, on this operation.", "cut_body()", "cut_body()"),
+            ("The connection closes with no answer, on this operation.", "reset()", "reset()"),
+        ] {
+            line(&mut out, &format!("    /// {doc}"));
+            line(&mut out, &format!("    pub fn {signature} -> Fault {{"));
+            line(&mut out, &format!("        Fault::{call}.on(\"{id}\")"));
+            line(&mut out, "    }");
+        }
+        line(&mut out, "}");
     }
-    format_file(quote! { #(#modules)* }, "mock faults")
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -121,5 +105,19 @@ mod tests {
         assert!(code.contains("pubfnstatus_418()"), "{code}");
         assert!(!code.contains("unauthorized"), "401 is not documented here: {code}");
         assert!(code.contains("pubfnrate_limited(retry_after:Duration)->Fault{Fault::rate_limited(retry_after).on(\"get_x\")}"), "{code}");
+    }
+
+    #[test]
+    fn the_text_is_rust_as_prettyplease_prints_it() {
+        let spec = serde_json::json!({"paths": {"/x/{id}": {"get": {"operationId": "get_x", "responses": {"404": {}, "429": {}}}}}});
+        let code = generate(&spec).unwrap();
+        let file: syn::File = syn::parse_str(&code).expect("Rust");
+        assert_eq!(code, super::super::format_syntax(&file));
+    }
+
+    #[test]
+    fn an_operation_id_that_is_no_identifier_is_an_error_naming_it() {
+        let spec = serde_json::json!({"paths": {"/x": {"get": {"operationId": "get x", "responses": {}}}}});
+        assert_eq!(generate(&spec).unwrap_err().0, "mock faults: /paths/~1x/get: operationId `get x` is not a Rust identifier");
     }
 }

@@ -29,14 +29,16 @@ pub fn generate_file(spec: &Value) -> Result<syn::File> {
         }
     }
     // only the components: the operations belong to the client crate
-    let mut types_only = spec.clone();
-    types_only["paths"] = json!({});
+    let types_only: Value = match spec.as_object() {
+        Some(top) => top.iter().map(|(key, value)| (key.clone(), if key == "paths" { json!({}) } else { value.clone() })).collect(),
+        None => spec.clone(),
+    };
     let api = to_openapi(&types_only, "merged spec")?;
     let mut generator = Generator::new(&settings);
-    super::guarded("models", || match generator.generate_tokens(&api) {
+    crate::profile::stage("typify", || super::guarded("models", || match generator.generate_tokens(&api) {
         Ok(_) => Ok(()),
         Err(e) => fail!("models: typify rejected the component schemas: {e}"),
-    })?;
+    }))?;
     let structs = generator.get_type_space().to_stream();
     let version = spec.pointer("/info/version").and_then(Value::as_str).unwrap_or("unknown");
     let tokens = quote! {
@@ -45,13 +47,13 @@ pub fn generate_file(spec: &Value) -> Result<syn::File> {
         #structs
         #(#enums)*
     };
-    let mut file: syn::File = match syn::parse2(tokens) {
+    let mut file: syn::File = match crate::profile::stage("parse models", || syn::parse2(tokens)) {
         Ok(f) => f,
         Err(e) => fail!("models: generated code does not parse: {e}"),
     };
     distinct_field_names(&mut file);
     patch_fields::rewrite(&mut file, &patch_fields::targets(spec))?;
-    constructors::rewrite(&mut file);
+    crate::profile::stage("constructors", || constructors::rewrite(&mut file));
     mark_deprecated_fields(&mut file, spec);
     Ok(file)
 }

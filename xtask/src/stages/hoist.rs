@@ -28,7 +28,7 @@ use crate::error::{Error, Result, fail};
 
 #[cfg(test)]
 pub fn hoist(doc: Value, config: &Config) -> Result<Value> {
-    hoist_with_notes(doc, config).map(|(doc, _)| doc)
+    hoist_with_notes(&doc, config).map(|(doc, _)| doc)
 }
 
 /// [`hoist`], and what the maintainer should know: each clash between two rule-made names and
@@ -37,8 +37,9 @@ pub fn hoist(doc: Value, config: &Config) -> Result<Value> {
 /// A clash (one rule-made name for two schemas that cannot be one type) is resolved by a rule,
 /// not by hand: the location that sorts later takes its fallback name (`{Op}Response` for a
 /// response, `{Op}{Param}` for a parameter, else the name with a number), and the run starts
-/// over. An override in the config still wins over both.
-pub fn hoist_with_notes(doc: Value, config: &Config) -> Result<(Value, Vec<String>)> {
+/// over. An override in the config still wins over both. `doc` is left as it was (each round
+/// starts from it).
+pub fn hoist_with_notes(doc: &Value, config: &Config) -> Result<(Value, Vec<String>)> {
     let mut renames: BTreeMap<String, String> = BTreeMap::new();
     let mut notes = Vec::new();
     // each round renames one location, so the rounds are bounded by the locations
@@ -112,6 +113,8 @@ fn hoist_once(mut doc: Value, config: &Config, renames: &BTreeMap<String, String
         clash: None,
         used_overrides: std::cell::RefCell::default(),
         auto_names: renames.clone(),
+        overrides: config.name_overrides.iter().copied().collect(),
+        camel_cache: std::cell::RefCell::default(),
     };
     for_each_operation_mut(&mut doc, |path, _, op| {
         if hoister.error.is_none()
@@ -162,6 +165,9 @@ struct Hoister<'c> {
     auto_names: BTreeMap<String, String>,
     /// override locations looked up (an entry never looked up matches nothing)
     used_overrides: std::cell::RefCell<std::collections::BTreeSet<String>>,
+    /// the config's name overrides by location (looked up for every schema of every operation)
+    overrides: std::collections::HashMap<&'static str, &'static str>,
+    camel_cache: std::cell::RefCell<std::collections::HashMap<String, String>>,
 }
 
 const JSON_SCHEMA: &str = "/content/application~1json/schema";
@@ -237,8 +243,7 @@ impl Hoister<'_> {
                 continue;
             }
             let Some(schema) = response.pointer_mut(JSON_SCHEMA) else { continue };
-            let shape = without_docs_deep(schema);
-            if !shapes.iter().any(|(s, _)| without_docs_deep(s) == shape) {
+            if !shapes.iter().any(|(shape, _)| same_shape(shape, schema)) {
                 // a reference is its own name; an inline shape is hoisted under one
                 let referenced = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"));
                 let name = match referenced {
@@ -281,11 +286,9 @@ impl Hoister<'_> {
         for (status, response) in op.get_mut("responses").and_then(Value::as_object_mut).into_iter().flatten() {
             if !is_success(status)
                 && let Some(schema) = response.pointer_mut(JSON_SCHEMA)
+                && let Some((_, name)) = shapes.iter().find(|(shape, _)| same_shape(shape, schema))
             {
-                let shape = without_docs_deep(schema);
-                if let Some((_, name)) = shapes.iter().find(|(s, _)| without_docs_deep(s) == shape) {
-                    *schema = json!({"$ref": format!("#/components/schemas/{name}")});
-                }
+                *schema = json!({"$ref": format!("#/components/schemas/{name}")});
             }
         }
         if shapes.len() > 1 {
@@ -297,22 +300,33 @@ impl Hoister<'_> {
 
     /// How many different JSON error bodies the operation documents (documentation aside).
     fn error_shapes(&self, op: &Value) -> usize {
-        let mut shapes: Vec<Value> = Vec::new();
+        let mut shapes: Vec<&Value> = Vec::new();
         for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
             if is_success(status) {
                 continue;
             }
             let Some(schema) = response.pointer(JSON_SCHEMA) else { continue };
-            let shape = without_docs_deep(schema);
-            if !shapes.contains(&shape) {
-                shapes.push(shape);
+            if !shapes.iter().any(|shape| same_shape(shape, schema)) {
+                shapes.push(schema);
             }
         }
         shapes.len()
     }
 
+    /// `chat_id` → `ChatId`, remembered: the same few property names recur in every schema,
+    /// and heck's conversion was a quarter of hoisting.
+    fn camel(&self, word: &str) -> String {
+        let mut cache = self.camel_cache.borrow_mut();
+        if let Some(camel) = cache.get(word) {
+            return camel.clone();
+        }
+        let camel = word.to_upper_camel_case();
+        cache.insert(word.to_string(), camel.clone());
+        camel
+    }
+
     fn name(&self, location: &str, default: String) -> String {
-        match self.config.name_override(location) {
+        match self.overrides.get(location) {
             Some(name) => {
                 self.used_overrides.borrow_mut().insert(location.to_string());
                 name.to_string()
@@ -352,7 +366,7 @@ impl Hoister<'_> {
             let child_location = format!("property:{name}.{prop}");
             let is_array = child.get("type") == Some(&json!("array"));
             let base = if is_array { self.config.singular(prop) } else { prop.clone() };
-            let child_name = self.name(&child_location, format!("{name}{}", base.to_upper_camel_case()));
+            let child_name = self.name(&child_location, format!("{name}{}", self.camel(&base)));
             self.hoist_at(child, &child_name, &child_location)?;
         }
         let mut component = std::mem::take(schema);
@@ -370,6 +384,13 @@ impl Hoister<'_> {
     fn insert(&mut self, name: &str, component: Value, location: &str) -> Result<()> {
         let copies = self.copies.entry(name.to_string()).or_default();
         if copies.contains(&component) {
+            return Ok(());
+        }
+        if copies.is_empty() {
+            // the first copy is the component as it is
+            copies.push(component.clone());
+            self.origins.entry(name.to_string()).or_insert_with(|| (location.to_string(), self.file.clone()));
+            self.schemas.insert(name.to_string(), component);
             return Ok(());
         }
         copies.push(component.clone());
@@ -553,6 +574,20 @@ fn as_nullable_ref(this: &Map<String, Value>, other: &Map<String, Value>) -> Map
 const DOC_KEYS: &[&str] = &["description", "title", "example", "examples"];
 
 /// A schema without its documentation, at every depth: its shape, whatever its texts say.
+/// Whether two schemas are the same but for their documentation: [`without_docs_deep`] of both,
+/// compared, without the copies.
+fn same_shape(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            let shaped = |map: &'_ Map<String, Value>| map.keys().filter(|k| !DOC_KEYS.contains(&k.as_str())).count();
+            shaped(a) == shaped(b)
+                && a.iter().filter(|(k, _)| !DOC_KEYS.contains(&k.as_str())).all(|(k, v)| b.get(k).is_some_and(|w| same_shape(v, w)))
+        }
+        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(v, w)| same_shape(v, w)),
+        (a, b) => a == b,
+    }
+}
+
 fn without_docs_deep(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => Value::Object(
@@ -607,6 +642,19 @@ pub fn first_difference(a: &Value, b: &Value, at: String) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_shape_is_equality_of_the_schemas_without_their_docs() {
+        let a = json!({"type": "object", "description": "A.", "properties": {"m": {"type": "string", "example": "x"}}, "required": ["m"]});
+        let b = json!({"type": "object", "properties": {"m": {"type": "string", "title": "M"}}, "required": ["m"]});
+        let c = json!({"type": "object", "properties": {"m": {"type": "integer"}}, "required": ["m"]});
+        let d = json!({"type": "object", "properties": {"m": {"type": "string"}}});
+        for (x, y) in [(&a, &b), (&a, &c), (&b, &c), (&a, &d), (&d, &b)] {
+            assert_eq!(same_shape(x, y), without_docs_deep(x) == without_docs_deep(y), "{x} / {y}");
+            assert_eq!(same_shape(x, y), same_shape(y, x));
+        }
+        assert!(same_shape(&a, &b) && !same_shape(&a, &c) && !same_shape(&a, &d));
+    }
 
     /// Zaia's settings without its overrides (they name locations these fixtures do not have).
     fn config() -> Config {
@@ -742,7 +790,7 @@ mod tests {
         let mut doc = fixture();
         doc["paths"]["/api/v1/things"]["post"]["responses"]["201"] =
             body(json!({"type": "object", "properties": {"id": {"type": "integer"}}}));
-        let (doc, notes) = hoist_with_notes(doc, &config()).unwrap();
+        let (doc, notes) = hoist_with_notes(&doc, &config()).unwrap();
         // the location that sorts first keeps the name; the other takes its fallback
         let list = &doc["paths"]["/api/v1/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"];
         assert_eq!(list, &json!({"$ref": "#/components/schemas/ListThingsResponse"}));
@@ -790,7 +838,7 @@ mod tests {
         created["required"] = json!(["id", "languageTag"]);
         doc["paths"]["/api/v1/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"]["required"] =
             json!(["id"]);
-        let (doc, notes) = hoist_with_notes(doc, &config()).unwrap();
+        let (doc, notes) = hoist_with_notes(&doc, &config()).unwrap();
         assert!(notes.is_empty(), "{notes:?}");
         let schemas = &doc["components"]["schemas"];
         assert_eq!(schemas["Thing"]["properties"]["languageTag"], json!({"type": "string"}));
