@@ -138,7 +138,8 @@ fn client(
     config: &Config,
 ) -> Result<ClientParts> {
     // with what progenitor's builders take: the streams' and the round-trip test's argument types
-    let codegen::client::Generated { file, roots: client_roots, builders } = codegen::client::generate_gated(for_codegen, config, resources)?;
+    let codegen::client::Generated { file, roots: client_roots, builders } =
+        codegen::client::generate_gated(for_codegen, config, resources)?;
     // where the gating of the models starts
     let _ = roots.send(client_roots);
     let lists = match config.ext_out {

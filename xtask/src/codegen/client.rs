@@ -51,18 +51,22 @@ pub fn generate_gated(spec: &Value, config: &Config, resources: &super::features
     }
     let api = to_openapi(spec, "merged spec")?;
     let mut generator = Generator::new(&settings);
-    let client = crate::profile::stage("progenitor", || super::guarded("client", || match generator.generate_tokens(&api) {
-        Ok(t) => Ok(t),
-        Err(e) => fail!("client: progenitor rejected the merged spec: {e}"),
-    }))?;
+    let client = crate::profile::stage("progenitor", || {
+        super::guarded("client", || match generator.generate_tokens(&api) {
+            Ok(t) => Ok(t),
+            Err(e) => fail!("client: progenitor rejected the merged spec: {e}"),
+        })
+    })?;
     let mut file: syn::File = match crate::profile::stage("parse client", || syn::parse2(client)) {
         Ok(f) => f,
         Err(e) => fail!("client: generated code does not parse: {e}"),
     };
     mark_deprecated_operations(&mut file, spec)?;
-    crate::profile::stage("client rewrites", || {super::request_building::rewrite(&mut file);
-    super::request_bodies::rewrite(&mut file, &super::request_bodies::media_types(spec));
-    super::response_decoding::rewrite(&mut file);});
+    crate::profile::stage("client rewrites", || {
+        super::request_building::rewrite(&mut file);
+        super::request_bodies::rewrite(&mut file, &super::request_bodies::media_types(spec));
+        super::response_decoding::rewrite(&mut file);
+    });
     let roots = crate::profile::stage("gate client", || super::features::gate_client(&mut file, resources));
     if config.client_inner_type.is_some() {
         let key = api_key_header(spec)?;

@@ -10,7 +10,7 @@
 //! every combination of features compiles. The crates' `[features]` (all on by default) are
 //! generated too ([`manifest_block`]), so a new resource is a new feature with no edit.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{TokenStream, TokenTree};
@@ -103,7 +103,11 @@ fn cfg_attribute(features: &BTreeSet<String>) -> syn::Attribute {
 
 /// What each operation's builder names (by builder name: `ListChats`), and what the types it
 /// reaches in the client name in turn: where [`gate_models`] starts.
-pub type Roots = BTreeMap<String, BTreeSet<String>>;
+pub type Roots = BTreeMap<String, Words>;
+
+/// The words some code uses (a hash set: thousands of items' words are gathered per run, and
+/// what they are is asked, never their order).
+pub type Words = HashSet<String>;
 
 /// Gates the client by resource: each operation's method and builder by its operation's, and
 /// the types progenitor made in the client itself (`types::…`: a form body, say) by the
@@ -174,14 +178,14 @@ fn gate_reached(items: &mut [syn::Item], roots: &Roots, always: &[&str], resourc
     // every item by the name it defines (an impl by its type's), numbered, with the words it
     // uses; `keys` holds each visited item's number, in visiting order
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut words_of: Vec<BTreeSet<String>> = Vec::new();
+    let mut words_of: Vec<Words> = Vec::new();
     let mut keys: Vec<Option<usize>> = Vec::new();
     visit_items(items, &mut |item| {
         let key = key_of(item, &defined).map(|key| {
             let next = words_of.len();
             let number = *index.entry(key).or_insert(next);
             if number == next {
-                words_of.push(BTreeSet::new());
+                words_of.push(Words::new());
             }
             item_words(item, &mut words_of[number]);
             number
@@ -233,10 +237,8 @@ fn gate_reached(items: &mut [syn::Item], roots: &Roots, always: &[&str], resourc
         if always_compiled[number] || features.len() == resources.names.len() {
             return;
         }
-        let attribute = attributes
-            .entry(features)
-            .or_insert_with(|| cfg_attribute(&features.iter().map(|f| f.to_string()).collect()))
-            .clone();
+        let attribute =
+            attributes.entry(features).or_insert_with(|| cfg_attribute(&features.iter().map(|f| f.to_string()).collect())).clone();
         push_attr(item, attribute);
     });
     extended
@@ -295,7 +297,7 @@ fn push_attr(item: &mut syn::Item, attr: syn::Attribute) {
 
 /// The identifiers of some code, and the words of its string literals (serde's
 /// `default = "defaults::x"` names a function), but not of its docs.
-fn words(tokens: TokenStream, out: &mut BTreeSet<String>) {
+fn words(tokens: TokenStream, out: &mut Words) {
     let mut trees = tokens.into_iter().peekable();
     while let Some(tree) = trees.next() {
         match tree {
@@ -321,37 +323,50 @@ fn words(tokens: TokenStream, out: &mut BTreeSet<String>) {
     }
 }
 
-fn literal_words(text: &str, out: &mut BTreeSet<String>) {
+fn literal_words(text: &str, out: &mut Words) {
     out.extend(text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).map(String::from));
 }
 
 /// [`words`] of an item, read from its syntax tree: printing a large file's items back to
-/// tokens to read them cost more than the rest of the gating.
-fn item_words(item: &syn::Item, out: &mut BTreeSet<String>) {
-    struct Words<'a>(&'a mut BTreeSet<String>);
-    impl<'ast> syn::visit::Visit<'ast> for Words<'_> {
-        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
-            let text = ident.to_string();
-            match text.strip_prefix("r#") {
-                Some(raw) => self.0.insert(raw.to_string()),
-                None => self.0.insert(text),
-            };
+/// tokens to read them cost more than the rest of the gating. A type is named only in a path
+/// (`Chat`, `types::Form`, `Vec<Chat>`, `Chat::new`), in a macro's tokens or in an attribute's
+/// string (`default = "defaults::x"`), so only those are read, not every local name of every body.
+fn item_words(item: &syn::Item, out: &mut Words) {
+    struct Reader<'a> {
+        out: &'a mut Words,
+        text: String,
+    }
+    impl Reader<'_> {
+        fn add(&mut self, word: &dyn std::fmt::Display) {
+            use std::fmt::Write;
+            self.text.clear();
+            let _ = write!(self.text, "{word}");
+            let word = self.text.strip_prefix("r#").unwrap_or(&self.text);
+            if !self.out.contains(word) {
+                self.out.insert(word.to_string());
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Reader<'_> {
+        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
+            self.add(&segment.ident);
+            syn::visit::visit_path_segment(self, segment);
         }
         fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
-            literal_words(&lit.value(), self.0);
+            literal_words(&lit.value(), self.out);
         }
         // an attribute's and a macro's arguments are tokens to syn, not syntax
         fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
             if !attr.path().is_ident("doc") {
-                words(attr.meta.to_token_stream(), self.0);
+                words(attr.meta.to_token_stream(), self.out);
             }
         }
         fn visit_macro(&mut self, mac: &'ast syn::Macro) {
             self.visit_path(&mac.path);
-            words(mac.tokens.clone(), self.0);
+            words(mac.tokens.clone(), self.out);
         }
     }
-    syn::visit::Visit::visit_item(&mut Words(out), item);
+    syn::visit::Visit::visit_item(&mut Reader { out, text: String::new() }, item);
 }
 
 /// The generated `[features]` lines of one crate's manifest: [`ALL`] (which the handwritten
@@ -409,9 +424,9 @@ mod tests {
             pub struct Note { pub text: String }
         };
         let roots = BTreeMap::from([
-            ("ListChats".to_string(), BTreeSet::from(["Chat".to_string(), "KnownException".to_string()])),
-            ("ListAgents".to_string(), BTreeSet::from(["Agent".to_string(), "AgentName".to_string()])),
-            ("Ping".to_string(), BTreeSet::from(["Ping".to_string(), "Note".to_string()])),
+            ("ListChats".to_string(), Words::from(["Chat".to_string(), "KnownException".to_string()])),
+            ("ListAgents".to_string(), Words::from(["Agent".to_string(), "AgentName".to_string()])),
+            ("Ping".to_string(), Words::from(["Ping".to_string(), "Note".to_string()])),
         ]);
         gate_models(&mut file, &roots, &["KnownException"], &resources());
         let code = quote!(#file).to_string();

@@ -48,7 +48,10 @@ pub fn generate(spec: &Value) -> Result<String> {
     for (path, method, op) in operations(spec) {
         let id = op["operationId"].as_str().unwrap_or_default();
         if syn::parse_str::<syn::Ident>(id).is_err() {
-            fail!("mock faults: {}: operationId `{id}` is not a Rust identifier", crate::error::pointer(["paths", path.as_str(), method.as_str()]));
+            fail!(
+                "mock faults: {}: operationId `{id}` is not a Rust identifier",
+                crate::error::pointer(["paths", path.as_str(), method.as_str()])
+            );
         }
         let route = format!("`{} {path}`", method.to_uppercase());
         let mut statuses: Vec<u16> = op

@@ -35,10 +35,12 @@ pub fn generate_file(spec: &Value) -> Result<syn::File> {
     };
     let api = to_openapi(&types_only, "merged spec")?;
     let mut generator = Generator::new(&settings);
-    crate::profile::stage("typify", || super::guarded("models", || match generator.generate_tokens(&api) {
-        Ok(_) => Ok(()),
-        Err(e) => fail!("models: typify rejected the component schemas: {e}"),
-    }))?;
+    crate::profile::stage("typify", || {
+        super::guarded("models", || match generator.generate_tokens(&api) {
+            Ok(_) => Ok(()),
+            Err(e) => fail!("models: typify rejected the component schemas: {e}"),
+        })
+    })?;
     let structs = generator.get_type_space().to_stream();
     let version = spec.pointer("/info/version").and_then(Value::as_str).unwrap_or("unknown");
     let tokens = quote! {

@@ -315,12 +315,13 @@ fn compile_scratch(
         }
     }
     // a consumer's features, once the whole SDK compiles: no resource, and each alone (what
-    // `cargo xtask features` checks of Zaia's own). zaia-client is where a real API's types
+    // `cargo xtask features` checks of Zaia's own, here compiled only). zaia-client is where a real API's types
     // meet: its builders, the types progenitor made in it, and the models they reach; zaia-ext
     // gates by operation alone, as Zaia's own check covers
     if compile == Compile::Check && done.iter().all(|(_, ok)| *ok) {
         let target = root.join("target");
-        let features = crate::features_check::check(&scratch, Some(&target), &["zaia-client"], false, &Config::zaia());
+        let checks = crate::features_check::Checks { with_all: false, no_warnings: false };
+        let features = crate::features_check::check(&scratch, Some(&target), &["zaia-client"], checks, &Config::zaia());
         if let Err(why) = features {
             println!("{}: features: {why}", api.name);
             done.push(("check".into(), false));
