@@ -143,9 +143,13 @@ pub fn run(root: &Path, config: &Config, iterations: usize, sizes: &[usize], sta
     let load_only = time(iterations, || load::load_dir(root, config.openapi_dir));
     let (real, real_summary) = summary(&samples(iterations, || pipeline::run(root, config)));
     let real_lines = rust_lines(&pipeline::run(root, config)?);
-    let profile = if cfg!(debug_assertions) { "xtask: dev with the generator crates optimised" } else { "release" };
+    let profile = if cfg!(debug_assertions) {
+        "the xtask profile: the generator at opt-level 1, the crates it uses at 2"
+    } else {
+        "the release profile"
+    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("generator wall time, median of {iterations} runs ({profile} profile, {cores} cores), and the Rust it writes");
+    println!("generator wall time, median of {iterations} runs ({profile}; {cores} cores), and the Rust it writes");
     let n = originals.len();
     println!("  baseline: load the {n} fragments           {:>9.2?}", load_only);
     println!(
