@@ -48,8 +48,8 @@ pub fn check(root: &Path, target: Option<&Path>, crates: &[&str], checks: Checks
     let mut failed = Vec::new();
     let all = combinations(&resources).into_iter().filter(|(k, f)| crates.contains(k) && (checks.with_all || !f.ends_with(ALL)));
     for (krate, features) in all {
-        // clippy, as CI's lint step runs it: its dependencies' builds are reused, and
-        // `-D warnings` reaches the crate checked only
+        // in the workspace's target, so its dependencies' builds are reused; `-D warnings`
+        // after `--` reaches the crate checked only
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         if let Some(target) = target {
             command.env("CARGO_TARGET_DIR", target);

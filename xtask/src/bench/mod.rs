@@ -104,7 +104,9 @@ struct Sample {
 fn samples<T>(iterations: usize, mut f: impl FnMut() -> T) -> Vec<Sample> {
     (0..iterations)
         .map(|_| {
-            let (start, cpu_start) = (Instant::now(), process_cpu());
+            // (the CPU reading outside the wall time)
+            let cpu_start = process_cpu();
+            let start = Instant::now();
             std::hint::black_box(f());
             let wall = start.elapsed();
             let cpu = cpu_start.zip(process_cpu()).map(|(a, b)| b.saturating_sub(a));

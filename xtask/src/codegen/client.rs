@@ -5,13 +5,13 @@
 //! `ClientHooks` impl is handwritten in the client crate; an `OPERATIONS` table (id, method,
 //! path template) lets that code name operations in traces and decide what may be retried.
 
+use std::collections::BTreeMap;
+
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 
 use super::syn_helpers::snake_ident;
-use std::collections::BTreeMap;
-
 use super::{component_schemas, format_file, format_syntax, open_enum, to_openapi};
 use crate::config::Config;
 use crate::error::{Result, fail};

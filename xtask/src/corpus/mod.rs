@@ -315,9 +315,9 @@ fn compile_scratch(
         }
     }
     // a consumer's features, once the whole SDK compiles: no resource, and each alone (what
-    // `cargo xtask features` checks of Zaia's own, here compiled only). zaia-client is where a real API's types
-    // meet: its builders, the types progenitor made in it, and the models they reach; zaia-ext
-    // gates by operation alone, as Zaia's own check covers
+    // `cargo xtask features` checks of Zaia's own; here that it compiles, not clippy's lints).
+    // zaia-client is where a real API's types meet: its builders, the types progenitor made in
+    // it, and the models they reach; zaia-ext gates by operation alone, as Zaia's own check covers
     if compile == Compile::Check && done.iter().all(|(_, ok)| *ok) {
         let target = root.join("target");
         let checks = crate::features_check::Checks { with_all: false, no_warnings: false };

@@ -386,13 +386,6 @@ impl Hoister<'_> {
         if copies.contains(&component) {
             return Ok(());
         }
-        if copies.is_empty() {
-            // the first copy is the component as it is
-            copies.push(component.clone());
-            self.origins.entry(name.to_string()).or_insert_with(|| (location.to_string(), self.file.clone()));
-            self.schemas.insert(name.to_string(), component);
-            return Ok(());
-        }
         copies.push(component.clone());
         let mut sorted: Vec<&Value> = copies.iter().collect();
         sorted.sort_by_cached_key(|v| text(v));
@@ -573,7 +566,6 @@ fn as_nullable_ref(this: &Map<String, Value>, other: &Map<String, Value>) -> Map
 /// Keys that document a schema without changing what it accepts.
 const DOC_KEYS: &[&str] = &["description", "title", "example", "examples"];
 
-/// A schema without its documentation, at every depth: its shape, whatever its texts say.
 /// Whether two schemas are the same but for their documentation: [`without_docs_deep`] of both,
 /// compared, without the copies.
 fn same_shape(a: &Value, b: &Value) -> bool {
@@ -588,6 +580,7 @@ fn same_shape(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// A schema without its documentation, at every depth: its shape, whatever its texts say.
 fn without_docs_deep(schema: &Value) -> Value {
     match schema {
         Value::Object(map) => Value::Object(
